@@ -1,0 +1,40 @@
+import { slug as githubSlug } from 'github-slugger';
+
+/**
+ * Turn any author-supplied string (front matter `slug`, a file name, a tag) into one safe URL segment:
+ * NFKC (so full-width dots and letters collapse), lower case, letters/digits/hyphens only.
+ * `../`, slashes, backslashes, NUL and URLs cannot survive this, so a slug is always confined to its folder.
+ * Returns '' when nothing usable is left; callers decide the fallback.
+ */
+export function toSlug(input: string): string {
+  const normalised = input.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return githubSlug(normalised.replace(/[./\\:]+/g, ' ').trim())
+    .replace(/_/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 120)
+    .replace(/-+$/, '');
+}
+
+/** The slug a post gets from its file name when front matter sets none: `2024/My Post.md` → `my-post`. */
+export function slugFromKey(key: string): string {
+  const base = key.split('/').pop() ?? key;
+  return toSlug(base.replace(/\.md$/i, ''));
+}
+
+/** Site-relative paths of the published files, in one place so pages, feeds and sitemap agree. */
+export const sitePaths = {
+  post: (slug: string) => `posts/${slug}/`,
+  postFile: (slug: string) => `posts/${slug}/index.html`,
+  tag: (tag: string) => `tags/${toSlug(tag)}/`,
+  tagFile: (tag: string) => `tags/${toSlug(tag)}/index.html`,
+  tagFeed: (tag: string) => `tags/${toSlug(tag)}/feed.xml`,
+  home: '',
+  homeFile: 'index.html',
+  rss: 'feed.xml',
+  atom: 'atom.xml',
+  json: 'feed.json',
+  sitemap: 'sitemap.xml',
+  robots: 'robots.txt',
+  stylesheet: 'styles.css',
+} as const;

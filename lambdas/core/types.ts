@@ -1,0 +1,74 @@
+/**
+ * Plain data shapes shared by the pure pipeline core, the adapters and the handlers.
+ * Nothing in here touches AWS, the clock or the environment.
+ */
+
+/** Site-wide settings. Built by `resolveSiteConfig` (config.ts) from defaults plus overrides. */
+export interface SiteConfig {
+  /** Absolute origin + optional base path, without trailing slash, e.g. `https://blog.example.com`. */
+  readonly siteUrl: string;
+  readonly title: string;
+  readonly description: string;
+  /** BCP 47 language of the site, used for `<html lang>` and feeds when a post does not set `lang`. */
+  readonly language: string;
+  /** Fallback author for feeds when a post names none. Optional: we never invent one. */
+  readonly author?: string;
+  /** How many newest posts the site and tag feeds carry. */
+  readonly feedItemLimit: number;
+  /** Posts larger than this many bytes are rejected before parsing. */
+  readonly maxPostBytes: number;
+}
+
+/** One problem or note about a post, in the shape of a unified `VFileMessage`, kept as data. */
+export interface PostMessage {
+  readonly severity: 'error' | 'warning' | 'info';
+  /** Stable machine-readable id, e.g. `front-matter:missing-title`. */
+  readonly ruleId: string;
+  /** What is wrong and what to do about it, written for the author. */
+  readonly reason: string;
+  /** 1-based line in the source file, when known. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** A post that passed validation: everything the publish step needs, stored on the DynamoDB record. */
+export interface PublishedPost {
+  /** Source key relative to the posts prefix, e.g. `2024/ketamine-vs-antidepressants.md`. The post's identity. */
+  readonly key: string;
+  /** Feed item id: derived from `key` only, so editing content, title, slug or date never changes it. */
+  readonly id: string;
+  /** URL segment under `/posts/`; unique across the site. */
+  readonly slug: string;
+  readonly title: string;
+  /** Meta description: front matter `description`, else an excerpt of the text. */
+  readonly description: string;
+  /** Plain-text excerpt for feed summaries and the index page. */
+  readonly summary: string;
+  readonly author?: string;
+  /** ISO 8601 (`2024-04-01T00:00:00.000Z`), from front matter `date`. */
+  readonly date: string;
+  /** ISO 8601, from front matter `updated`, else `date`. Never from the clock. */
+  readonly updated: string;
+  /** Tag display names, in the author's order, de-duplicated. */
+  readonly tags: readonly string[];
+  /** BCP 47 language of the post. */
+  readonly lang: string;
+  /** Absolute canonical URL set by the author; when absent the post's own URL is canonical. */
+  readonly canonical?: string;
+  /** Absolute URL of the post's lead image, when it has one. */
+  readonly image?: string;
+  /** Sanitized HTML of the post body (the title is rendered by the page template, not in here). */
+  readonly contentHtml: string;
+  readonly wordCount: number;
+  /** sha256 of the source text: lets publish skip work when nothing changed. */
+  readonly contentHash: string;
+}
+
+/** A file of the published site, ready to be written to the site bucket or to disk. */
+export interface SiteFile {
+  /** Path relative to the site root, no leading slash, e.g. `posts/my-post/index.html`. */
+  readonly path: string;
+  readonly body: string;
+  readonly contentType: string;
+  readonly cacheControl: string;
+}
