@@ -45,10 +45,16 @@ export interface PublishedPost {
   /** Plain-text excerpt for feed summaries and the index page. */
   readonly summary: string;
   readonly author?: string;
-  /** ISO 8601 (`2024-04-01T00:00:00.000Z`), from front matter `date`. */
-  readonly date: string;
-  /** ISO 8601, from front matter `updated`, else `date`. Never from the clock. */
-  readonly updated: string;
+  /**
+   * ISO 8601 (`2024-04-01T00:00:00.000Z`), from front matter `date`. OPTIONAL: four of the five seed posts
+   * have no date and we never invent one (no clock, no upload time: builds must be reproducible).
+   * Undated posts: listed after all dated posts (ties by `key`); sitemap entry without `<lastmod>`;
+   * RSS item without `<pubDate>`; JSON Feed item without `date_published`; Atom entry (which requires
+   * `<updated>`) uses the fixed `UNDATED_FEED_TIMESTAMP` so the entry is stable and never re-delivered.
+   */
+  readonly date?: string;
+  /** ISO 8601, from front matter `updated`, else `date`. Never from the clock. Absent when `date` is. */
+  readonly updated?: string;
   /** Tag display names, in the author's order, de-duplicated. */
   readonly tags: readonly string[];
   /** BCP 47 language of the post. */
@@ -72,3 +78,6 @@ export interface SiteFile {
   readonly contentType: string;
   readonly cacheControl: string;
 }
+
+/** Atom requires a timestamp on every entry; undated posts get this fixed one (see `PublishedPost.date`). */
+export const UNDATED_FEED_TIMESTAMP = '1970-01-01T00:00:00.000Z';

@@ -1,0 +1,58 @@
+import { error, warning } from './messages.js';
+import type { PostMessage } from './types.js';
+
+export type DecodeResult =
+  | { readonly ok: true; readonly text: string; readonly messages: readonly PostMessage[] }
+  | { readonly ok: false; readonly messages: readonly PostMessage[] };
+
+const BINARY_SNIFF_BYTES = 8192;
+// C0 controls other than tab and line feed (CR is handled as a line ending), plus DEL.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Bytes of an uploaded file → normalised text, or errors an author can act on.
+ * Runs before any parsing so oversized, binary or mis-encoded files never reach the markdown parser.
+ */
+export function decodeSource(bytes: Uint8Array, maxBytes: number, size = bytes.byteLength): DecodeResult {
+  if (size > maxBytes) {
+    return fail(error('file:too-large',
+      `File is ${size} bytes; the limit is ${maxBytes} bytes. Split the post or remove embedded data.`));
+  }
+  if (bytes.byteLength === 0) return fail(error('file:empty', 'File is empty; write front matter and some text.'));
+  if (looksBinary(bytes.subarray(0, BINARY_SNIFF_BYTES))) {
+    return fail(error('file:binary', 'File looks binary (it contains NUL bytes), not markdown text. Upload the .md source.'));
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const line = lineOfFirstInvalidUtf8(bytes);
+    return fail(error('file:encoding', `File is not valid UTF-8 (first bad byte on line ${line}); save it as UTF-8.`, line));
+  }
+  const messages: PostMessage[] = [];
+  text = text.replace(/\r\n?/g, '\n');
+  const firstControl = text.search(CONTROL_CHARS);
+  if (firstControl >= 0) {
+    const line = text.slice(0, firstControl).split('\n').length;
+    messages.push(warning('file:control-characters',
+      'Removed invisible control characters (they are not allowed in HTML or feeds); check the text there.', line));
+    text = text.replace(CONTROL_CHARS, '');
+  }
+  return { ok: true, text, messages };
+}
+
+function fail(message: PostMessage): DecodeResult {
+  return { ok: false, messages: [message] };
+}
+
+function looksBinary(sample: Uint8Array): boolean {
+  return sample.includes(0);
+}
+
+function lineOfFirstInvalidUtf8(bytes: Uint8Array): number {
+  // Decode growing prefixes cheaply: find the longest valid prefix by decoding non-fatally and
+  // locating the first replacement character that was not in the source.
+  const lenient = new TextDecoder('utf-8').decode(bytes);
+  const index = lenient.indexOf('\uFFFD');
+  return lenient.slice(0, Math.max(index, 0)).split('\n').length;
+}

@@ -1,0 +1,32 @@
+import { ingestChange, type IngestDeps, type IngestResult } from '../services/ingest.js';
+import { processBatch, type SqsHandler } from './batch.js';
+import { publishRequesterFromEnv, repositoryFromEnv, siteConfigFromEnv, sourceStoreFromEnv } from './environment.js';
+import { jsonLogger } from './logger.js';
+import { parseS3EventMessage } from './s3-events.js';
+
+/**
+ * SQS (S3 event notifications) → ingest. The same function runs in Lambda and in the local embedded stack;
+ * only the dependencies differ. `onResult` lets the local runtime print per-post results.
+ */
+export function makeIngestHandler(getDeps: () => IngestDeps, onResult?: (result: IngestResult) => void): SqsHandler {
+  return async (event, context) => {
+    const deps = getDeps();
+    return processBatch(event, context, deps.logger, async (record, logger) => {
+      for (const change of parseS3EventMessage(record.body)) {
+        const result = await ingestChange(change, { ...deps, logger });
+        onResult?.(result);
+      }
+    });
+  };
+}
+
+let deps: IngestDeps | undefined;
+
+/** Lambda entry point: clients are created once per execution environment, on first use. */
+export const handler: SqsHandler = makeIngestHandler(() => (deps ??= {
+  config: siteConfigFromEnv(process.env),
+  source: sourceStoreFromEnv(process.env),
+  repo: repositoryFromEnv(process.env),
+  publisher: publishRequesterFromEnv(process.env),
+  logger: jsonLogger({ service: 'ingest' }),
+}));

@@ -1,0 +1,70 @@
+import {
+  DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
+} from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+
+/** Every `.md` file under `dir`, recursively, as keys relative to `dir` with `/` separators, sorted. */
+export async function listMarkdownFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.md'))
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
+
+/**
+ * Mirrors a content folder into the source bucket under a prefix, as an author's `aws s3 cp` would.
+ * Remembers what it uploaded so a re-sync only touches files that changed, appeared or disappeared.
+ */
+export class ContentUploader {
+  private readonly uploaded = new Map<string, string>();
+
+  constructor(private readonly s3: S3Client, private readonly bucket: string, private readonly prefix: string, private readonly dir: string) {}
+
+  /** Upload new and changed files, delete removed ones. Returns the keys touched. */
+  async sync(): Promise<{ readonly put: string[]; readonly deleted: string[] }> {
+    const keys = await listMarkdownFiles(this.dir);
+    const put: string[] = [];
+    for (const key of keys) {
+      const body = await readFile(join(this.dir, key));
+      const hash = createHash('sha256').update(body).digest('hex');
+      if (this.uploaded.get(key) === hash) continue;
+      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: 'text/markdown; charset=utf-8' }));
+      this.uploaded.set(key, hash);
+      put.push(key);
+    }
+    const present = new Set(keys);
+    const deleted = [...this.uploaded.keys()].filter((key) => !present.has(key));
+    for (const key of deleted) {
+      await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      this.uploaded.delete(key);
+    }
+    return { put, deleted };
+  }
+}
+
+/** Every key under a prefix (all pages of the listing). */
+export async function listKeys(s3: S3Client, bucket: string, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const out = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const object of out.Contents ?? []) if (object.Key) keys.push(object.Key);
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+/** Copy every object under `prefix` into `outDir` as plain files (prefix stripped). Returns the relative paths. */
+export async function downloadPrefix(s3: S3Client, bucket: string, prefix: string, outDir: string): Promise<string[]> {
+  const keys = await listKeys(s3, bucket, prefix);
+  for (const key of keys) {
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const target = join(outDir, ...key.slice(prefix.length).split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, await out.Body!.transformToByteArray());
+  }
+  return keys.map((key) => key.slice(prefix.length));
+}

@@ -1,0 +1,171 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { SiteConfig } from '../core/types.js';
+import { PostsRepository } from '../adapters/posts-repository.js';
+import type { PublishRequester } from '../adapters/publish-queue.js';
+import { DEFAULT_SOURCE_LAYOUT, SiteStore, SourceStore } from '../adapters/s3-stores.js';
+import { POSTS_TABLE_SCHEMA } from '../adapters/table-schema.js';
+import { makeIngestHandler } from '../handlers/ingest.js';
+import { silentLogger, type Logger } from '../handlers/logger.js';
+import { makePublishHandler } from '../handlers/publish.js';
+import type { IngestResult } from '../services/ingest.js';
+import type { PublishSummary } from '../services/publish.js';
+import { LocalQueue, type DeadLetter } from './local-queue.js';
+import { toAwsS3Event, type S3rverEvent } from './s3-event-bridge.js';
+
+const require = createRequire(import.meta.url);
+// Locally we run on Node 20 on purpose (the machines have it); Lambda runs Node 22. The SDK's notice about
+// its future Node 22 requirement is not actionable here, so keep it out of the author's terminal.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// CommonJS servers without type declarations; each speaks the real wire protocol on 127.0.0.1.
+const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+  on(event: 'event', listener: (event: S3rverEvent) => void): void;
+};
+const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
+
+export const LOCAL_NAMES = { sourceBucket: 'content-source', siteBucket: 'content-site', postsTable: 'content-posts' } as const;
+
+export interface EmbeddedStackOptions {
+  readonly config: SiteConfig;
+  /** Where s3rver keeps objects and dead letters are written. @default a fresh temporary folder, removed on close */
+  readonly dataDir?: string;
+  readonly logger?: Logger;
+  /** Parallel ingest batches, like concurrent Lambda invocations. @default 4 */
+  readonly ingestConcurrency?: number;
+  /** Called for every processed object change. */
+  readonly onIngest?: (result: IngestResult) => void;
+  readonly onPublish?: (summary: PublishSummary) => void;
+  readonly onDeadLetter?: (letter: DeadLetter) => void;
+  /** Retry back-off base for the queue stand-ins. @default 50 ms */
+  readonly retryDelayMs?: number;
+}
+
+export interface EmbeddedStack {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly names: typeof LOCAL_NAMES;
+  readonly repo: PostsRepository;
+  readonly source: SourceStore;
+  readonly site: SiteStore;
+  readonly ingestQueue: LocalQueue;
+  readonly publishQueue: LocalQueue;
+  readonly deadLetters: readonly DeadLetter[];
+  readonly dataDir: string;
+  /** Resolves when every queued event has been ingested and published (or dead-lettered). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole pipeline in one process: s3rver and dynalite on 127.0.0.1, the real SDK clients pointed at them,
+ * S3 notifications delivered in AWS's shape to the real ingest handler through a queue stand-in, and the real
+ * publish handler behind a FIFO stand-in. Nothing here needs an AWS account.
+ */
+export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise<EmbeddedStack> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? await mkdtemp(join(tmpdir(), 'content-pipeline-'));
+  await mkdir(join(dataDir, 's3'), { recursive: true });
+
+  const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dataDir, 's3'), allowMismatchedSignatures: true });
+  const s3Address = await s3Server.run();
+  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', resolve).once('error', reject));
+  const dynamoAddress = dynamoServer.address() as AddressInfo;
+
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3Address.port}`, forcePathStyle: true, region: 'us-east-1', credentials });
+  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoAddress.port}`, region: 'us-east-1', credentials });
+  await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.sourceBucket }));
+  await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.siteBucket }));
+  await createPostsTable(dynamodb, LOCAL_NAMES.postsTable);
+
+  const lastErrors = new Map<string, string>();
+  const logger = rememberErrors(options.logger ?? silentLogger, lastErrors);
+  const repo = new PostsRepository(dynamodb, LOCAL_NAMES.postsTable);
+  const source = new SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
+  const site = new SiteStore(s3, LOCAL_NAMES.siteBucket);
+  const deadLetters: DeadLetter[] = [];
+  const onDeadLetter = (failed: DeadLetter) => {
+    const letter = { ...failed, reason: lastErrors.get(failed.messageId) ?? failed.reason };
+    deadLetters.push(letter);
+    void writeFile(join(dataDir, `dead-letter-${letter.queue}-${letter.messageId}.json`), `${JSON.stringify(letter, null, 2)}\n`);
+    options.onDeadLetter?.(letter);
+  };
+  const retryDelayMs = options.retryDelayMs ?? 50;
+  // Same settings as the CDK stack: batches of 10, five receives before the dead-letter queue.
+  const ingestQueue = new LocalQueue({ name: 'ingest', fifo: false, batchSize: 10, concurrency: options.ingestConcurrency ?? 4, maxReceiveCount: 5, retryDelayMs, onDeadLetter });
+  const publishQueue = new LocalQueue({ name: 'publish.fifo', fifo: true, batchSize: 10, maxReceiveCount: 5, retryDelayMs, onDeadLetter });
+  const publisher: PublishRequester = {
+    async request(request, deduplicationId) {
+      publishQueue.send(JSON.stringify(request), deduplicationId);
+    },
+  };
+
+  ingestQueue.subscribe(makeIngestHandler(() => ({ config: options.config, source, repo, publisher, logger }), options.onIngest));
+  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, site, logger }), options.onPublish));
+
+  // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
+  s3Server.on('event', (event) => {
+    const awsEvent = toAwsS3Event(event, { bucket: LOCAL_NAMES.sourceBucket, prefix: DEFAULT_SOURCE_LAYOUT.postsPrefix, suffix: '.md' });
+    if (awsEvent) ingestQueue.send(JSON.stringify(awsEvent));
+  });
+
+  return {
+    s3, dynamodb, names: LOCAL_NAMES, repo, source, site, ingestQueue, publishQueue, deadLetters, dataDir,
+    async settled() {
+      // Ingest feeds publish; loop until both are empty at the same time.
+      while (ingestQueue.depth > 0 || publishQueue.depth > 0) {
+        await ingestQueue.whenIdle();
+        await publishQueue.whenIdle();
+      }
+    },
+    async close() {
+      s3.destroy();
+      dynamodb.destroy();
+      await s3Server.close();
+      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Keep the last error logged for each SQS message, so a dead letter carries its reason, as in CloudWatch. */
+function rememberErrors(logger: Logger, lastErrors: Map<string, string>, fields: Record<string, unknown> = {}): Logger {
+  return {
+    log(level, message, extra = {}) {
+      const all = { ...fields, ...extra };
+      const error = all.error as { message?: string } | undefined;
+      const ids = [all.messageId, ...(Array.isArray(all.messageIds) ? all.messageIds : [])].filter((id) => typeof id === 'string');
+      if (error) for (const id of ids) lastErrors.set(id, `${message}: ${error.message ?? String(error)}`);
+      logger.log(level, message, extra);
+    },
+    child(more) {
+      return rememberErrors(logger.child(more), lastErrors, { ...fields, ...more });
+    },
+  };
+}
+
+/** The table as the CDK construct defines it (same keys and index, see table-schema.ts). */
+export async function createPostsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { partitionKey, sortKey, byDateIndex } = POSTS_TABLE_SCHEMA;
+  await client.send(new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [partitionKey, sortKey, byDateIndex.partitionKey, byDateIndex.sortKey]
+      .map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [{ AttributeName: partitionKey, KeyType: 'HASH' }, { AttributeName: sortKey, KeyType: 'RANGE' }],
+    GlobalSecondaryIndexes: [{
+      IndexName: byDateIndex.name,
+      KeySchema: [{ AttributeName: byDateIndex.partitionKey, KeyType: 'HASH' }, { AttributeName: byDateIndex.sortKey, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    }],
+  }));
+}

@@ -1,0 +1,156 @@
+import { absoluteUrl } from '../core/config.js';
+import { StaleEventError } from '../core/errors.js';
+import { error } from '../core/messages.js';
+import { processPost, type PostOutcome } from '../core/post.js';
+import { sitePaths } from '../core/slug.js';
+import type { PostMessage, SiteConfig } from '../core/types.js';
+import type { PostRecord, PostState, PostsRepository } from '../adapters/posts-repository.js';
+import type { PublishRequester } from '../adapters/publish-queue.js';
+import type { SourceStore } from '../adapters/s3-stores.js';
+import type { ObjectChange } from '../handlers/s3-events.js';
+import type { Logger } from '../handlers/logger.js';
+
+export interface IngestDeps {
+  readonly config: SiteConfig;
+  readonly source: SourceStore;
+  readonly repo: PostsRepository;
+  readonly publisher: PublishRequester;
+  readonly logger: Logger;
+}
+
+/** What happened to one object change; `stale` and `ignored` changed nothing. */
+export interface IngestResult {
+  readonly key: string;
+  readonly action: PostState | 'stale' | 'ignored';
+  readonly messages: readonly PostMessage[];
+}
+
+/** The private, author-facing report written next to the post (never into the public site bucket). */
+export interface PostReport {
+  readonly file: string;
+  readonly status: PostState;
+  readonly sequencer: string;
+  readonly title?: string;
+  readonly url?: string;
+  /** For a rejected edit: the earlier version that stays published. */
+  readonly stillLive?: { readonly title: string; readonly url: string };
+  readonly errors: readonly PostMessage[];
+  readonly warnings: readonly PostMessage[];
+  readonly notes: readonly PostMessage[];
+}
+
+/**
+ * Apply one S3 object change: read, process, record (guarded by the sequencer), report, ask for a publish.
+ * Safe to run twice or out of order: a change older than or equal to the recorded one is `stale` and does nothing.
+ */
+export async function ingestChange(change: ObjectChange, deps: IngestDeps): Promise<IngestResult> {
+  const { postsPrefix } = deps.source.layout;
+  if (!change.objectKey.startsWith(postsPrefix) || !/\.md$/i.test(change.objectKey)) {
+    return { key: change.objectKey, action: 'ignored', messages: [] };
+  }
+  const key = change.objectKey.slice(postsPrefix.length);
+  const logger = deps.logger.child({ objectKey: change.objectKey, sequencer: change.sequencer });
+
+  const previous = await deps.repo.getRecord(key);
+  if (previous && previous.seq >= change.sequencer) {
+    logger.log('info', 'stale or duplicate event ignored', { recordedSequencer: previous.seq });
+    return { key, action: 'stale', messages: [] };
+  }
+
+  try {
+    return change.kind === 'removed'
+      ? await applyRemoval(key, change, previous, deps, logger)
+      : await applyUpload(key, change, previous, deps, logger);
+  } catch (err) {
+    if (err instanceof StaleEventError) {
+      logger.log('info', 'a newer event won the race; this one is ignored');
+      return { key, action: 'stale', messages: [] };
+    }
+    throw err;
+  }
+}
+
+async function applyUpload(key: string, change: ObjectChange, previous: PostRecord | undefined, deps: IngestDeps, logger: Logger): Promise<IngestResult> {
+  const object = await deps.source.getPost(key, change.versionId, deps.config.maxPostBytes);
+  if (!object) {
+    logger.log('info', 'object no longer exists; its removal event settles it');
+    return { key, action: 'stale', messages: [] };
+  }
+  let outcome: PostOutcome = processPost({ key, bytes: object.bytes, size: object.size }, deps.config);
+  if (outcome.status === 'published') outcome = await claimSlug(key, outcome, deps);
+
+  const live = outcome.status === 'published'
+    ? (({ contentHtml: _html, ...rest }) => rest)(outcome.post)
+    : outcome.status === 'rejected' ? previous?.live : undefined;
+  if (outcome.status === 'published') await deps.repo.putBody(key, outcome.post.contentHash, outcome.post.contentHtml);
+
+  const record: PostRecord = { key, seq: change.sequencer, state: outcome.status, messages: outcome.messages, ...(live && { live }) };
+  await deps.repo.putRecord(record);
+  await settle(key, change, previous, record, deps);
+  logger.log(outcome.status === 'rejected' ? 'warn' : 'info', `post ${outcome.status}`, {
+    errors: outcome.messages.filter((m) => m.severity === 'error').length,
+    warnings: outcome.messages.filter((m) => m.severity === 'warning').length,
+  });
+  return { key, action: outcome.status, messages: outcome.messages };
+}
+
+async function applyRemoval(key: string, change: ObjectChange, previous: PostRecord | undefined, deps: IngestDeps, logger: Logger): Promise<IngestResult> {
+  const record: PostRecord = { key, seq: change.sequencer, state: 'deleted', messages: [] };
+  await deps.repo.putRecord(record);
+  await settle(key, change, previous, record, deps);
+  logger.log('info', 'post deleted');
+  return { key, action: 'deleted', messages: [] };
+}
+
+/**
+ * After the record is written: release a slug the post no longer uses, drop its old body, write the report,
+ * and ask for a publish when what readers see changed. Every step is idempotent, so a retry repeats it harmlessly.
+ */
+async function settle(key: string, change: ObjectChange, previous: PostRecord | undefined, record: PostRecord, deps: IngestDeps): Promise<void> {
+  const oldLive = previous?.live;
+  const newLive = record.live;
+  const removedSlugs: string[] = [];
+  if (oldLive && oldLive.slug !== newLive?.slug) {
+    await deps.repo.releaseSlug(oldLive.slug, key);
+    removedSlugs.push(oldLive.slug);
+  }
+  if (oldLive && oldLive.contentHash !== newLive?.contentHash) await deps.repo.deleteBody(key, oldLive.contentHash);
+
+  if (record.state === 'deleted') await deps.source.deleteReport(key);
+  else await deps.source.putReport(key, buildReport(key, record, deps));
+
+  // A rejected edit leaves the live version as it was: nothing to publish.
+  if (record.state !== 'rejected' && (oldLive !== undefined || newLive !== undefined)) {
+    await deps.publisher.request({ keys: [key], removedSlugs }, `${key}#${change.sequencer}`);
+  }
+}
+
+/** A second file claiming a taken slug is rejected; it never silently overwrites the first post's page. */
+async function claimSlug(key: string, outcome: Extract<PostOutcome, { status: 'published' }>, deps: IngestDeps): Promise<PostOutcome> {
+  const { slug } = outcome.post;
+  const { owner } = await deps.repo.claimSlug(slug, key);
+  if (owner === key) return outcome;
+  // The claim may be left over from a post that has since moved to another slug or was deleted: take it over.
+  const ownerRecord = await deps.repo.getRecord(owner);
+  if (ownerRecord?.live?.slug !== slug && await deps.repo.takeOverSlug(slug, key, owner)) return outcome;
+  return {
+    status: 'rejected',
+    messages: [...outcome.messages, error('post:slug-taken',
+      `The URL /posts/${slug}/ is already used by ${deps.source.layout.postsPrefix}${owner}; set a different \`slug:\` in the front matter.`, 1)],
+  };
+}
+
+function buildReport(key: string, record: PostRecord, deps: IngestDeps): PostReport {
+  const url = (slug: string) => absoluteUrl(deps.config, sitePaths.post(slug));
+  const bySeverity = (severity: PostMessage['severity']) => record.messages.filter((m) => m.severity === severity);
+  return {
+    file: deps.source.layout.postsPrefix + key,
+    status: record.state,
+    sequencer: record.seq,
+    ...(record.state === 'published' && record.live && { title: record.live.title, url: url(record.live.slug) }),
+    ...(record.state === 'rejected' && record.live && { stillLive: { title: record.live.title, url: url(record.live.slug) } }),
+    errors: bySeverity('error'),
+    warnings: bySeverity('warning'),
+    notes: bySeverity('info'),
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * `npm start`: the whole pipeline on this machine, no AWS account. Starts the embedded S3 and DynamoDB,
+ * uploads every post in `content/`, lets the real handlers ingest and publish them, and serves the site
+ * bucket at http://127.0.0.1:PORT. Editing, adding or deleting a file in `content/` re-publishes it.
+ * Options: --content DIR (default content), --port N (default $PORT or 8080; a busy port falls back to a free one).
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { watch } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveSiteConfig } from '../lambdas/core/config.js';
+import { ContentUploader } from '../lambdas/local/content-files.js';
+import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
+import { formatResults, ResultLog } from '../lambdas/local/results.js';
+
+const { values } = parseArgs({
+  options: { content: { type: 'string', default: 'content' }, port: { type: 'string', default: process.env.PORT ?? '8080' } },
+});
+const contentDir = resolve(values.content!);
+let stack: EmbeddedStack | undefined;
+
+const server = createServer((request, response) => {
+  void serveFromSiteBucket(request, response).catch((err) => {
+    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`internal error: ${(err as Error).message}\n`);
+  });
+});
+const port = await listen(Number(values.port));
+const siteUrl = `http://127.0.0.1:${port}`;
+const results = new ResultLog();
+const startedAt = performance.now();
+console.log(`starting the embedded stack (s3rver + dynalite on 127.0.0.1)…`);
+stack = await startEmbeddedStack({
+  config: resolveSiteConfig({ siteUrl }),
+  onIngest: (result) => results.record(result),
+  onDeadLetter: (letter) => console.error(`✖ dead letter on ${letter.queue} after ${letter.receiveCount} tries: ${letter.reason}`),
+});
+const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir);
+await publishChanges('initial upload');
+console.log(`\nsite ready in ${Math.round(performance.now() - startedAt)} ms: ${siteUrl}/`);
+console.log(`feeds: ${siteUrl}/feed.xml  ${siteUrl}/atom.xml  ${siteUrl}/feed.json`);
+console.log(`watching ${contentDir} for changes (Ctrl+C to stop)`);
+
+let pending: NodeJS.Timeout | undefined;
+let running = Promise.resolve();
+watch(contentDir, { recursive: true }, () => {
+  clearTimeout(pending);
+  // Editors write a file in several steps; wait for them to finish, then publish once.
+  pending = setTimeout(() => { running = running.then(() => publishChanges('change')); }, 150);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log('\nstopping…');
+    server.close();
+    void stack?.close().finally(() => process.exit(0));
+  });
+}
+
+async function publishChanges(why: string): Promise<void> {
+  const started = performance.now();
+  try {
+    const { put, deleted } = await uploader.sync();
+    if (put.length + deleted.length === 0) return;
+    console.log(`\n${why}: ${put.length} uploaded, ${deleted.length} deleted`);
+    await stack!.settled();
+    for (const line of formatResults(results.take(), values.content!.replace(/\/+$/, ''))) console.log(line);
+    console.log(`published in ${Math.round(performance.now() - started)} ms`);
+  } catch (err) {
+    console.error(`✖ could not sync ${contentDir}: ${(err as Error).message}`);
+  }
+}
+
+async function serveFromSiteBucket(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', siteUrl);
+  let key = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+  if (key === '' || key.endsWith('/')) key += 'index.html';
+  else if (!/\.[a-z0-9]+$/i.test(key)) {
+    // Like the CloudFront function: `/posts/slug` → `/posts/slug/`.
+    response.writeHead(301, { location: `${url.pathname}/` }).end();
+    return;
+  }
+  if (!stack) {
+    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('starting, try again in a moment\n');
+    return;
+  }
+  try {
+    const object = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.siteBucket, Key: key }));
+    response.writeHead(200, { 'content-type': object.ContentType ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    response.end(await object.Body!.transformToByteArray());
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: /${key}\n`);
+  }
+}
+
+function listen(wanted: number): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE' || wanted === 0) return reject(err);
+      console.log(`port ${wanted} is busy; using a free one`);
+      resolvePort(listen(0));
+    });
+    server.listen(wanted, '127.0.0.1', () => resolvePort((server.address() as AddressInfo).port));
+  });
+}
