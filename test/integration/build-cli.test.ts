@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, mkdir, readdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { listMarkdownFiles } from '../../lambdas/local/content-files.js';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..', '..');
+
+async function build(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts', ...args], {
+      cwd: root, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function filesUnder(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) files.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name), 'utf8'));
+  }
+  return files;
+}
+
+describe('npm run build', () => {
+  it('builds the seed content into every published file, byte-identical on a second run', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'build-cli-'));
+    const first = await build(['--out', join(work, 'one'), '--reports', join(work, 'reports'), '--site-url', 'https://clinic.example']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const site = await filesUnder(join(work, 'one'));
+    const posts = await listMarkdownFiles(join(root, 'content'));
+    expect(posts).toHaveLength(5);
+    for (const path of ['index.html', 'feed.xml', 'atom.xml', 'feed.json', 'sitemap.xml', 'robots.txt', 'styles.css']) {
+      expect(site.has(path), path).toBe(true);
+    }
+    expect([...site.keys()].filter((path) => /^posts\/[^/]+\/index\.html$/.test(path))).toHaveLength(5);
+    expect([...site.keys()].some((path) => /^tags\/[^/]+\/feed\.xml$/.test(path))).toBe(true);
+    expect(site.get('robots.txt')).toContain('Sitemap: https://clinic.example/sitemap.xml');
+    expect(JSON.parse(site.get('feed.json')!).items).toHaveLength(5);
+
+    const reports = await readdir(join(work, 'reports'));
+    expect(reports.sort()).toEqual(posts.map((key) => `${key}.json`).sort());
+    expect(first.stdout).toMatch(/5 posts in, 5 published, 0 drafts, 0 rejected/);
+
+    const second = await build(['--out', join(work, 'two'), '--site-url', 'https://clinic.example']);
+    expect(second.code).toBe(0);
+    expect(await filesUnder(join(work, 'two'))).toEqual(site);
+  });
+
+  it('exits 2 with file:line: what to fix for a rejected post, and still publishes the rest', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'build-cli-'));
+    const content = join(work, 'content');
+    await mkdir(join(content, 'nested'), { recursive: true });
+    await copyFile(join(root, 'content', 'how-ketamine-and-antidepressants-differs.md'), join(content, 'nested', 'good.md'));
+    await writeFile(join(content, 'bad.md'), '---\ntitle: Broken\ndate: 01/04/2024\n---\n\nText.\n');
+    const result = await build(['--content', content, '--out', join(work, 'site')]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain(`${content}/bad.md:3: error: \`date: 01/04/2024\` is not a valid date; write it as YYYY-MM-DD`);
+    expect(result.stdout).toMatch(/1 published, 0 drafts, 1 rejected/);
+    const site = await filesUnder(join(work, 'site'));
+    expect(site.has('posts/how-ketamine-and-antidepressants-differs/index.html')).toBe(true);
+    expect(site.get('feed.xml')).not.toContain('Broken');
+  });
+
+  it('refuses to overwrite a folder it did not write', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'build-cli-'));
+    await writeFile(join(work, 'precious.txt'), 'keep me');
+    const result = await build(['--out', work]);
+    expect(result.code).toBe(1);
+    expect(await readFile(join(work, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+});
