@@ -101,8 +101,10 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
 /** Front matter `title`, else the first heading (with a note to the author), else a rejection. Long titles are cut with a warning. */
 function resolveTitle(fm: FrontMatter, tree: Root, messages: PostMessage[]): string | undefined {
   let title = fm.title;
-  // A `title` that failed validation has its own message already; do not also call it missing.
-  if (title === undefined && messages.some((m) => m.ruleId === 'front-matter:title')) return undefined;
+  // When the title failed validation, or the YAML could not be read at all, the author already has the
+  // message that matters; "missing title" would send them looking for the wrong fix.
+  const unreadable = new Set(['front-matter:title', 'front-matter:yaml', 'front-matter:aliases', 'front-matter:shape']);
+  if (title === undefined && messages.some((m) => unreadable.has(m.ruleId))) return undefined;
   if (title === undefined) {
     const heading = firstHeading(tree);
     const fromHeading = heading ? toString(heading).replace(/\s+/g, ' ').trim() : '';

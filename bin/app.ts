@@ -1,0 +1,43 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ContentPipelineStack } from '../lib/content-pipeline-stack.js';
+
+/**
+ * Context keys (cdk.json or `-c key=value`):
+ * - `stackName`      stack name (default `ContentPipeline`)
+ * - `siteUrl`        public URL of the site when it is not the CloudFront domain and no `domainName` is set
+ * - `domainName`     custom domain served by CloudFront (needs `certificateArn`)
+ * - `certificateArn` ACM certificate in us-east-1 for `domainName`
+ * - `siteTitle`, `siteDescription`, `siteLanguage`  site settings passed to the handlers
+ * - `alarmTopicArn`  existing SNS topic for alarm notifications
+ */
+const app = new App();
+
+function context(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
+  return value;
+}
+
+new ContentPipelineStack(app, context('stackName') ?? 'ContentPipeline', {
+  description: 'Serverless markdown blog: S3 sources -> SQS -> Lambda -> DynamoDB -> S3 site -> CloudFront',
+  // Only pin the environment when the CLI knows it; synth works offline without credentials.
+  env: process.env.CDK_DEFAULT_ACCOUNT
+    ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
+    : undefined,
+  siteUrl: context('siteUrl'),
+  domainName: context('domainName'),
+  certificateArn: context('certificateArn'),
+  siteTitle: context('siteTitle'),
+  siteDescription: context('siteDescription'),
+  siteLanguage: context('siteLanguage'),
+  alarmTopicArn: context('alarmTopicArn'),
+});
+
+Tags.of(app).add('project', 'content-pipeline');
+
+// cdk-nag 3.x is a policy-validation plugin (not an Aspect): violations that are not acknowledged with
+// Validations.of(construct).acknowledge({ id, reason }) fail `cdk synth` and are listed in
+// cdk.out/policy-validation-report.json.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

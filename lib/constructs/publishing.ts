@@ -1,0 +1,157 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../contract.js';
+import { acknowledgeWildcardResources } from '../nag.js';
+import { handlerEntry, PipelineFunction } from './pipeline-function.js';
+
+export interface PublishingProps {
+  /** Posts table; the publisher only reads it (GetItem/BatchGetItem/Query on the table and its indexes). */
+  readonly table: dynamodb.ITable;
+
+  /** Bucket the generated site is written to (read, write and delete; list so missing keys are 404, not 403). */
+  readonly siteBucket: s3.IBucket;
+
+  /**
+   * Environment shared by the pipeline handlers (site settings, table and bucket names).
+   * `SERVICE_NAME` is set by this construct.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+
+  /**
+   * Handler entry file.
+   * @default lambdas/handlers/publish.ts
+   */
+  readonly entry?: string;
+
+  /**
+   * Publish function timeout. The queue's visibility timeout is six times this.
+   * @default Duration.seconds(120)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Publish function memory in MB.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * Messages per invocation (FIFO queues allow at most 10).
+   * @default 10
+   */
+  readonly batchSize?: number;
+
+  /**
+   * Receives before a message moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+
+  /**
+   * Retention of the dead-letter queue.
+   * @default Duration.days(14)
+   */
+  readonly deadLetterRetention?: Duration;
+
+  /**
+   * Retention of the publish function's log group.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Publish stage: FIFO queue (+ FIFO DLQ) → publish function, which renders pages, feeds and the sitemap
+ * from the table into the site bucket.
+ *
+ * Producers must set `MessageGroupId` and `MessageDeduplicationId` (content-based deduplication is off).
+ * No reserved concurrency is configured: Lambda never processes two batches of the same FIFO message
+ * group at once, so sending every publish request with one group id already serialises site rebuilds,
+ * while the function stays free to scale for other groups.
+ */
+export class Publishing extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly fn: lambda.Function;
+  readonly role: iam.IRole;
+
+  constructor(scope: Construct, id: string, props: PublishingProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.seconds(120);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      fifo: true,
+      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+
+    this.queue = new sqs.Queue(this, 'Queue', {
+      fifo: true,
+      contentBasedDeduplication: false,
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+
+    const pf = new PipelineFunction(this, 'Publish', {
+      entry: props.entry ?? handlerEntry('publish'),
+      description: 'Renders the site (pages, feeds, sitemap) from the posts table into the site bucket',
+      timeout,
+      memorySize: props.memorySize,
+      logRetention: props.logRetention,
+      environment: { ...props.environment, [ENV.SERVICE_NAME]: 'content-publish' },
+    });
+    this.fn = pf.fn;
+    this.role = pf.role;
+
+    this.fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? 10,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    // Table: read only (GetItem, BatchGetItem, Query on the table and the byDate index, ...).
+    props.table.grantReadData(this.fn);
+
+    // Site bucket: objects read/write/delete, and ListBucket so a missing object (e.g. the manifest on the
+    // first run) answers 404 NoSuchKey instead of 403 AccessDenied, and stale pages can be found for pruning.
+    const siteObjects = props.siteBucket.arnForObjects('*');
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SiteObjectsReadWrite',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [siteObjects],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SiteBucketList',
+        actions: ['s3:ListBucket'],
+        resources: [props.siteBucket.bucketArn],
+      }),
+    );
+
+    acknowledgeWildcardResources(
+      this.role,
+      [siteObjects],
+      'The publisher owns the whole generated site: it writes and deletes pages, feeds and assets under any key of ' +
+        'the dedicated site bucket. The actions are listed explicitly (Get/Put/DeleteObject), no action wildcards.',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      [`${props.table.tableArn}/index/*`],
+      'grantReadData scopes Query to the indexes of the posts table (`<table>/index/*`); the only index is byDate.',
+    );
+  }
+}

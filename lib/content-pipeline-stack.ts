@@ -1,0 +1,152 @@
+import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from './contract.js';
+import { Ingest } from './constructs/ingest.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { Publishing } from './constructs/publishing.js';
+import { SiteDelivery } from './constructs/site-delivery.js';
+import { Storage } from './constructs/storage.js';
+
+export interface ContentPipelineStackProps extends StackProps {
+  /**
+   * Public URL of the site, used in canonical links, feeds and the sitemap. Ignored when `domainName` is set.
+   * @default - `https://<domainName>` if set, else `https://<distribution domain>`
+   */
+  readonly siteUrl?: string;
+
+  /**
+   * Custom domain of the site (e.g. `blog.example.com`). Requires `certificateArn`. DNS is not managed here.
+   * @default - only the CloudFront domain
+   */
+  readonly domainName?: string;
+
+  /**
+   * ARN of an ACM certificate in us-east-1 covering `domainName`.
+   * @default - none (required with `domainName`)
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * Site title (`SITE_TITLE`).
+   * @default 'Clinic Blog'
+   */
+  readonly siteTitle?: string;
+
+  /**
+   * Site description (`SITE_DESCRIPTION`).
+   * @default 'Articles on ketamine-assisted therapy, depression and mental health.'
+   */
+  readonly siteDescription?: string;
+
+  /**
+   * BCP 47 language of the site (`SITE_LANGUAGE`).
+   * @default 'en'
+   */
+  readonly siteLanguage?: string;
+
+  /**
+   * Removal policy of the stateful resources (posts table, source, logs and site buckets).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * ARN of an existing SNS topic notified by the alarms.
+   * @default - alarms without actions
+   */
+  readonly alarmTopicArn?: string;
+}
+
+/** Defaults mirror `DEFAULT_SITE_CONFIG` in lambdas/core/config.ts. */
+const DEFAULT_SITE_TITLE = 'Clinic Blog';
+const DEFAULT_SITE_DESCRIPTION = 'Articles on ketamine-assisted therapy, depression and mental health.';
+const DEFAULT_SITE_LANGUAGE = 'en';
+
+/**
+ * Serverless markdown blog:
+ * source bucket `posts/*.md` → ingest queue → ingest λ → table → publish FIFO queue → publish λ → site bucket → CloudFront.
+ */
+export class ContentPipelineStack extends Stack {
+  readonly storage: Storage;
+  readonly site: SiteDelivery;
+  readonly publishing: Publishing;
+  readonly ingest: Ingest;
+  readonly monitoring: Monitoring;
+  /** The URL the handlers put into canonical links and feeds. */
+  readonly siteUrl: string;
+
+  constructor(scope: Construct, id: string, props: ContentPipelineStackProps = {}) {
+    super(scope, id, props);
+
+    if (props.siteUrl && !Token.isUnresolved(props.siteUrl)) {
+      const url = new URL(props.siteUrl); // throws on garbage
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new Error(`siteUrl must be an http(s) URL, got ${props.siteUrl}`);
+      }
+    }
+
+    this.storage = new Storage(this, 'Storage', { removalPolicy: props.removalPolicy });
+
+    this.site = new SiteDelivery(this, 'Site', {
+      logsBucket: this.storage.logsBucket,
+      domainName: props.domainName,
+      certificate: props.certificateArn
+        ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn)
+        : undefined,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.siteUrl = props.domainName
+      ? this.site.siteUrl
+      : (props.siteUrl?.replace(/\/+$/, '') ?? this.site.siteUrl);
+
+    const environment: Record<string, string> = {
+      [ENV.POSTS_TABLE]: this.storage.table.tableName,
+      [ENV.SOURCE_BUCKET]: this.storage.sourceBucket.bucketName,
+      [ENV.SITE_BUCKET]: this.site.siteBucket.bucketName,
+      [ENV.SITE_URL]: this.siteUrl,
+      [ENV.SITE_TITLE]: props.siteTitle ?? DEFAULT_SITE_TITLE,
+      [ENV.SITE_DESCRIPTION]: props.siteDescription ?? DEFAULT_SITE_DESCRIPTION,
+      [ENV.SITE_LANGUAGE]: props.siteLanguage ?? DEFAULT_SITE_LANGUAGE,
+      [ENV.POSTS_PREFIX]: POSTS_PREFIX,
+      [ENV.REPORTS_PREFIX]: REPORTS_PREFIX,
+    };
+
+    this.publishing = new Publishing(this, 'Publishing', {
+      table: this.storage.table,
+      siteBucket: this.site.siteBucket,
+      environment,
+    });
+
+    this.ingest = new Ingest(this, 'Ingest', {
+      sourceBucket: this.storage.sourceBucket,
+      table: this.storage.table,
+      publishQueue: this.publishing.queue,
+      environment,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      deadLetterQueues: { Ingest: this.ingest.deadLetterQueue, Publish: this.publishing.deadLetterQueue },
+      functions: { Ingest: this.ingest.fn, Publish: this.publishing.fn },
+      alarmTopic: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output('SourceBucketName', this.storage.sourceBucket.bucketName, 'Upload markdown posts here under posts/');
+    output('SiteBucketName', this.site.siteBucket.bucketName, 'Generated site (written by the publish function)');
+    output('DistributionId', this.site.distribution.distributionId, 'CloudFront distribution id');
+    output('DistributionDomainName', this.site.distribution.distributionDomainName, 'CloudFront domain name');
+    output('SiteUrl', this.siteUrl, 'Public URL of the site');
+    output('PostsTableName', this.storage.table.tableName, 'DynamoDB posts table');
+    output('IngestDeadLetterQueueUrl', this.ingest.deadLetterQueue.queueUrl, 'Failed ingest messages');
+    output('PublishDeadLetterQueueUrl', this.publishing.deadLetterQueue.queueUrl, 'Failed publish messages');
+    output(
+      'UploadCommand',
+      Fn.join('', ['aws s3 cp post.md s3://', this.storage.sourceBucket.bucketName, `/${POSTS_PREFIX}post.md`]),
+      'Example: publish a post',
+    );
+  }
+}
