@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { StaleEventError } from '../core/errors.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
+import { SITE_STATE_PARTITION } from '../contract.js';
 import { POSTS_TABLE_SCHEMA, PUBLISHED_PARTITION } from './table-schema.js';
 
 /** A live post without its body: what the site index, feeds and sitemap are built from. */
@@ -34,7 +35,7 @@ const MAX_UNPROCESSED_ROUNDS = 8;
 const metaKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'META' });
 const bodyKey = (key: string, hash: string) => ({ [PK]: `POST#${key}`, [SK]: `BODY#${hash}` });
 const slugKey = (slug: string) => ({ [PK]: `SLUG#${slug}`, [SK]: 'CLAIM' });
-const SITE_STATE_KEY = { [PK]: 'SITE', [SK]: 'STATE' };
+const SITE_STATE_KEY = { [PK]: SITE_STATE_PARTITION, [SK]: 'STATE' };
 
 /** What the publisher remembers between runs, so it can delete pages that no longer have a post. */
 export interface SiteState {

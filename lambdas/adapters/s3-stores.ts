@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import type { SiteFile } from '../core/types.js';
+import { POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 
 export interface SourceLayout {
@@ -11,7 +12,7 @@ export interface SourceLayout {
   readonly reportsPrefix: string;
 }
 
-export const DEFAULT_SOURCE_LAYOUT: SourceLayout = { postsPrefix: 'posts/', reportsPrefix: 'reports/' };
+export const DEFAULT_SOURCE_LAYOUT: SourceLayout = { postsPrefix: POSTS_PREFIX, reportsPrefix: REPORTS_PREFIX };
 
 export interface SourceObject {
   /** The object's bytes, or only its first `maxBytes + 1` when it is larger than that. */

@@ -3,24 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
+import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { PostsRepository } from '../adapters/posts-repository.js';
 import { SqsPublishRequester } from '../adapters/publish-queue.js';
 import { SiteStore, SourceStore } from '../adapters/s3-stores.js';
-
-/** Every environment variable the handlers read, in one place. The CDK constructs set the same names. */
-export const ENV = {
-  postsTable: 'POSTS_TABLE',
-  sourceBucket: 'SOURCE_BUCKET',
-  siteBucket: 'SITE_BUCKET',
-  publishQueueUrl: 'PUBLISH_QUEUE_URL',
-  siteUrl: 'SITE_URL',
-  siteTitle: 'SITE_TITLE',
-  siteDescription: 'SITE_DESCRIPTION',
-  siteLanguage: 'SITE_LANGUAGE',
-  postsPrefix: 'POSTS_PREFIX',
-  reportsPrefix: 'REPORTS_PREFIX',
-  maxPostBytes: 'MAX_POST_BYTES',
-} as const;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,12 +17,12 @@ function required(env: Env, name: string): string {
 }
 
 export function siteConfigFromEnv(env: Env): SiteConfig {
-  const maxPostBytes = env[ENV.maxPostBytes] ? Number(env[ENV.maxPostBytes]) : undefined;
+  const maxPostBytes = env[ENV.MAX_POST_BYTES] ? Number(env[ENV.MAX_POST_BYTES]) : undefined;
   return resolveSiteConfig({
-    siteUrl: required(env, ENV.siteUrl),
-    ...(env[ENV.siteTitle] && { title: env[ENV.siteTitle] }),
-    ...(env[ENV.siteDescription] && { description: env[ENV.siteDescription] }),
-    ...(env[ENV.siteLanguage] && { language: env[ENV.siteLanguage] }),
+    siteUrl: required(env, ENV.SITE_URL),
+    ...(env[ENV.SITE_TITLE] && { title: env[ENV.SITE_TITLE] }),
+    ...(env[ENV.SITE_DESCRIPTION] && { description: env[ENV.SITE_DESCRIPTION] }),
+    ...(env[ENV.SITE_LANGUAGE] && { language: env[ENV.SITE_LANGUAGE] }),
     ...(maxPostBytes && Number.isFinite(maxPostBytes) && { maxPostBytes }),
   });
 }
@@ -45,20 +31,20 @@ export function siteConfigFromEnv(env: Env): SiteConfig {
 const clientOptions = { maxAttempts: 5, retryMode: 'adaptive' } as const;
 
 export function sourceStoreFromEnv(env: Env): SourceStore {
-  return new SourceStore(new S3Client(clientOptions), required(env, ENV.sourceBucket), {
-    postsPrefix: env[ENV.postsPrefix] ?? 'posts/',
-    reportsPrefix: env[ENV.reportsPrefix] ?? 'reports/',
+  return new SourceStore(new S3Client(clientOptions), required(env, ENV.SOURCE_BUCKET), {
+    postsPrefix: env[ENV.POSTS_PREFIX] ?? POSTS_PREFIX,
+    reportsPrefix: env[ENV.REPORTS_PREFIX] ?? REPORTS_PREFIX,
   });
 }
 
 export function siteStoreFromEnv(env: Env): SiteStore {
-  return new SiteStore(new S3Client(clientOptions), required(env, ENV.siteBucket));
+  return new SiteStore(new S3Client(clientOptions), required(env, ENV.SITE_BUCKET));
 }
 
 export function repositoryFromEnv(env: Env): PostsRepository {
-  return new PostsRepository(new DynamoDBClient(clientOptions), required(env, ENV.postsTable));
+  return new PostsRepository(new DynamoDBClient(clientOptions), required(env, ENV.POSTS_TABLE));
 }
 
 export function publishRequesterFromEnv(env: Env): SqsPublishRequester {
-  return new SqsPublishRequester(new SQSClient(clientOptions), required(env, ENV.publishQueueUrl));
+  return new SqsPublishRequester(new SQSClient(clientOptions), required(env, ENV.PUBLISH_QUEUE_URL));
 }

@@ -10,7 +10,7 @@ import type { SiteConfig } from '../core/types.js';
 import { PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import { DEFAULT_SOURCE_LAYOUT, SiteStore, SourceStore } from '../adapters/s3-stores.js';
-import { POSTS_TABLE_SCHEMA } from '../adapters/table-schema.js';
+import { POST_SUFFIX, POSTS_TABLE_SCHEMA } from '../contract.js';
 import { makeIngestHandler } from '../handlers/ingest.js';
 import { silentLogger, type Logger } from '../handlers/logger.js';
 import { makePublishHandler } from '../handlers/publish.js';
@@ -114,7 +114,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
   s3Server.on('event', (event) => {
-    const awsEvent = toAwsS3Event(event, { bucket: LOCAL_NAMES.sourceBucket, prefix: DEFAULT_SOURCE_LAYOUT.postsPrefix, suffix: '.md' });
+    const awsEvent = toAwsS3Event(event, { bucket: LOCAL_NAMES.sourceBucket, prefix: DEFAULT_SOURCE_LAYOUT.postsPrefix, suffix: POST_SUFFIX });
     if (awsEvent) ingestQueue.send(JSON.stringify(awsEvent));
   });
 

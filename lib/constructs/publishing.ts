@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../contract.js';
+import { ENV, SITE_STATE_PARTITION } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
 
@@ -121,8 +121,17 @@ export class Publishing extends Construct {
       }),
     );
 
-    // Table: read only (GetItem, BatchGetItem, Query on the table and the byDate index, ...).
+    // Table: read posts (GetItem, BatchGetItem, Query on the table and the byDate index, ...), and write
+    // only the publisher's own `SITE` partition (the list of shared files it wrote last, used to prune).
     props.table.grantReadData(this.fn);
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublisherStateWrite',
+        actions: ['dynamodb:PutItem'],
+        resources: [props.table.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SITE_STATE_PARTITION] } },
+      }),
+    );
 
     // Site bucket: objects read/write/delete, and ListBucket so a missing object (e.g. the manifest on the
     // first run) answers 404 NoSuchKey instead of 403 AccessDenied, and stale pages can be found for pruning.

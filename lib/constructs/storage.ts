@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { BY_DATE_INDEX } from '../contract.js';
+import { POSTS_TABLE_SCHEMA } from '../contract.js';
 
 export interface StorageProps {
   /**
@@ -42,7 +42,7 @@ export class Storage extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.table = new dynamodb.Table(this, 'PostsTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: POSTS_TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -50,9 +50,9 @@ export class Storage extends Construct {
       removalPolicy,
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: BY_DATE_INDEX,
-      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+      indexName: POSTS_TABLE_SCHEMA.byDateIndex.name,
+      partitionKey: { name: POSTS_TABLE_SCHEMA.byDateIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: POSTS_TABLE_SCHEMA.byDateIndex.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
 

@@ -445,7 +445,11 @@ describe('ContentPipelineStack', () => {
       );
       const tableActions = actionsOn(statements, (arn) => arn.startsWith(`${ids.table}.Arn`));
       expect(tableActions).toEqual(expect.arrayContaining([`dynamodb:Query ${ids.table}.Arn/index/*`]));
-      expect(tableActions.filter((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a))).toEqual([]);
+      // The only write: PutItem, and only into the publisher's own `SITE` partition.
+      const writes = statements.filter((s) => toArray<string>(s.Action).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)));
+      expect(writes).toHaveLength(1);
+      expect(writes[0]!.Action).toBe('dynamodb:PutItem');
+      expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SITE'] } });
     });
 
     it('pipeline roles use no wildcard actions at all', () => {
@@ -773,8 +777,8 @@ describe('index rewrite CloudFront Function', () => {
 });
 
 describe('contract with the handlers', () => {
-  it('sets every environment variable the handlers read (lambdas/handlers/environment.ts)', async () => {
-    const { ENV: HANDLER_ENV } = await import('../../lambdas/handlers/environment.js');
+  it('sets every environment variable the handlers read (lambdas/contract.ts)', async () => {
+    const { ENV: HANDLER_ENV } = await import('../../lambdas/contract.js');
     const optional = new Set(['MAX_POST_BYTES']); // handler falls back to DEFAULT_SITE_CONFIG.maxPostBytes
     const { stack, template } = build();
     const env = (fn: { node: { defaultChild?: unknown } }) => {

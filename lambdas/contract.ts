@@ -1,0 +1,46 @@
+/**
+ * Names shared by the Lambda handlers, the local embedded stack and the CDK constructs: defined once here.
+ * No imports, so the CDK app and tests load it for free.
+ */
+
+/** Key prefix of the markdown sources in the source bucket. Only `<prefix>*.md` triggers ingestion. */
+export const POSTS_PREFIX = 'posts/';
+
+/** Key prefix of the private processing reports, outside the notification filter. */
+export const REPORTS_PREFIX = 'reports/';
+
+/** Suffix of the source objects that trigger ingestion. */
+export const POST_SUFFIX = '.md';
+
+/**
+ * The posts table (single-table design):
+ * - `POST#<key>` / `META`         the post's state, its latest processing report and, when live, its published fields.
+ * - `POST#<key>` / `BODY#<hash>`  the rendered body (gzip), content-addressed so a META never points at a half-written body.
+ * - `SLUG#<slug>` / `CLAIM`       which post owns a URL slug, so two files can never overwrite each other's page.
+ * - `SITE` / `STATE`              what the publisher wrote last time, so it can delete pages that lost their post.
+ * GSI `byDate`: only live posts carry `gsi1pk = PUBLISHED`, sorted by `<date>#<key>`: the site index without a scan.
+ */
+export const POSTS_TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  byDateIndex: { name: 'byDate', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+} as const;
+
+/** Partition key of the publisher's own state item; the publisher may write nothing else. */
+export const SITE_STATE_PARTITION = 'SITE';
+
+/** Environment variable names read by the handlers (see `lambdas/handlers/environment.ts`). */
+export const ENV = {
+  POSTS_TABLE: 'POSTS_TABLE',
+  SOURCE_BUCKET: 'SOURCE_BUCKET',
+  SITE_BUCKET: 'SITE_BUCKET',
+  PUBLISH_QUEUE_URL: 'PUBLISH_QUEUE_URL',
+  SITE_URL: 'SITE_URL',
+  SITE_TITLE: 'SITE_TITLE',
+  SITE_DESCRIPTION: 'SITE_DESCRIPTION',
+  SITE_LANGUAGE: 'SITE_LANGUAGE',
+  POSTS_PREFIX: 'POSTS_PREFIX',
+  REPORTS_PREFIX: 'REPORTS_PREFIX',
+  MAX_POST_BYTES: 'MAX_POST_BYTES',
+  SERVICE_NAME: 'SERVICE_NAME',
+} as const;
