@@ -143,6 +143,7 @@ export class ContentPipelineStack extends Stack {
     output('PostsTableName', this.storage.table.tableName, 'DynamoDB posts table');
     output('IngestDeadLetterQueueUrl', this.ingest.deadLetterQueue.queueUrl, 'Failed ingest messages');
     output('PublishDeadLetterQueueUrl', this.publishing.deadLetterQueue.queueUrl, 'Failed publish messages');
+    output('PublishQueueUrl', this.publishing.queue.queueUrl, 'Send {"keys":[],"removedSlugs":[],"rebuildAll":true} here to re-render every page');
     output(
       'UploadCommand',
       Fn.join('', ['aws s3 cp post.md s3://', this.storage.sourceBucket.bucketName, `/${POSTS_PREFIX}post.md`]),
