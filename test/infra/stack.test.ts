@@ -42,6 +42,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, unknown>;
 }
 
 /** Every Allow statement granted to the role behind a function: inline policies and attached AWS::IAM::Policy. */

@@ -1,0 +1,201 @@
+import { Feed, type Item } from 'feed';
+import { absoluteUrl } from '../config.js';
+import { sitePaths } from '../slug.js';
+import { UNDATED_FEED_TIMESTAMP, type PublishedPost, type SiteConfig, type SiteFile } from '../types.js';
+import { finishXml, forCdata, forXmlAttribute, forXmlText } from './feed-quirks.js';
+import { siteFile } from './files.js';
+import { escapeHtml, stripInvalidXmlChars } from './html.js';
+import { lastModified, newestUpdate, sortNewestFirst } from './order.js';
+import { postUrl } from './urls.js';
+
+/** Fixed, without a version number: a dependency upgrade must not change the output of an unchanged site. */
+export const FEED_GENERATOR = 'content-syndication-pipeline';
+
+const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
+
+/** What a feed is about and where it lives. */
+export interface FeedChannel {
+  readonly title: string;
+  readonly description: string;
+  /** The HTML page the feed mirrors; also the Atom feed id. */
+  readonly pageUrl: string;
+  /** The feed's own absolute URL (RSS `atom:link rel="self"`, Atom `link rel="self"`, JSON `feed_url`). */
+  readonly feedUrl: string;
+}
+
+/** The posts a feed carries: the newest `feedItemLimit`. */
+function feedPosts(posts: readonly PublishedPost[], config: SiteConfig): PublishedPost[] {
+  return sortNewestFirst(posts).slice(0, config.feedItemLimit);
+}
+
+/**
+ * Feed `updated`/`lastBuildDate`: the newest change among the items. It must come from post data, never the
+ * clock, so building twice gives the same bytes. With no dated item (an empty site, say) there is no data, so
+ * it is the fixed Unix epoch, `UNDATED_FEED_TIMESTAMP`: every format accepts it and any dated post supersedes it.
+ */
+function feedUpdated(items: readonly PublishedPost[]): Date {
+  return new Date(newestUpdate(items) ?? UNDATED_FEED_TIMESTAMP);
+}
+
+function optionalDate(isoTimestamp: string | undefined): Date | undefined {
+  return isoTimestamp === undefined ? undefined : new Date(isoTimestamp);
+}
+
+/** `feed` types `Item.date` as required, but its RSS and JSON writers only use it when present. */
+type ItemWithOptionalDate = Omit<Item, 'date'> & { date?: Date | undefined };
+
+function addItem(feed: Feed, item: ItemWithOptionalDate): void {
+  feed.addItem(item as Item);
+}
+
+/** Feeds credit the post's author, else the site's; when neither is known they credit no one. */
+function feedAuthor(post: PublishedPost, config: SiteConfig): string | undefined {
+  return post.author ?? config.author;
+}
+
+/** RSS 2.0 of the newest `config.feedItemLimit` posts. */
+export function renderRss(posts: readonly PublishedPost[], config: SiteConfig, channel: FeedChannel): string {
+  const items = feedPosts(posts, config);
+  const feed = new Feed({
+    title: forXmlText(channel.title),
+    description: forXmlText(channel.description),
+    link: channel.pageUrl,
+    language: forXmlText(config.language),
+    updated: feedUpdated(items),
+    generator: FEED_GENERATOR,
+    feedLinks: { rss: channel.feedUrl },
+  });
+  for (const post of items) {
+    const author = feedAuthor(post, config);
+    addItem(feed, {
+      // RSS titles are plain text in CDATA; descriptions are HTML, so the plain-text summary is escaped.
+      title: forCdata(post.title),
+      link: postUrl(post, config),
+      // `guid` (not `id`) because `feed` writes it unescaped; it marks it isPermaLink="false".
+      guid: forXmlText(post.id),
+      // `feed` writes <pubDate> from `published`, else `date`. Only `published` is given, so pubDate is the
+      // publish date, never moved by an edit, and absent for an undated post.
+      published: optionalDate(post.date),
+      description: forCdata(escapeHtml(post.summary)),
+      content: forCdata(post.contentHtml),
+      category: post.tags.map((tag) => ({ name: forXmlText(tag) })),
+      // RSS <author> must be an e-mail address; a name belongs in dc:creator.
+      extensions: author === undefined ? undefined : [{ name: 'dc:creator', objects: { _text: forXmlText(author) } }],
+    });
+  }
+  return finishXml(withDublinCoreNamespace(feed.rss2()));
+}
+
+const DUBLIN_CORE_NAMESPACE = 'xmlns:dc="http://purl.org/dc/elements/1.1/"';
+
+/** `feed` declares the `dc:` prefix only when some item has content; dc:creator needs it regardless. */
+function withDublinCoreNamespace(rss: string): string {
+  return rss.includes(DUBLIN_CORE_NAMESPACE) ? rss : rss.replace('<rss version="2.0"', `<rss version="2.0" ${DUBLIN_CORE_NAMESPACE}`);
+}
+
+/** Atom 1.0 of the newest `config.feedItemLimit` posts. */
+export function renderAtom(posts: readonly PublishedPost[], config: SiteConfig, channel: FeedChannel): string {
+  const items = feedPosts(posts, config);
+  // RFC 4287 requires a feed-level author unless every entry has one. Entries without any author then fall back
+  // to the site itself (config.author, else the site title as publisher) rather than to an invented person.
+  const everyEntryHasAuthor = items.every((post) => feedAuthor(post, config) !== undefined);
+  const feedLevelAuthor = everyEntryHasAuthor ? undefined : (config.author ?? config.title);
+  const feed = new Feed({
+    id: forXmlText(channel.pageUrl),
+    title: forXmlText(channel.title),
+    description: forXmlText(channel.description),
+    link: channel.pageUrl,
+    updated: feedUpdated(items),
+    generator: FEED_GENERATOR,
+    feedLinks: { atom: channel.feedUrl },
+    author: feedLevelAuthor === undefined ? undefined : { name: forXmlText(feedLevelAuthor) },
+  });
+  for (const post of items) {
+    const author = feedAuthor(post, config);
+    feed.addItem({
+      // Atom marks title and summary type="html", so plain text is escaped into HTML.
+      title: forCdata(escapeHtml(post.title)),
+      id: atomId(post),
+      link: postUrl(post, config),
+      // `date` becomes <updated>, which Atom requires: undated posts get the fixed UNDATED_FEED_TIMESTAMP.
+      date: new Date(lastModified(post) ?? UNDATED_FEED_TIMESTAMP),
+      published: optionalDate(post.date),
+      description: forCdata(escapeHtml(post.summary)),
+      content: forCdata(post.contentHtml),
+      category: post.tags.map((tag) => ({ term: forXmlAttribute(tag) })),
+      author: author === undefined ? undefined : [{ name: forXmlText(author) }],
+    });
+  }
+  return finishXml(feed.atom1());
+}
+
+/** Atom ids must be IRIs, and `feed` parses (and so normalises) them with `new URL`, throwing on anything else. */
+function atomId(post: PublishedPost): string {
+  const id = stripInvalidXmlChars(post.id);
+  if (!URL.canParse(id)) {
+    throw new TypeError(`Post ${post.key}: id ${JSON.stringify(post.id)} is not an absolute URI, which Atom requires`);
+  }
+  return id;
+}
+
+/** JSON Feed 1.1 of the newest `config.feedItemLimit` posts. */
+export function renderJsonFeed(posts: readonly PublishedPost[], config: SiteConfig, channel: FeedChannel): string {
+  const items = feedPosts(posts, config);
+  // JSON escapes everything, so strings only lose forbidden characters, for parity with the XML feeds.
+  const clean = stripInvalidXmlChars;
+  const feed = new Feed({
+    title: clean(channel.title),
+    description: clean(channel.description),
+    link: channel.pageUrl,
+    feedLinks: { json: channel.feedUrl },
+  });
+  for (const post of items) {
+    addItem(feed, {
+      id: clean(post.id),
+      title: clean(post.title),
+      link: postUrl(post, config),
+      // `date` becomes date_modified and `published` date_published; both are left out for undated posts.
+      date: optionalDate(lastModified(post)),
+      published: optionalDate(post.date),
+      description: clean(post.summary),
+      content: clean(post.contentHtml),
+      image: post.image,
+      // `feed` writes `tags: []` for an empty list; the field is optional, so leave it out instead.
+      category: post.tags.length === 0 ? undefined : post.tags.map((tag) => ({ name: clean(tag) })),
+    });
+  }
+  // `feed` writes JSON Feed 1.0: rewrite the version, and add what 1.0 lacks: `language`, and `authors` arrays
+  // (instead of 1.0's single `author`, which we therefore never give it).
+  const version1 = JSON.parse(feed.json1()) as { items: Record<string, unknown>[]; [field: string]: unknown };
+  const version1_1 = {
+    version: JSON_FEED_VERSION,
+    title: version1['title'],
+    home_page_url: version1['home_page_url'],
+    feed_url: version1['feed_url'],
+    description: version1['description'],
+    language: config.language,
+    // JSON.stringify drops the undefined `authors` of a feed or item with no known author.
+    authors: config.author === undefined ? undefined : [{ name: clean(config.author) }],
+    items: version1.items.map((item, index) => {
+      const post = items[index]!;
+      const author = feedAuthor(post, config);
+      return { ...item, authors: author === undefined ? undefined : [{ name: clean(author) }], language: post.lang };
+    }),
+  };
+  return `${JSON.stringify(version1_1, null, 2)}\n`;
+}
+
+/** The site feeds: `feed.xml` (RSS 2.0), `atom.xml` (Atom 1.0) and `feed.json` (JSON Feed 1.1). */
+export function renderFeeds(posts: readonly PublishedPost[], config: SiteConfig): SiteFile[] {
+  const channel = (feedPath: string): FeedChannel => ({
+    title: config.title,
+    description: config.description,
+    pageUrl: absoluteUrl(config, sitePaths.home),
+    feedUrl: absoluteUrl(config, feedPath),
+  });
+  return [
+    siteFile(sitePaths.rss, renderRss(posts, config, channel(sitePaths.rss)), 'rss'),
+    siteFile(sitePaths.atom, renderAtom(posts, config, channel(sitePaths.atom)), 'atom'),
+    siteFile(sitePaths.json, renderJsonFeed(posts, config, channel(sitePaths.json)), 'jsonFeed'),
+  ];
+}

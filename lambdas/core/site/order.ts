@@ -1,0 +1,75 @@
+import { toSlug } from '../slug.js';
+import type { PublishedPost } from '../types.js';
+import { compareStrings } from './text.js';
+
+/**
+ * Newest `date` first, undated posts after all dated ones; ties by `key`, so the order never depends on
+ * input order.
+ */
+export function sortNewestFirst(posts: readonly PublishedPost[]): PublishedPost[] {
+  return [...posts].sort((a, b) => {
+    if (a.date !== undefined && b.date !== undefined) {
+      const newerFirst = Date.parse(b.date) - Date.parse(a.date);
+      if (newerFirst !== 0) return newerFirst;
+    } else if (a.date !== b.date) {
+      return a.date === undefined ? 1 : -1;
+    }
+    return compareStrings(a.key, b.key);
+  });
+}
+
+/** The newest of some ISO timestamps (gaps allowed), or undefined when there is none. */
+export function newestTimestamp(timestamps: readonly (string | undefined)[]): string | undefined {
+  let newest: string | undefined;
+  for (const timestamp of timestamps) {
+    if (timestamp !== undefined && (newest === undefined || Date.parse(timestamp) > Date.parse(newest))) newest = timestamp;
+  }
+  return newest;
+}
+
+/** When a post last changed: `updated`, else `date`; undefined for an undated post. */
+export function lastModified(post: PublishedPost): string | undefined {
+  return post.updated ?? post.date;
+}
+
+/** The newest modification among `posts`, or undefined when none of them is dated. */
+export function newestUpdate(posts: readonly PublishedPost[]): string | undefined {
+  return newestTimestamp(posts.map(lastModified));
+}
+
+/** One tag page: every spelling of a tag that slugs the same way shares it. */
+export interface TagGroup {
+  readonly slug: string;
+  /** The first spelling in code-unit order, so the display name does not depend on which post came first. */
+  readonly name: string;
+  /** Newest first. */
+  readonly posts: readonly PublishedPost[];
+}
+
+/**
+ * Tags of `posts` grouped by `toSlug(tag)`, sorted by slug. Tags whose slug is empty (only punctuation, say)
+ * cannot have a page and are left out; they still appear as plain text on the post and in the feeds.
+ */
+export function tagsOf(posts: readonly PublishedPost[]): TagGroup[] {
+  const bySlug = new Map<string, { spellings: Set<string>; posts: PublishedPost[] }>();
+  for (const post of posts) {
+    const slugsOfPost = new Set<string>();
+    for (const tag of post.tags) {
+      const slug = toSlug(tag);
+      if (slug === '') continue;
+      const group = bySlug.get(slug) ?? { spellings: new Set<string>(), posts: [] };
+      bySlug.set(slug, group);
+      group.spellings.add(tag);
+      // Two spellings of one tag on the same post must not list the post twice.
+      if (!slugsOfPost.has(slug)) group.posts.push(post);
+      slugsOfPost.add(slug);
+    }
+  }
+  return [...bySlug.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([slug, group]) => ({
+      slug,
+      name: [...group.spellings].sort(compareStrings)[0] ?? slug,
+      posts: sortNewestFirst(group.posts),
+    }));
+}

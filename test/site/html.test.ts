@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import {
+  escapeAttr,
+  escapeHtml,
+  html,
+  joinHtml,
+  jsonLdScript,
+  stripInvalidHtmlChars,
+  stripInvalidXmlChars,
+  trustedHtml,
+} from '../../lambdas/core/site/html.js';
+import { displayDate, truncate } from '../../lambdas/core/site/text.js';
+
+describe('escaping', () => {
+  it('escapes text and attribute metacharacters', () => {
+    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe(`&lt;a href="x"&gt;Tom &amp; 'Jerry'&lt;/a&gt;`);
+    expect(escapeAttr(`"x" & 'y' <z>`)).toBe('&quot;x&quot; &amp; &#39;y&#39; &lt;z&gt;');
+  });
+
+  it('escapes a literal entity instead of passing it through', () => {
+    expect(escapeHtml('AT&amp;T')).toBe('AT&amp;amp;T');
+  });
+});
+
+describe('html template', () => {
+  it('escapes interpolated text but not nested html or trusted html', () => {
+    const title = '<script>alert("x")</script>';
+    const result = html`<p title="${title}">${title}${html`<b>${'&'}</b>`}${trustedHtml('<i>ok</i>')}</p>`;
+    expect(result.toString()).toBe(
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<b>&amp;</b><i>ok</i></p>',
+    );
+  });
+
+  it('renders arrays, and nothing for null, undefined and false', () => {
+    expect(html`${['a', html`<br>`, 'b']}|${null}${undefined}${false}|${0}`.toString()).toBe('a<br>b||0');
+  });
+
+  it('joins only the present parts', () => {
+    expect(joinHtml([false, 'a', undefined, html`<b>b</b>`, null], ' & ').toString()).toBe('a &amp; <b>b</b>');
+  });
+});
+
+describe('jsonLdScript', () => {
+  const data = {
+    name: '</script><script>alert(1)</script> <!-- & -->',
+    line: 'a\u2028b\u2029c',
+    nested: { text: 'x</SCRIPT>y' },
+  };
+  const script = jsonLdScript(data).toString();
+  const body = /^<script type="application\/ld\+json">([\s\S]*)<\/script>$/.exec(script)?.[1];
+
+  it('cannot be closed or commented out by the data', () => {
+    expect(body).toBeDefined();
+    expect(body).not.toMatch(/<\/script/i);
+    expect(body).not.toMatch(/[<>&\u2028\u2029]/);
+  });
+
+  it('still parses back to the same data', () => {
+    expect(JSON.parse(body!)).toEqual(data);
+  });
+
+  it('drops characters HTML forbids from strings', () => {
+    const parsed = JSON.parse(/>(.*)</.exec(jsonLdScript({ a: 'x\u0001\u0085y' }).toString())![1]!);
+    expect(parsed).toEqual({ a: 'xy' });
+  });
+});
+
+describe('stripInvalidXmlChars', () => {
+  it('removes C0 controls but keeps tab, LF and CR', () => {
+    expect(stripInvalidXmlChars('a\u0000b\u0001c\u0008d\u000be\u000cf\u001fg\th\ni\rj')).toBe('abcdefg\th\ni\rj');
+  });
+
+  it('removes U+FFFE, U+FFFF and lone surrogates but keeps astral characters', () => {
+    expect(stripInvalidXmlChars('a\uFFFEb\uFFFFc\uD800d\uDC00e😀f')).toBe('abcde😀f');
+  });
+
+  it('keeps C1 controls, which XML 1.0 allows', () => {
+    expect(stripInvalidXmlChars('a\u0085b')).toBe('a\u0085b');
+  });
+});
+
+describe('stripInvalidHtmlChars', () => {
+  it('also removes DEL, C1 controls and noncharacters', () => {
+    expect(stripInvalidHtmlChars('a\u007fb\u0085c\uFDD0d\u{1FFFE}e\u0001f\tg\nh')).toBe('abcdef\tg\nh');
+  });
+});
+
+describe('truncate', () => {
+  it('leaves short text alone, collapsing whitespace', () => {
+    expect(truncate('  a \n b  ', 10)).toBe('a b');
+  });
+
+  it('cuts at a word boundary and stays within the limit', () => {
+    const result = truncate('The quick brown fox jumps over the lazy dog', 20);
+    expect(result).toBe('The quick brown fox…');
+    expect(Array.from(result).length).toBeLessThanOrEqual(20);
+  });
+
+  it('never splits an astral character', () => {
+    const result = truncate('😀'.repeat(30), 10);
+    expect(Array.from(result)).toHaveLength(10);
+    expect(result).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+});
+
+describe('displayDate', () => {
+  it('shows the UTC calendar date', () => {
+    expect(displayDate('2024-04-01T23:30:00.000-02:00')).toBe('2024-04-02');
+  });
+});
