@@ -1,4 +1,4 @@
-import { LineCounter, isMap, isScalar, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { error, info, warning } from './messages.js';
 import { toSlug } from './slug.js';
 import type { PostMessage } from './types.js';
@@ -17,6 +17,22 @@ export interface FrontMatter {
   readonly lang?: string;
   readonly canonical?: string;
   readonly image?: string;
+  /**
+   * `auto`: every heading phrased as a question (ending in `?`) is an FAQ question, its section the answer.
+   * A list: question–answer pairs written in front matter (answers are markdown), shown in an FAQ section
+   * at the end of the post. Either way, FAQ sections in the body are always used.
+   */
+  readonly faq?: 'auto' | readonly FrontMatterFaqEntry[];
+}
+
+/** One `faq:` entry from front matter. */
+export interface FrontMatterFaqEntry {
+  /** Whitespace collapsed. */
+  readonly question: string;
+  /** Markdown, trimmed. */
+  readonly answer: string;
+  /** File line of the entry. */
+  readonly line: number;
 }
 
 export interface FrontMatterResult {
@@ -28,7 +44,10 @@ export interface FrontMatterResult {
 const MAX_ALIAS_COUNT = 50;
 const MAX_TAGS = 20;
 const MAX_FIELD_LENGTH = 2000;
-const KNOWN_FIELDS = new Set(['title', 'description', 'author', 'date', 'updated', 'tags', 'slug', 'draft', 'lang', 'canonical', 'image']);
+const KNOWN_FIELDS = new Set(['title', 'description', 'author', 'date', 'updated', 'tags', 'slug', 'draft', 'lang', 'canonical', 'image', 'faq']);
+const MAX_FAQ_ENTRIES = 100;
+const MAX_FAQ_QUESTION_LENGTH = 500;
+const MAX_FAQ_ANSWER_LENGTH = 10_000;
 
 /**
  * Parse and validate the YAML front matter block.
@@ -156,6 +175,7 @@ export function parseFrontMatter(yamlSource: string, firstLine: number): FrontMa
     }
     return given;
   });
+  const faq = field('faq', (value, line) => readFaq(value, line, faqEntryLines(doc, fileLine), messages));
 
   return {
     data: {
@@ -170,6 +190,7 @@ export function parseFrontMatter(yamlSource: string, firstLine: number): FrontMa
       ...(lang !== undefined && { lang }),
       ...(canonical !== undefined && { canonical }),
       ...(image !== undefined && { image }),
+      ...(faq !== undefined && { faq }),
     },
     messages,
   };
@@ -219,6 +240,86 @@ function readTags(value: unknown, line: number, messages: PostMessage[]): string
     return tags.slice(0, MAX_TAGS);
   }
   return tags;
+}
+
+const FAQ_SHAPE = 'write `faq: auto`, or a list of entries with `question:` and `answer:`';
+
+/** `faq: auto` or a list of `{question, answer}` maps; every problem is an error naming the entry and its line. */
+function readFaq(value: unknown, line: number, entryLines: FaqEntryLines, messages: PostMessage[]): FrontMatter['faq'] {
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'auto') return 'auto';
+  if (!Array.isArray(value)) {
+    const shown = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? `\`faq: ${String(value)}\`` : `a ${describe(value)}`;
+    messages.push(error('front-matter:faq', `${shown} is not understood; ${FAQ_SHAPE}.`, line));
+    return undefined;
+  }
+  if (value.length > MAX_FAQ_ENTRIES) {
+    messages.push(error('front-matter:faq', `\`faq\` has ${value.length} entries; keep it to ${MAX_FAQ_ENTRIES}.`, line));
+    return undefined;
+  }
+  const entries: FrontMatterFaqEntry[] = [];
+  let valid = true;
+  value.forEach((item: unknown, index) => {
+    const where = entryLines.entry(index) ?? line;
+    const name = `\`faq\` entry ${index + 1}`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      messages.push(error('front-matter:faq', `${name} is a ${describe(item)}; ${FAQ_SHAPE}, e.g. \`- question: Is it safe?\` then \`answer: Yes, …\`.`, where));
+      valid = false;
+      return;
+    }
+    const entry = item as Record<string, unknown>;
+    for (const key of Object.keys(entry)) {
+      if (key !== 'question' && key !== 'answer') {
+        messages.push(warning('front-matter:faq', `${name}: unknown field \`${key}\` is ignored; an entry has \`question\` and \`answer\`.`, entryLines.field(index, key) ?? where));
+      }
+    }
+    const read = (key: 'question' | 'answer', max: number): string | undefined => {
+      const at = entryLines.field(index, key) ?? where;
+      const raw = entry[key];
+      if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+        messages.push(error('front-matter:faq', `${name} has no \`${key}\`; every entry needs a \`question\` and an \`answer\`.`, at));
+        return undefined;
+      }
+      if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
+        messages.push(error('front-matter:faq', `\`${key}\` of ${name} must be text, not a ${describe(raw)}.`, at));
+        return undefined;
+      }
+      const text = key === 'question' ? String(raw).replace(/\s+/g, ' ').trim() : String(raw).trim();
+      if (text.length > max) {
+        messages.push(error('front-matter:faq', `\`${key}\` of ${name} is ${text.length} characters; keep it under ${max}.`, at));
+        return undefined;
+      }
+      return text;
+    };
+    const question = read('question', MAX_FAQ_QUESTION_LENGTH);
+    const answer = read('answer', MAX_FAQ_ANSWER_LENGTH);
+    if (question === undefined || answer === undefined) valid = false;
+    else entries.push({ question, answer, line: where });
+  });
+  return valid ? entries : undefined;
+}
+
+interface FaqEntryLines {
+  entry(index: number): number | undefined;
+  field(index: number, key: string): number | undefined;
+}
+
+/** File lines of the `faq:` list entries and of their fields, read from the YAML nodes. */
+function faqEntryLines(doc: Document, fileLine: (offset: number | undefined) => number): FaqEntryLines {
+  const faqNode = isMap(doc.contents) ? doc.contents.get('faq', true) : undefined;
+  const items = isSeq(faqNode) ? faqNode.items : [];
+  const at = (offset: number | undefined) => (offset === undefined ? undefined : fileLine(offset));
+  return {
+    entry: (index) => {
+      const item = items[index] as { range?: [number, number, number] } | undefined;
+      return at(item?.range?.[0]);
+    },
+    field: (index, key) => {
+      const item = items[index];
+      if (!isMap(item)) return undefined;
+      const pair = item.items.find((candidate) => isScalar(candidate.key) && String(candidate.key.value) === key);
+      return at(isScalar(pair?.key) ? pair.key.range?.[0] : undefined);
+    },
+  };
 }
 
 function fieldLines(doc: Document, fileLine: (offset: number | undefined) => number): (name: string) => number {

@@ -23,7 +23,7 @@ export function parseMarkdown(text: string): MdastRoot {
  * `clobberPrefix: ''` keeps footnote links working (their ids and hrefs would otherwise be prefixed unevenly);
  * the pages run no script of their own, so DOM clobbering by an id has nothing to attack.
  */
-const sanitizeSchema: SanitizeSchema = {
+export const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   clobberPrefix: '',
   protocols: { ...defaultSchema.protocols, href: ['http', 'https', 'mailto'], src: ['http', 'https'] },

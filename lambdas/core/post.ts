@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { absoluteUrl } from './config.js';
 import { decodeSource } from './decode.js';
+import { extractFaq } from './faq.js';
 import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { countWords, excerpt, firstHeading, parseMarkdown, plainTextBlocks, renderHtml, truncate } from './markdown.js';
 import { error, hasErrors, info, warning } from './messages.js';
-import { slugFromKey } from './slug.js';
+import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
+import { sitePaths, slugFromKey } from './slug.js';
 import type { PostMessage, PublishedPost, SiteConfig } from './types.js';
 
 /** What the ingest step knows about an uploaded file. */
@@ -78,12 +81,23 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   if (!fm.author) messages.push(warning('seo:missing-author', 'No `author`: add `author: Full Name` so readers and search engines see who wrote it.', 1));
   if (!fm.description) messages.push(info('seo:description-from-text', 'No `description`: the meta description is taken from the first paragraph. Add `description:` (50–160 characters) to choose it.', 1));
 
+  const body = withoutTitleHeading(tree, title);
+  const description = fm.description ?? excerpt(blocks, DESCRIPTION_MAX);
+  const wordCount = countWords(blocks);
+  // FAQ pairs for FAQPage markup, SEO warnings and internal links: data only, never blocking (front matter errors already did).
+  const faq = extractFaq(tree, fm.faq, { pageUrl: absoluteUrl(config, sitePaths.post(slug)) });
+  messages.push(...faq.messages,
+    ...postSeoMessages({ text, body, title, description, descriptionFromFrontMatter: fm.description !== undefined, wordCount }));
+  // Front-matter FAQ answers are shown on the page too, so their links count.
+  const faqAnswers = Array.isArray(fm.faq) ? fm.faq.map((entry) => parseMarkdown(entry.answer)) : [];
+  const internalLinks = internalLinkSlugs([tree, ...faqAnswers], config.siteUrl, slug);
+
   const post: PublishedPost = {
     key: source.key,
     id: stableFeedId(source.key),
     slug,
     title,
-    description: fm.description ?? excerpt(blocks, DESCRIPTION_MAX),
+    description,
     summary: excerpt(blocks, SUMMARY_MAX),
     ...(fm.author !== undefined && { author: fm.author }),
     ...(fm.date !== undefined && { date: fm.date, updated: fm.updated ?? fm.date }),
@@ -91,9 +105,11 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     lang: fm.lang ?? config.language,
     ...(fm.canonical !== undefined && { canonical: fm.canonical }),
     ...(fm.image !== undefined && { image: fm.image.startsWith('/') ? `${config.siteUrl}${fm.image}` : fm.image }),
-    contentHtml: renderHtml(withoutTitleHeading(tree, title)),
-    wordCount: countWords(blocks),
+    contentHtml: renderHtml(body),
+    wordCount,
     contentHash: sha256(text),
+    ...(faq.pairs.length > 0 && { faq: faq.pairs }),
+    ...(internalLinks.length > 0 && { internalLinks }),
   };
   return { status: 'published', post, messages };
 }

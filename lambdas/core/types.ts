@@ -68,6 +68,31 @@ export interface PublishedPost {
   readonly wordCount: number;
   /** sha256 of the source text: lets publish skip work when nothing changed. */
   readonly contentHash: string;
+  /**
+   * Question–answer pairs for FAQPage markup (see `extractFaq` in faq.ts), in page order, de-duplicated by question.
+   * Absent when the post has none.
+   */
+  readonly faq?: readonly FaqPair[];
+  /** Slugs of other posts this post links to (`/posts/<slug>/`), de-duplicated, in order; absent when none. */
+  readonly internalLinks?: readonly string[];
+}
+
+/** One question and its answer, as marked up in FAQPage JSON-LD. */
+export interface FaqPair {
+  /** Plain text of the question, whitespace collapsed. */
+  readonly question: string;
+  /**
+   * The answer as HTML limited to the tags Google displays for FAQ answers: h1–h6, br, ol, ul, li, a (only
+   * `href`, absolute), p, div, b, strong, i, em. Other tags are dropped, keeping their text. Safe to insert in a page.
+   */
+  readonly answerHtml: string;
+  /** Plain text of the answer, whitespace collapsed (what `answerHtml` shows). */
+  readonly answerText: string;
+  /**
+   * `'front-matter'` when the pair came from the `faq:` list in front matter: it is not part of `contentHtml`, so
+   * the post page renders it in an FAQ section. Absent when the pair is part of the body (already visible).
+   */
+  readonly source?: 'front-matter';
 }
 
 /** A file of the published site, ready to be written to the site bucket or to disk. */

@@ -101,7 +101,9 @@ describe('post page', () => {
 
   it('contains no character HTML forbids and no script the content did not ask for', () => {
     expect(hasInvalidXmlChar(page)).toBe(false);
-    expect(page.match(/<script/g)).toHaveLength(1);
+    // BlogPosting and BreadcrumbList; every script is JSON-LD.
+    expect(page.match(/<script/g)).toHaveLength(2);
+    expect(jsonLdBodies(page)).toHaveLength(2);
   });
 
   it('embeds BlogPosting JSON-LD that cannot break out of its script', () => {

@@ -1,6 +1,8 @@
 import { absoluteUrl } from '../config.js';
+import { faqFingerprint } from '../faq.js';
 import { sitePaths, toSlug } from '../slug.js';
-import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
+import { breadcrumbListJsonLd, faqPageJsonLd } from '../structured-data.js';
+import type { FaqPair, PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { siteFile } from './files.js';
 import { html, joinHtml, trustedHtml, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
@@ -12,11 +14,23 @@ import { postUrl } from './urls.js';
 export interface PostPageOptions {
   /** Canonical URL to use when the post sets none (e.g. decided by the publish step). */
   readonly canonicalUrl?: string;
-  /** More JSON-LD objects, each rendered as its own script (e.g. a BreadcrumbList). */
+  /**
+   * More JSON-LD objects, each rendered as its own script. A `BreadcrumbList` or `FAQPage` here replaces the one
+   * the page would add itself (a page carries at most one of each).
+   */
   readonly extraJsonLd?: readonly object[];
   /** Trusted HTML placed after the article, e.g. a related-posts section. */
   readonly relatedHtml?: string;
+  /**
+   * `faqFingerprint`s of the post's FAQ pairs to mark up as FAQPage (default: all of them). Google wants a Q&A
+   * marked up on one page only: pass `ownedFaqFingerprints(post, chooseFaqOwners(...))` to leave out pairs an
+   * earlier page owns. Pairs left out are still shown; only their markup is dropped.
+   */
+  readonly faqFingerprints?: readonly string[];
 }
+
+/** Heading of the section that shows a post's front-matter FAQ (its body FAQ sections are in `contentHtml`). */
+export const FAQ_SECTION_HEADING = 'Frequently asked questions';
 
 /** Google shows at most 110 characters of a BlogPosting headline. */
 export const HEADLINE_MAX_CHARS = 110;
@@ -54,6 +68,33 @@ function tagLinks(post: PublishedPost, config: SiteConfig): SafeHtml | undefined
   return html`\n<ul class="tag-list" aria-label="Tags">${items}</ul>`;
 }
 
+/** The front-matter FAQ pairs, shown at the end of the post body: marked-up content must be visible. */
+function faqSection(pairs: readonly FaqPair[]): SafeHtml | undefined {
+  const shown = pairs.filter((pair) => pair.source === 'front-matter');
+  if (shown.length === 0) return undefined;
+  // answerHtml is sanitized and reduced to a small tag allow-list by extractFaq (faq.ts).
+  return html`\n<section class="faq">
+<h2>${FAQ_SECTION_HEADING}</h2>${shown.map((pair) => html`
+<h3>${pair.question}</h3>
+${trustedHtml(pair.answerHtml)}`)}
+</section>`;
+}
+
+/** JSON-LD of a post page: BlogPosting, BreadcrumbList (Home › Post), FAQPage when it has pairs to mark up, then extras. */
+function postJsonLd(post: PublishedPost, config: SiteConfig, canonicalUrl: string, options: PostPageOptions): object[] {
+  const extra = options.extraJsonLd ?? [];
+  const given = (type: string) => extra.some((data) => (data as { '@type'?: unknown })['@type'] === type);
+  const pageUrl = options.canonicalUrl ?? postUrl(post, config);
+  const breadcrumbs = given('BreadcrumbList') ? undefined : breadcrumbListJsonLd([
+    { name: config.title, url: absoluteUrl(config, sitePaths.home) },
+    { name: post.title, url: pageUrl },
+  ]);
+  const chosen = options.faqFingerprints === undefined ? undefined : new Set(options.faqFingerprints);
+  const pairs = (post.faq ?? []).filter((pair) => chosen === undefined || chosen.has(faqFingerprint(pair)));
+  const faqPage = given('FAQPage') ? undefined : faqPageJsonLd(pairs, canonicalUrl);
+  return [blogPostingJsonLd(post, config, canonicalUrl), breadcrumbs, faqPage, ...extra].filter((data): data is object => data !== undefined);
+}
+
 /** The page of one post, at `sitePaths.postFile(slug)`. */
 export function renderPostPage(post: PublishedPost, config: SiteConfig, options: PostPageOptions = {}): SiteFile {
   const canonicalUrl = post.canonical ?? options.canonicalUrl ?? postUrl(post, config);
@@ -73,7 +114,7 @@ export function renderPostPage(post: PublishedPost, config: SiteConfig, options:
 <p class="post-meta">${byline}</p>${tagLinks(post, config)}
 </header>
 <div class="post-content">
-${trustedHtml(post.contentHtml)}
+${trustedHtml(post.contentHtml)}${faqSection(post.faq ?? [])}
 </div>
 </article>${options.relatedHtml === undefined ? false : html`\n${trustedHtml(options.relatedHtml)}`}`;
 
@@ -86,7 +127,7 @@ ${trustedHtml(post.contentHtml)}
       canonicalUrl,
       image: post.image,
       article: { publishedTime: post.date, modifiedTime: lastModified(post), author: post.author, tags: post.tags },
-      jsonLd: [blogPostingJsonLd(post, config, canonicalUrl), ...(options.extraJsonLd ?? [])],
+      jsonLd: postJsonLd(post, config, canonicalUrl, options),
     },
     main,
     config,

@@ -1,0 +1,235 @@
+/**
+ * SEO report: pure checks that return `PostMessage`s (ruleIds `seo:*`, severity warning). Warnings never block
+ * publishing. Per post: `postSeoMessages` (called by processPost). Site-wide: `siteSeoMessages` over post summaries,
+ * and `siteSeoSummary` to rank posts by how much needs fixing.
+ *
+ * Thresholds (`SEO_LIMITS`):
+ * - title 10–70 characters: results show roughly the first 60–70 characters (about 600px) and our `<title>` cuts
+ *   the post's part at 70; under 10 characters a title rarely says what the post is about.
+ * - description 50–160 characters: Google shows up to about 155–160 characters of a snippet; under 50 it tends to
+ *   replace the description with text it picks itself.
+ * - at least 300 words: a common floor for an article to be seen as substantive ("thin content" below that).
+ */
+import type { Heading, Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
+import { warning } from './messages.js';
+import type { PostMessage } from './types.js';
+
+export const SEO_LIMITS = {
+  titleMinChars: 10,
+  titleMaxChars: 70,
+  descriptionMinChars: 50,
+  descriptionMaxChars: 160,
+  minWords: 300,
+} as const;
+
+/** What the per-post checks need; `body` is the mdast as published (without the title H1 the template replaces). */
+export interface PostSeoInput {
+  /** The decoded source file, to point messages at front matter lines. */
+  readonly text: string;
+  readonly body: Root;
+  readonly title: string;
+  /** The meta description the page gets (front matter `description`, else an excerpt). */
+  readonly description: string;
+  /** True when `description` came from front matter (its length is then the author's to fix). */
+  readonly descriptionFromFrontMatter: boolean;
+  readonly wordCount: number;
+}
+
+const chars = (text: string) => Array.from(text).length;
+
+/** Per-post SEO warnings: title and description length, extra H1s, skipped heading levels, images without alt, short posts. */
+export function postSeoMessages(input: PostSeoInput): PostMessage[] {
+  const messages: PostMessage[] = [];
+  const { titleMinChars, titleMaxChars, descriptionMinChars, descriptionMaxChars, minWords } = SEO_LIMITS;
+
+  const titleLength = chars(input.title);
+  const titleLine = frontMatterLine(input.text, 'title');
+  if (titleLength < titleMinChars) {
+    messages.push(warning('seo:title-length',
+      `The title is ${titleLength} characters; make it at least ${titleMinChars} (${titleMinChars}–${titleMaxChars}) so it says what the post is about.`, titleLine));
+  } else if (titleLength > titleMaxChars) {
+    messages.push(warning('seo:title-length',
+      `The title is ${titleLength} characters; search results cut titles after about ${titleMaxChars}. Shorten it to ${titleMaxChars} or fewer.`, titleLine));
+  }
+
+  const descriptionLength = chars(input.description);
+  const descriptionLine = input.descriptionFromFrontMatter ? frontMatterLine(input.text, 'description') : 1;
+  if (descriptionLength < descriptionMinChars) {
+    messages.push(warning('seo:description-length', input.descriptionFromFrontMatter
+      ? `The description is ${descriptionLength} characters; write ${descriptionMinChars}–${descriptionMaxChars} so search engines use it as the snippet.`
+      : `The meta description taken from the text is only ${descriptionLength} characters; add \`description:\` (${descriptionMinChars}–${descriptionMaxChars} characters).`,
+    descriptionLine));
+  } else if (descriptionLength > descriptionMaxChars) {
+    messages.push(warning('seo:description-length',
+      `The description is ${descriptionLength} characters; search results show about ${descriptionMaxChars}. Shorten it to ${descriptionMaxChars} or fewer.`, descriptionLine));
+  }
+
+  let previousDepth = 1; // the page template renders the title as the only intended H1
+  visit(input.body, 'heading', (heading: Heading) => {
+    const text = truncateText(toString(heading).replace(/\s+/g, ' ').trim(), 60);
+    const line = heading.position?.start.line;
+    if (heading.depth === 1) {
+      messages.push(warning('seo:extra-h1',
+        `Heading "${text}" is a second H1: the page already shows the title as its H1. Make it a section heading (## ${text}).`, line));
+    } else if (heading.depth > previousDepth + 1) {
+      messages.push(warning('seo:heading-skip',
+        `Heading "${text}" is an h${heading.depth} after an h${previousDepth}, skipping a level; use ${'#'.repeat(previousDepth + 1)} or add the missing level.`, line));
+    }
+    previousDepth = heading.depth;
+  });
+
+  visit(input.body, (node) => {
+    if (node.type !== 'image' && node.type !== 'imageReference') return;
+    const alt = (node as { alt?: string | null }).alt ?? '';
+    if (alt.trim() !== '') return;
+    const url = node.type === 'image' ? ` ${truncateText((node as { url: string }).url, 80)}` : '';
+    messages.push(warning('seo:image-alt',
+      `Image${url} has no alt text; describe what it shows: ![description](…).`, node.position?.start.line));
+  });
+
+  if (input.wordCount < minWords) {
+    messages.push(warning('seo:short-content',
+      `The post has ${input.wordCount} words; posts under ${minWords} words rarely rank. Expand it, or merge it into a related post.`));
+  }
+  return messages;
+}
+
+/**
+ * Slugs of other posts that the trees (the body, plus anything else shown on the page such as front-matter FAQ
+ * answers) link to: `/posts/<slug>/` as an absolute path, relative to the post's page (`../other/`), or with the
+ * site URL in front (either scheme); with or without the trailing slash or `index.html`, ignoring query and
+ * fragment. Reference links count where their definition is. Links to the post itself are left out. De-duplicated,
+ * in order of appearance.
+ */
+export function internalLinkSlugs(trees: Root | readonly Root[], siteUrl: string, ownSlug: string): string[] {
+  const site = new URL(`${siteUrl.replace(/\/+$/, '')}/`);
+  const pageUrl = new URL(`posts/${encodeURIComponent(ownSlug)}/`, site);
+  const postsPath = `${site.pathname}posts/`;
+  const targets: string[] = [];
+  for (const tree of Array.isArray(trees) ? trees : [trees as Root]) {
+    const referenced = new Set<string>();
+    visit(tree, 'linkReference', (node: { identifier: string }) => { referenced.add(node.identifier); });
+    visit(tree, (node) => {
+      if (node.type === 'link') targets.push((node as { url: string }).url);
+      if (node.type === 'definition' && referenced.has((node as { identifier: string }).identifier)) targets.push((node as { url: string }).url);
+    });
+  }
+  const slugs: string[] = [];
+  for (const target of targets) {
+    let url: URL;
+    try {
+      url = new URL(target, pageUrl);
+    } catch {
+      continue;
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.host !== site.host || !url.pathname.startsWith(postsPath)) continue;
+    const [segment = '', ...rest] = url.pathname.slice(postsPath.length).split('/');
+    const tail = rest.join('/');
+    if (segment === '' || (tail !== '' && tail !== 'index.html')) continue;
+    let slug: string;
+    try {
+      slug = decodeURIComponent(segment);
+    } catch {
+      continue;
+    }
+    if (slug !== ownSlug && !slugs.includes(slug)) slugs.push(slug);
+  }
+  return slugs;
+}
+
+/** What the site-wide checks need about each published post (a `PublishedPost` has all of it). */
+export interface SeoPostSummary {
+  readonly key: string;
+  readonly title: string;
+  readonly description: string;
+  readonly slug: string;
+  readonly internalLinks?: readonly string[];
+}
+
+/**
+ * Site-wide SEO warnings, by post key (every key present, possibly with no messages): titles and descriptions
+ * used by more than one post (compared ignoring case and spacing), and links to `/posts/<slug>/` where no post has
+ * that slug.
+ */
+export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, PostMessage[]> {
+  const byKey = new Map<string, PostMessage[]>(posts.map((post) => [post.key, []]));
+  const duplicates = (field: 'title' | 'description', ruleId: string, what: string) => {
+    const groups = new Map<string, string[]>();
+    for (const post of posts) {
+      const normalized = post[field].normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+      if (normalized === '') continue;
+      groups.set(normalized, [...(groups.get(normalized) ?? []), post.key]);
+    }
+    for (const keys of groups.values()) {
+      if (keys.length < 2) continue;
+      for (const key of keys) {
+        const others = keys.filter((other) => other !== key).sort();
+        byKey.get(key)!.push(warning(ruleId, `The same ${what} is used by ${others.join(', ')}; give each post its own ${what}.`));
+      }
+    }
+  };
+  duplicates('title', 'seo:duplicate-title', 'title');
+  duplicates('description', 'seo:duplicate-description', 'description');
+
+  const slugs = new Set(posts.map((post) => post.slug));
+  for (const post of posts) {
+    for (const slug of post.internalLinks ?? []) {
+      if (slugs.has(slug)) continue;
+      byKey.get(post.key)!.push(warning('seo:broken-internal-link',
+        `The post links to /posts/${slug}/, but no published post has the slug "${slug}"; fix the link or remove it.`));
+    }
+  }
+  return byKey;
+}
+
+/** One post's messages, from processPost and/or `siteSeoMessages`. */
+export interface SeoReport {
+  readonly key: string;
+  readonly messages: readonly PostMessage[];
+}
+
+/** One row of the site-wide summary. */
+export interface SeoSummaryRow {
+  readonly key: string;
+  /** Number of warning-severity messages. */
+  readonly warnings: number;
+  /** Warnings per ruleId. */
+  readonly rules: Readonly<Record<string, number>>;
+}
+
+/**
+ * Posts ranked by number of warnings (most first, then by key), for a site-wide report. Reports with the same key
+ * are merged (e.g. processPost's messages plus `siteSeoMessages`). Only `severity: 'warning'` counts.
+ */
+export function siteSeoSummary(reports: readonly SeoReport[]): SeoSummaryRow[] {
+  const rows = new Map<string, Record<string, number>>();
+  for (const report of reports) {
+    const rules = rows.get(report.key) ?? {};
+    rows.set(report.key, rules);
+    for (const message of report.messages) {
+      if (message.severity === 'warning') rules[message.ruleId] = (rules[message.ruleId] ?? 0) + 1;
+    }
+  }
+  return [...rows.entries()]
+    .map(([key, rules]) => ({ key, warnings: Object.values(rules).reduce((sum, n) => sum + n, 0), rules }))
+    .sort((a, b) => b.warnings - a.warnings || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** File line of a top-level front matter field (`title:`), or undefined when the file has no such line. */
+function frontMatterLine(text: string, field: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  if (!/^---[ \t]*$/.test(lines[0] ?? '')) return undefined;
+  const pattern = new RegExp(`^${field}[ \\t]*:`);
+  for (let i = 1; i < lines.length; i++) {
+    if (/^(---|\.\.\.)[ \t]*$/.test(lines[i]!)) return undefined;
+    if (pattern.test(lines[i]!)) return i + 1;
+  }
+  return undefined;
+}
+
+function truncateText(text: string, max: number): string {
+  const all = Array.from(text);
+  return all.length <= max ? text : `${all.slice(0, max - 1).join('')}…`;
+}
