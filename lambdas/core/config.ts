@@ -8,6 +8,10 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = {
   language: 'en',
   feedItemLimit: 50,
   maxPostBytes: 1024 * 1024,
+  repeatPolicy: 'link',
+  dedupeCode: false,
+  boilerplateMinPosts: 3,
+  relatedLimit: 4,
 };
 
 /** Merge overrides onto the defaults and normalise the site URL (no trailing slash). */

@@ -1,7 +1,7 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { error, info, warning } from './messages.js';
 import { toSlug } from './slug.js';
-import type { PostMessage } from './types.js';
+import type { PostMessage, RepeatPolicy } from './types.js';
 
 /** Validated front matter. Every field is optional here; `post.ts` decides fallbacks (title from heading, slug from file name). */
 export interface FrontMatter {
@@ -23,6 +23,8 @@ export interface FrontMatter {
    * at the end of the post. Either way, FAQ sections in the body are always used.
    */
   readonly faq?: 'auto' | readonly FrontMatterFaqEntry[];
+  /** What to do with a section that repeats a section of an earlier post; overrides the site-wide policy. */
+  readonly dedupe?: RepeatPolicy;
 }
 
 /** One `faq:` entry from front matter. */
@@ -44,7 +46,7 @@ export interface FrontMatterResult {
 const MAX_ALIAS_COUNT = 50;
 const MAX_TAGS = 20;
 const MAX_FIELD_LENGTH = 2000;
-const KNOWN_FIELDS = new Set(['title', 'description', 'author', 'date', 'updated', 'tags', 'slug', 'draft', 'lang', 'canonical', 'image', 'faq']);
+const KNOWN_FIELDS = new Set(['title', 'description', 'author', 'date', 'updated', 'tags', 'slug', 'draft', 'lang', 'canonical', 'image', 'faq', 'dedupe']);
 const MAX_FAQ_ENTRIES = 100;
 const MAX_FAQ_QUESTION_LENGTH = 500;
 const MAX_FAQ_ANSWER_LENGTH = 10_000;
@@ -175,6 +177,11 @@ export function parseFrontMatter(yamlSource: string, firstLine: number): FrontMa
     }
     return given;
   });
+  const dedupe = field('dedupe', (value, line) => {
+    if (value === 'keep' || value === 'link' || value === 'remove') return value;
+    messages.push(error('front-matter:dedupe', `\`dedupe: ${String(value)}\` is not understood; use \`keep\`, \`link\` or \`remove\` (what to do with a section that repeats an earlier post).`, line));
+    return undefined;
+  });
   const faq = field('faq', (value, line) => readFaq(value, line, faqEntryLines(doc, fileLine), messages));
 
   return {
@@ -191,6 +198,7 @@ export function parseFrontMatter(yamlSource: string, firstLine: number): FrontMa
       ...(canonical !== undefined && { canonical }),
       ...(image !== undefined && { image }),
       ...(faq !== undefined && { faq }),
+      ...(dedupe !== undefined && { dedupe }),
     },
     messages,
   };

@@ -38,13 +38,8 @@ const renderer = unified()
   .freeze();
 
 export function renderHtml(tree: MdastRoot): string {
-  return renderer.stringify(renderHast(tree)).trim();
-}
-
-/** mdast → sanitized hast (front matter left out). Top-level elements keep their mdast `position`. */
-export function renderHast(tree: MdastRoot): HastRoot {
   const body: MdastRoot = { type: 'root', children: tree.children.filter((node) => node.type !== 'yaml') };
-  return renderer.runSync(body) as HastRoot;
+  return renderer.stringify(renderer.runSync(body) as HastRoot).trim();
 }
 
 /** Give h2–h6 GitHub-style ids so sections can be linked to (`/posts/x/#antidepressants`). */

@@ -3,6 +3,7 @@ import type { Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { absoluteUrl } from './config.js';
 import { decodeSource } from './decode.js';
+import { decisionMessage, dedupeWithinPost, type WithinPostDecision } from './dedupe.js';
 import { extractFaq } from './faq.js';
 import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { countWords, excerpt, firstHeading, parseMarkdown, plainTextBlocks, renderHtml, truncate } from './markdown.js';
@@ -22,7 +23,15 @@ export interface PostSource {
 
 /** Outcome of processing one post. Rejection is data, not an exception: the author gets every message at once. */
 export type PostOutcome =
-  | { readonly status: 'published'; readonly post: PublishedPost; readonly messages: readonly PostMessage[] }
+  | {
+    readonly status: 'published';
+    readonly post: PublishedPost;
+    /** The body as rendered (title heading and within-post repeats removed): the publisher renders it again with cross-post decisions. */
+    readonly body: Root;
+    /** Blocks and sections removed because they repeat earlier ones in this post, for the author's report. */
+    readonly dedupe: readonly WithinPostDecision[];
+    readonly messages: readonly PostMessage[];
+  }
   | { readonly status: 'draft'; readonly slug: string; readonly messages: readonly PostMessage[] }
   | { readonly status: 'rejected'; readonly messages: readonly PostMessage[] };
 
@@ -60,7 +69,11 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   }
 
   const title = resolveTitle(frontMatter.data, tree, messages);
-  const blocks = plainTextBlocks(tree);
+  // Repeats within the post go before anything reads the text, so excerpts, word counts and FAQ see each block once.
+  const deduped = title === undefined ? { tree, decisions: [] } : dedupeWithinPost(withoutTitleHeading(tree, title), { dedupeCode: config.dedupeCode });
+  messages.push(...deduped.decisions.map(decisionMessage));
+  const body = deduped.tree;
+  const blocks = plainTextBlocks(body);
   if (blocks.length === 0) {
     messages.push(error('content:empty', 'The post has no text after the front matter; write the article below the closing `---`.',
       (yamlNode?.position?.end.line ?? 0) + 1));
@@ -81,16 +94,15 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   if (!fm.author) messages.push(warning('seo:missing-author', 'No `author`: add `author: Full Name` so readers and search engines see who wrote it.', 1));
   if (!fm.description) messages.push(info('seo:description-from-text', 'No `description`: the meta description is taken from the first paragraph. Add `description:` (50–160 characters) to choose it.', 1));
 
-  const body = withoutTitleHeading(tree, title);
   const description = fm.description ?? excerpt(blocks, DESCRIPTION_MAX);
   const wordCount = countWords(blocks);
   // FAQ pairs for FAQPage markup, SEO warnings and internal links: data only, never blocking (front matter errors already did).
-  const faq = extractFaq(tree, fm.faq, { pageUrl: absoluteUrl(config, sitePaths.post(slug)) });
+  const faq = extractFaq(body, fm.faq, { pageUrl: absoluteUrl(config, sitePaths.post(slug)) });
   messages.push(...faq.messages,
     ...postSeoMessages({ text, body, title, description, descriptionFromFrontMatter: fm.description !== undefined, wordCount }));
   // Front-matter FAQ answers are shown on the page too, so their links count.
   const faqAnswers = Array.isArray(fm.faq) ? fm.faq.map((entry) => parseMarkdown(entry.answer)) : [];
-  const internalLinks = internalLinkSlugs([tree, ...faqAnswers], config.siteUrl, slug);
+  const internalLinks = internalLinkSlugs([body, ...faqAnswers], config.siteUrl, slug);
 
   const post: PublishedPost = {
     key: source.key,
@@ -110,8 +122,9 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     contentHash: sha256(text),
     ...(faq.pairs.length > 0 && { faq: faq.pairs }),
     ...(internalLinks.length > 0 && { internalLinks }),
+    ...(fm.dedupe !== undefined && { repeatPolicy: fm.dedupe }),
   };
-  return { status: 'published', post, messages };
+  return { status: 'published', post, body, dedupe: deduped.decisions, messages };
 }
 
 /** Front matter `title`, else the first heading (with a note to the author), else a rejection. Long titles are cut with a warning. */

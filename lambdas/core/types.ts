@@ -17,7 +17,17 @@ export interface SiteConfig {
   readonly feedItemLimit: number;
   /** Posts larger than this many bytes are rejected before parsing. */
   readonly maxPostBytes: number;
+  /** A section that repeats a section of an earlier post: keep it, replace it by a link to the original, or remove it. Posts may override with `dedupe:`. */
+  readonly repeatPolicy: RepeatPolicy;
+  /** Remove a code block that repeats an earlier one in the same post (off: repeated code is usually deliberate). */
+  readonly dedupeCode: boolean;
+  /** A block found in this many posts or more is boilerplate: kept on the page, left out of excerpts, similarity and FAQ. */
+  readonly boilerplateMinPosts: number;
+  /** Related posts listed on each page. */
+  readonly relatedLimit: number;
 }
+
+export type RepeatPolicy = 'keep' | 'link' | 'remove';
 
 /** One problem or note about a post, in the shape of a unified `VFileMessage`, kept as data. */
 export interface PostMessage {
@@ -75,6 +85,8 @@ export interface PublishedPost {
   readonly faq?: readonly FaqPair[];
   /** Slugs of other posts this post links to (`/posts/<slug>/`), de-duplicated, in order; absent when none. */
   readonly internalLinks?: readonly string[];
+  /** The post's own `dedupe:` policy for sections that repeat earlier posts; absent: the site's `repeatPolicy`. */
+  readonly repeatPolicy?: RepeatPolicy;
 }
 
 /** One question and its answer, as marked up in FAQPage JSON-LD. */
