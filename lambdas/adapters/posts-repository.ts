@@ -1,10 +1,13 @@
 import {
-  BatchGetItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand,
+  BatchGetItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   type AttributeValue, type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { StaleEventError } from '../core/errors.js';
+import type { Root } from 'mdast';
+import type { PostView } from '../core/post-view.js';
+import type { TermVector } from '../core/terms.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 import { SITE_STATE_PARTITION } from '../contract.js';
@@ -25,6 +28,8 @@ export interface PostRecord {
   readonly messages: readonly PostMessage[];
   /** The version readers see. A rejected edit keeps the previous good version live. */
   readonly live?: LivePost;
+  /** What the publisher last decided about the live version (corpus-wide: repeats, related posts, FAQ owners). */
+  readonly view?: PostView;
 }
 
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
@@ -35,6 +40,7 @@ const MAX_UNPROCESSED_ROUNDS = 8;
 const metaKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'META' });
 const bodyKey = (key: string, hash: string) => ({ [PK]: `POST#${key}`, [SK]: `BODY#${hash}` });
 const slugKey = (slug: string) => ({ [PK]: `SLUG#${slug}`, [SK]: 'CLAIM' });
+const termsKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'TERMS' });
 const SITE_STATE_KEY = { [PK]: SITE_STATE_PARTITION, [SK]: 'STATE' };
 
 /** What the publisher remembers between runs, so it can delete pages that no longer have a post. */
@@ -84,10 +90,11 @@ export class PostsRepository {
     }
   }
 
-  async putBody(key: string, hash: string, html: string): Promise<void> {
+  /** Store the post's body tree (gzip JSON), content-addressed by the source hash. */
+  async putBody(key: string, hash: string, body: Root): Promise<void> {
     await this.call('PutItem body', () => this.client.send(new PutItemCommand({
       TableName: this.tableName,
-      Item: { ...marshall(bodyKey(key, hash)), html: { B: gzipSync(html) } },
+      Item: { ...marshall(bodyKey(key, hash)), tree: { B: gzipSync(JSON.stringify(compactTree(body))) } },
     })));
   }
 
@@ -97,9 +104,9 @@ export class PostsRepository {
     })));
   }
 
-  /** Bodies of the given posts, keyed by post key. A missing body means a concurrent edit: the caller retries. */
-  async getBodies(posts: readonly Pick<LivePost, 'key' | 'contentHash'>[]): Promise<Map<string, string>> {
-    const bodies = new Map<string, string>();
+  /** Body trees of the given posts, keyed by post key. A missing body means a concurrent edit: the caller retries. */
+  async getBodies(posts: readonly Pick<LivePost, 'key' | 'contentHash'>[]): Promise<Map<string, Root>> {
+    const bodies = new Map<string, Root>();
     for (let start = 0; start < posts.length; start += BATCH_GET_LIMIT) {
       let keys: Record<string, AttributeValue>[] = posts.slice(start, start + BATCH_GET_LIMIT)
         .map((post) => marshall(bodyKey(post.key, post.contentHash)));
@@ -110,7 +117,7 @@ export class PostsRepository {
         })));
         for (const item of out.Responses?.[this.tableName] ?? []) {
           const key = item[PK]!.S!.slice('POST#'.length);
-          bodies.set(key, gunzipSync(item.html!.B!).toString('utf8'));
+          bodies.set(key, JSON.parse(gunzipSync(item.tree!.B!).toString('utf8')) as Root);
         }
         keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
         if (keys.length > 0) await delay(25 * 2 ** round);
@@ -171,9 +178,76 @@ export class PostsRepository {
     }
   }
 
+  /** META records of several posts (BatchGetItem, 100 per call), keyed by post key; absent keys have no record. */
+  async getRecords(keys: readonly string[]): Promise<Map<string, PostRecord>> {
+    const records = new Map<string, PostRecord>();
+    for (const item of await this.batchGet([...new Set(keys)].map((key) => metaKey(key)), 'BatchGetItem records')) {
+      const row = unmarshall(item);
+      records.set((row.record as PostRecord).key, { ...(row.record as PostRecord), ...(row.view !== undefined && { view: row.view as PostView }) });
+    }
+    return records;
+  }
+
+  /**
+   * Store what the publisher decided about a post, only if the record is still the version it decided about:
+   * if an upload landed meanwhile, its own publish will decide again. Returns false when it lost that race.
+   */
+  async putView(key: string, seq: string, view: PostView): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: marshall(metaKey(key)),
+        UpdateExpression: 'SET #view = :view',
+        ConditionExpression: '#seq = :seq',
+        ExpressionAttributeNames: { '#view': 'view', '#seq': 'seq' },
+        ExpressionAttributeValues: { ':view': { M: marshall(view, { removeUndefinedValues: true, convertClassInstanceToMap: true }) }, ':seq': { S: seq } },
+      }));
+      return true;
+    } catch (cause) {
+      if (isAwsErrorNamed(cause, 'ConditionalCheckFailedException')) return false;
+      throw classifyAwsError(cause, 'UpdateItem view');
+    }
+  }
+
+  /** Term vectors the publisher stored for related-post scoring, keyed by post key. */
+  async getTermVectors(keys: readonly string[]): Promise<Map<string, TermVector>> {
+    const vectors = new Map<string, TermVector>();
+    for (const item of await this.batchGet([...new Set(keys)].map((key) => termsKey(key)), 'BatchGetItem term vectors')) {
+      const row = unmarshall(item);
+      vectors.set(String(row[PK]).slice('POST#'.length), row.vector as TermVector);
+    }
+    return vectors;
+  }
+
+  /** Store (or, with `undefined`, delete) a post's term vector. */
+  async putTermVector(key: string, vector: TermVector | undefined): Promise<void> {
+    if (vector) {
+      await this.call('PutItem term vector', () => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ ...termsKey(key), vector }) })));
+    } else {
+      await this.call('DeleteItem term vector', () => this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(termsKey(key)) })));
+    }
+  }
+
+  private async batchGet(keys: Record<string, unknown>[], what: string): Promise<Record<string, AttributeValue>[]> {
+    const items: Record<string, AttributeValue>[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      let pending: Record<string, AttributeValue>[] = keys.slice(start, start + BATCH_GET_LIMIT).map((key) => marshall(key));
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed keys after retries'), what);
+        const out = await this.call(what, () => this.client.send(new BatchGetItemCommand({
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+        })));
+        items.push(...(out.Responses?.[this.tableName] ?? []));
+        pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+        if (pending.length > 0) await delay(25 * 2 ** round);
+      }
+    }
+    return items;
+  }
+
   /** Every live post, newest first, from the `byDate` index (a query of one partition, never a table scan). */
-  async listLive(): Promise<LivePost[]> {
-    const posts: LivePost[] = [];
+  async listLive(): Promise<(LivePost & { readonly view?: PostView })[]> {
+    const posts: (LivePost & { readonly view?: PostView })[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.call('Query byDate', () => this.client.send(new QueryCommand({
@@ -186,8 +260,9 @@ export class PostsRepository {
         ExclusiveStartKey: start,
       })));
       for (const item of out.Items ?? []) {
-        const record = unmarshall(item).record as PostRecord;
-        if (record.live) posts.push(record.live);
+        const row = unmarshall(item);
+        const record = row.record as PostRecord;
+        if (record.live) posts.push({ ...record.live, ...(row.view !== undefined && { view: row.view as PostView }) });
       }
       start = out.LastEvaluatedKey;
     } while (start);
@@ -214,6 +289,20 @@ export class PostsRepository {
       throw classifyAwsError(cause, what);
     }
   }
+}
+
+/**
+ * The stored body keeps source positions only on top-level nodes (enough for the line numbers in reports):
+ * nested positions would triple the item size for nothing.
+ */
+function compactTree(tree: Root): Root {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (node === null || typeof node !== 'object') return node;
+    const { position: _position, ...rest } = node as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, strip(v)]));
+  };
+  return { ...tree, children: tree.children.map((child) => ({ ...(strip(child) as typeof child), ...(child.position && { position: child.position }) })) };
 }
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -215,7 +215,7 @@ export function decisionMessage(decision: DedupeDecision): PostMessage {
   switch (decision.kind) {
     case 'removed-repeat':
       return warning('dedupe:repeated-block',
-        `${blockName(decision.blockKind)} removed: it repeats line ${decision.repeats.line ?? '?'} of this post${decision.repeats.section.id === '' ? '' : ` (in ${where(decision.repeats.section)})`}, ${decision.match === 'exact' ? 'word for word' : similarity}. Delete it from the source to keep this post as written.`,
+        `${blockName(decision.blockKind)} removed: it repeats line ${decision.repeats.line ?? '?'} of this post${decision.repeats.section.id === '' ? '' : ` (in ${where(decision.repeats.section)})`}, ${decision.match === 'exact' ? 'word for word' : similarity}. Delete the repeat from the source to keep the file and the page alike.`,
         decision.line);
     case 'removed-empty-section':
       return warning('dedupe:repeated-section',

@@ -110,6 +110,7 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     slug,
     title,
     description,
+    ...(fm.description === undefined && { descriptionFromText: true }),
     summary: excerpt(blocks, SUMMARY_MAX),
     ...(fm.author !== undefined && { author: fm.author }),
     ...(fm.date !== undefined && { date: fm.date, updated: fm.updated ?? fm.date }),

@@ -52,6 +52,8 @@ export interface PublishedPost {
   readonly title: string;
   /** Meta description: front matter `description`, else an excerpt of the text. */
   readonly description: string;
+  /** True when `description` is an excerpt (the author set none), so the publisher may recompute it without boilerplate. */
+  readonly descriptionFromText?: boolean;
   /** Plain-text excerpt for feed summaries and the index page. */
   readonly summary: string;
   readonly author?: string;

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import { IndexRepository } from '../adapters/index-repository.js';
 import { PostsRepository } from '../adapters/posts-repository.js';
 import { SqsPublishRequester } from '../adapters/publish-queue.js';
 import { SiteStore, SourceStore } from '../adapters/s3-stores.js';
@@ -43,6 +44,10 @@ export function siteStoreFromEnv(env: Env): SiteStore {
 
 export function repositoryFromEnv(env: Env): PostsRepository {
   return new PostsRepository(new DynamoDBClient(clientOptions), required(env, ENV.POSTS_TABLE));
+}
+
+export function indexRepositoryFromEnv(env: Env): IndexRepository {
+  return new IndexRepository(new DynamoDBClient(clientOptions), required(env, ENV.POSTS_TABLE));
 }
 
 export function publishRequesterFromEnv(env: Env): SqsPublishRequester {

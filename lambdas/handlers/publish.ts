@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { parsePublishRequest } from '../adapters/publish-queue.js';
 import { publishSite, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { SqsHandler } from './batch.js';
-import { repositoryFromEnv, siteConfigFromEnv, siteStoreFromEnv } from './environment.js';
+import { indexRepositoryFromEnv, repositoryFromEnv, siteConfigFromEnv, siteStoreFromEnv, sourceStoreFromEnv } from './environment.js';
 import { jsonLogger } from './logger.js';
 
 /**
@@ -38,6 +38,8 @@ let deps: PublishDeps | undefined;
 export const handler = makePublishHandler(() => (deps ??= {
   config: siteConfigFromEnv(process.env),
   repo: repositoryFromEnv(process.env),
+  index: indexRepositoryFromEnv(process.env),
   site: siteStoreFromEnv(process.env),
+  source: sourceStoreFromEnv(process.env),
   logger: jsonLogger({ service: 'publish' }),
 }));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { SiteConfig } from '../core/types.js';
+import { IndexRepository } from '../adapters/index-repository.js';
 import { PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import { DEFAULT_SOURCE_LAYOUT, SiteStore, SourceStore } from '../adapters/s3-stores.js';
@@ -90,6 +91,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const lastErrors = new Map<string, string>();
   const logger = rememberErrors(options.logger ?? silentLogger, lastErrors);
   const repo = new PostsRepository(dynamodb, LOCAL_NAMES.postsTable);
+  const index = new IndexRepository(dynamodb, LOCAL_NAMES.postsTable);
   const source = new SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
   const site = new SiteStore(s3, LOCAL_NAMES.siteBucket);
   const deadLetters: DeadLetter[] = [];
@@ -110,7 +112,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   };
 
   ingestQueue.subscribe(makeIngestHandler(() => ({ config: options.config, source, repo, publisher, logger }), options.onIngest));
-  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, site, logger }), options.onPublish));
+  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, index, site, source, logger }), options.onPublish));
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
   s3Server.on('event', (event) => {

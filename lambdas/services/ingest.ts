@@ -1,13 +1,12 @@
-import { absoluteUrl } from '../core/config.js';
 import { StaleEventError } from '../core/errors.js';
 import { error } from '../core/messages.js';
 import { processPost, type PostOutcome } from '../core/post.js';
-import { sitePaths } from '../core/slug.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
 import type { PostRecord, PostState, PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import type { SourceStore } from '../adapters/s3-stores.js';
 import type { ObjectChange } from '../handlers/s3-events.js';
+import { buildReport } from './report.js';
 import type { Logger } from '../handlers/logger.js';
 
 export interface IngestDeps {
@@ -23,20 +22,6 @@ export interface IngestResult {
   readonly key: string;
   readonly action: PostState | 'stale' | 'ignored';
   readonly messages: readonly PostMessage[];
-}
-
-/** The private, author-facing report written next to the post (never into the public site bucket). */
-export interface PostReport {
-  readonly file: string;
-  readonly status: PostState;
-  readonly sequencer: string;
-  readonly title?: string;
-  readonly url?: string;
-  /** For a rejected edit: the earlier version that stays published. */
-  readonly stillLive?: { readonly title: string; readonly url: string };
-  readonly errors: readonly PostMessage[];
-  readonly warnings: readonly PostMessage[];
-  readonly notes: readonly PostMessage[];
 }
 
 /**
@@ -82,7 +67,7 @@ async function applyUpload(key: string, change: ObjectChange, previous: PostReco
   const live = outcome.status === 'published'
     ? (({ contentHtml: _html, ...rest }) => rest)(outcome.post)
     : outcome.status === 'rejected' ? previous?.live : undefined;
-  if (outcome.status === 'published') await deps.repo.putBody(key, outcome.post.contentHash, outcome.post.contentHtml);
+  if (outcome.status === 'published') await deps.repo.putBody(key, outcome.post.contentHash, outcome.body);
 
   const record: PostRecord = { key, seq: change.sequencer, state: outcome.status, messages: outcome.messages, ...(live && { live }) };
   await deps.repo.putRecord(record);
@@ -117,7 +102,7 @@ async function settle(key: string, change: ObjectChange, previous: PostRecord | 
   if (oldLive && oldLive.contentHash !== newLive?.contentHash) await deps.repo.deleteBody(key, oldLive.contentHash);
 
   if (record.state === 'deleted') await deps.source.deleteReport(key);
-  else await deps.source.putReport(key, buildReport(key, record, deps));
+  else await deps.source.putReport(key, buildReport(record, deps.config, deps.source.layout.postsPrefix));
 
   // A rejected edit leaves the live version as it was: nothing to publish.
   if (record.state !== 'rejected' && (oldLive !== undefined || newLive !== undefined)) {
@@ -137,20 +122,5 @@ async function claimSlug(key: string, outcome: Extract<PostOutcome, { status: 'p
     status: 'rejected',
     messages: [...outcome.messages, error('post:slug-taken',
       `The URL /posts/${slug}/ is already used by ${deps.source.layout.postsPrefix}${owner}; set a different \`slug:\` in the front matter.`, 1)],
-  };
-}
-
-function buildReport(key: string, record: PostRecord, deps: IngestDeps): PostReport {
-  const url = (slug: string) => absoluteUrl(deps.config, sitePaths.post(slug));
-  const bySeverity = (severity: PostMessage['severity']) => record.messages.filter((m) => m.severity === severity);
-  return {
-    file: deps.source.layout.postsPrefix + key,
-    status: record.state,
-    sequencer: record.seq,
-    ...(record.state === 'published' && record.live && { title: record.live.title, url: url(record.live.slug) }),
-    ...(record.state === 'rejected' && record.live && { stillLive: { title: record.live.title, url: url(record.live.slug) } }),
-    errors: bySeverity('error'),
-    warnings: bySeverity('warning'),
-    notes: bySeverity('info'),
   };
 }

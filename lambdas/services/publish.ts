@@ -1,25 +1,39 @@
-import { sitePaths, toSlug } from '../core/slug.js';
+import type { Root } from 'mdast';
+import { applyCrossPostDecisions } from '../core/cross-post.js';
+import { renderHtml } from '../core/markdown.js';
+import { composePostPage, viewedPost, type PostView } from '../core/post-view.js';
 import { sortNewestFirst } from '../core/site/order.js';
-import { renderPostPage } from '../core/site/post-page.js';
 import { globalFiles } from '../core/site/site.js';
-import type { PublishedPost, SiteConfig } from '../core/types.js';
+import { sitePaths, toSlug } from '../core/slug.js';
+import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
+import type { IndexRepository } from '../adapters/index-repository.js';
 import type { LivePost, PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequest } from '../adapters/publish-queue.js';
-import type { SiteStore } from '../adapters/s3-stores.js';
+import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
 import type { Logger } from '../handlers/logger.js';
+import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusStore } from './corpus.js';
+import { buildReport } from './report.js';
 
 export interface PublishDeps {
   readonly config: SiteConfig;
   readonly repo: PostsRepository;
+  readonly index: IndexRepository;
   readonly site: SiteStore;
+  /** Where the completed author reports go (the source bucket's `reports/`). */
+  readonly source: SourceStore;
   readonly logger: Logger;
+  readonly limits?: CorpusLimits;
   /** Parallel writes to the site bucket. @default 16 */
   readonly writeConcurrency?: number;
 }
 
 export interface PublishSummary {
   readonly livePosts: number;
+  /** Posts whose corpus decisions were recomputed (the changed ones and those their change affected). */
+  readonly recomputed: number;
+  /** Post pages rendered and written. */
+  readonly pages: number;
   readonly written: number;
   readonly deleted: number;
 }
@@ -27,45 +41,86 @@ export interface PublishSummary {
 /**
  * The single writer of the site bucket. Reads the current state from DynamoDB (never the request's copy of it),
  * so publishing is convergent: running it again, or with several requests merged, gives the same site.
- * Re-renders the pages of the posts named in the requests, and every file that lists posts (index, tags,
- * feeds, sitemap); deletes pages whose post or tag is gone.
+ * 1. Corpus step: indexes and per-post decisions (repeats, near copies, boilerplate, related posts, FAQ owners)
+ *    for the changed posts and every post their change affects.
+ * 2. Pages of those posts, and every file that lists posts (index, tags, feeds, sitemap); pages whose post or tag
+ *    is gone are deleted. 3. The authors' reports of the recomputed posts.
  */
 export async function publishSite(requests: readonly PublishRequest[], deps: PublishDeps): Promise<PublishSummary> {
   const { config, repo, site } = deps;
-  const changedKeys = new Set(requests.flatMap((r) => r.keys));
   const rebuildAll = requests.some((r) => r.rebuildAll === true);
   const removedSlugs = new Set(requests.flatMap((r) => r.removedSlugs));
+  const before = await repo.listLive();
+  const changedKeys = new Set([...requests.flatMap((r) => r.keys), ...(rebuildAll ? before.map((post) => post.key) : [])]);
 
+  const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, corpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS);
   const live = await repo.listLive();
-  const withoutBodies = sortNewestFirst(live.map((post): PublishedPost => ({ ...post, contentHtml: '' })));
-  const pagesToRender = withoutBodies.filter((post) => rebuildAll || changedKeys.has(post.key));
-  const needBodies = new Map<string, LivePost>();
-  for (const post of [...pagesToRender, ...postsInFeeds(withoutBodies, config.feedItemLimit)]) needBodies.set(post.key, post);
-  const bodies = await repo.getBodies([...needBodies.values()]);
-  const missing = [...needBodies.keys()].filter((key) => !bodies.has(key));
-  if (missing.length > 0) {
-    // An edit landed between reading the index and the bodies: the next attempt sees a consistent pair.
-    throw new TransientError(`rendered body not found for ${missing.join(', ')} (concurrent edit); retrying`);
-  }
-  const posts = withoutBodies.map((post) => ({ ...post, contentHtml: bodies.get(post.key) ?? '' }));
+  const views = new Map<string, PostView | undefined>(live.map((post) => [post.key, post.view]));
+  for (const [key, { view }] of corpus.recomputed) views.set(key, view);
+  const listed = sortNewestFirst(live.map((post) => viewedPost(withoutView(post), views.get(post.key))));
+  const byKey = new Map(listed.map((post) => [post.key, post]));
 
-  const pages = posts.filter((post) => rebuildAll || changedKeys.has(post.key)).map((post) => renderPostPage(post, config));
-  const shared = globalFiles(posts, config);
-  const liveSlugs = new Set(posts.map((post) => post.slug));
+  // Pages to render: the changed posts, and affected posts whose decisions actually changed (a new post entering
+  // an older post's related list re-publishes that page; a post that merely shares an index bucket does not).
+  const viewsBefore = new Map(before.map((post) => [post.key, post.view]));
+  const pageKeys = [...corpus.recomputed.keys(), ...changedKeys].filter((key, i, all) => all.indexOf(key) === i && byKey.has(key)
+    && (changedKeys.has(key) || JSON.stringify(viewsBefore.get(key)) !== JSON.stringify(views.get(key))));
+  const feedKeys = postsInFeeds(listed, config.feedItemLimit).map((post) => post.key);
+  const bodies = await repo.getBodies([...new Set([...pageKeys, ...feedKeys])].map((key) => byKey.get(key)!));
+  const bodyOf = (key: string): Root => {
+    const body = bodies.get(key);
+    // An edit landed between reading the index and the bodies: the next attempt sees a consistent pair.
+    if (!body) throw new TransientError(`rendered body not found for ${key} (concurrent edit); retrying`);
+    return body;
+  };
+  const pages = pageKeys.map((key) => composePostPage(byKey.get(key)!, bodyOf(key), views.get(key), byKey, config));
+  const withContent = listed.map((post) => (feedKeys.includes(post.key)
+    ? { ...post, contentHtml: renderHtml(applyCrossPostDecisions(bodyOf(post.key), views.get(post.key)?.sectionActions ?? [])) }
+    : post));
+  const shared = globalFiles(withContent, config);
+
+  const liveSlugs = new Set(listed.map((post) => post.slug));
   const sharedPaths = new Set(shared.map((file) => file.path));
   const previous = await repo.getSiteState();
   const stale = [
-    ...[...removedSlugs].filter((slug) => !liveSlugs.has(slug)).map((slug) => sitePaths.postFile(slug)),
+    ...[...removedSlugs, ...corpus.removed.map((key) => before.find((post) => post.key === key)?.slug)]
+      .filter((slug): slug is string => slug !== undefined && !liveSlugs.has(slug))
+      .map((slug) => sitePaths.postFile(slug)),
     // A tag with no posts left, or a sitemap part no longer needed.
     ...previous.sharedPaths.filter((path) => !sharedPaths.has(path)),
   ];
-  const files = [...pages, ...shared];
-
-  await forEachLimited(files, deps.writeConcurrency ?? 16, (file) => site.put(file));
-  await forEachLimited(stale, deps.writeConcurrency ?? 16, (path) => site.delete(path));
+  const files: SiteFile[] = [...pages, ...shared];
+  const limit = deps.writeConcurrency ?? 16;
+  await forEachLimited(files, limit, (file) => site.put(file));
+  await forEachLimited([...new Set(stale)], limit, (path) => site.delete(path));
   await repo.putSiteState({ sharedPaths: [...sharedPaths].sort() });
-  deps.logger.log('info', 'site published', { livePosts: posts.length, written: files.length, deleted: stale.length });
-  return { livePosts: posts.length, written: files.length, deleted: stale.length };
+
+  // Reports last: they describe what is now published.
+  const records = await repo.getRecords([...corpus.recomputed.keys()]);
+  await forEachLimited([...records.values()], limit, (record) => deps.source.putReport(record.key,
+    buildReport(record, config, deps.source.layout.postsPrefix, byKey)));
+
+  const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pages.length, written: files.length, deleted: stale.length };
+  deps.logger.log('info', 'site published', { ...summary });
+  return summary;
+}
+
+function corpusStore(deps: PublishDeps): CorpusStore {
+  const { repo, index } = deps;
+  return {
+    getRecords: (keys) => repo.getRecords(keys),
+    getBodies: (posts) => repo.getBodies(posts),
+    getTermVectors: (keys) => repo.getTermVectors(keys),
+    putTermVector: (key, vector) => repo.putTermVector(key, vector),
+    putView: (key, seq, view) => repo.putView(key, seq, view),
+    replacePostings: (key, postings) => index.replacePostings(key, postings),
+    query: (bucket, limit) => index.query(bucket, limit),
+  };
+}
+
+function withoutView(post: LivePost & { readonly view?: PostView }): PublishedPost {
+  const { view: _view, ...rest } = post;
+  return { ...rest, contentHtml: '' };
 }
 
 /** Posts whose full content appears in some feed: the newest `limit` overall and the newest `limit` of each tag. */

@@ -54,7 +54,7 @@ describe('the seed post with a pasted section', () => {
       'how-ketamine-and-antidepressants-differs.md:39: warning: Section “Difference Between ketamine and antidepressants” removed: '
       + 'it repeats “Antidepressants” (line 25) of this post, similarity 1.00. [dedupe:repeated-section]');
     expect(decisionMessage(result.decisions[1]!).reason).toBe(
-      'Paragraph removed: it repeats line 27 of this post (in “Antidepressants”), word for word. Delete it from the source to keep this post as written.');
+      'Paragraph removed: it repeats line 27 of this post (in “Antidepressants”), word for word. Delete the repeat from the source to keep the file and the page alike.');
   });
 
   it('does not mutate the input tree, and is deterministic', () => {
