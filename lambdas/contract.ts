@@ -26,8 +26,11 @@ export const POSTS_TABLE_SCHEMA = {
   byDateIndex: { name: 'byDate', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
 } as const;
 
-/** Partition key of the publisher's own state item; the publisher may write nothing else. */
+/** Partition key of the publisher's own state item (what it published last). */
 export const SITE_STATE_PARTITION = 'SITE';
+
+/** Partitions the publisher writes (IAM `dynamodb:LeadingKeys` patterns): index postings, per-post state, `SITE`. Never `SLUG#`. */
+export const PUBLISHER_PARTITIONS = ['IX#*', 'POST#*', SITE_STATE_PARTITION];
 
 /** Environment variable names read by the handlers (see `lambdas/handlers/environment.ts`). */
 export const ENV = {

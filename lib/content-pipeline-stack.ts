@@ -117,6 +117,7 @@ export class ContentPipelineStack extends Stack {
     this.publishing = new Publishing(this, 'Publishing', {
       table: this.storage.table,
       siteBucket: this.site.siteBucket,
+      sourceBucket: this.storage.sourceBucket,
       environment,
     });
 

@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, SITE_STATE_PARTITION } from '../contract.js';
+import { ENV, PUBLISHER_PARTITIONS, REPORTS_PREFIX } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
 
@@ -17,6 +17,9 @@ export interface PublishingProps {
 
   /** Bucket the generated site is written to (read, write and delete; list so missing keys are 404, not 403). */
   readonly siteBucket: s3.IBucket;
+
+  /** Source bucket: the publisher writes the authors' reports under `reports/` (and nothing else there). */
+  readonly sourceBucket: s3.IBucket;
 
   /**
    * Environment shared by the pipeline handlers (site settings, table and bucket names).
@@ -121,17 +124,33 @@ export class Publishing extends Construct {
       }),
     );
 
-    // Table: read posts (GetItem, BatchGetItem, Query on the table and the byDate index, ...), and write
-    // only the publisher's own `SITE` partition (the list of shared files it wrote last, used to prune).
+    // Table: read everything. Write only what the publisher owns — index postings (`IX#…`), its per-post state
+    // (`POST#<key>` / INDEXED, TERMS, and the `view` attribute of META) and `SITE` — never slug claims (`SLUG#…`),
+    // and in a post's META record only the `view` attribute, guarded by the record's sequencer.
     props.table.grantReadData(this.fn);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'PublisherStateWrite',
-        actions: ['dynamodb:PutItem'],
+        sid: 'PublisherOwnItemsWrite',
+        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
         resources: [props.table.tableArn],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [SITE_STATE_PARTITION] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': PUBLISHER_PARTITIONS } },
       }),
     );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublisherViewUpdate',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['POST#*'] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'view', 'seq'] },
+        },
+      }),
+    );
+
+    // Source bucket: the publisher completes each author's report (reports/*); it cannot read or write posts.
+    const reports = props.sourceBucket.arnForObjects(`${REPORTS_PREFIX}*`);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReportsWrite', actions: ['s3:PutObject'], resources: [reports] }));
 
     // Site bucket: objects read/write/delete, and ListBucket so a missing object (e.g. the manifest on the
     // first run) answers 404 NoSuchKey instead of 403 AccessDenied, and stale pages can be found for pruning.
@@ -156,6 +175,11 @@ export class Publishing extends Construct {
       [siteObjects],
       'The publisher owns the whole generated site: it writes and deletes pages, feeds and assets under any key of ' +
         'the dedicated site bucket. The actions are listed explicitly (Get/Put/DeleteObject), no action wildcards.',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      [reports],
+      'Reports are one object per post under reports/ (keys are only known at run time); PutObject only, never posts/.',
     );
     acknowledgeWildcardResources(
       this.role,

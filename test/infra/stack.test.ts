@@ -434,23 +434,27 @@ describe('ContentPipelineStack', () => {
       expect(tableActions.filter((a) => /dynamodb:(DeleteTable|UpdateTable|CreateTable)/.test(a))).toEqual([]);
     });
 
-    it('publish: reads the table, reads/writes the site bucket, no access to the source bucket', () => {
+    it('publish: reads the table, reads/writes the site bucket, writes only reports/* of the source bucket', () => {
       const statements = statementsOfFunction(template, ids.publishFn);
       const touched = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
-      expect(touched.has(ids.sourceBucket)).toBe(false);
       expect(touched.has(ids.logsBucket)).toBe(false);
       expect(touched.has(ids.ingestQueue)).toBe(false);
+      const source = `${ids.sourceBucket}.Arn`;
+      expect(actionsOn(statements, (arn) => arn.startsWith(source))).toEqual([`s3:PutObject ${source}/reports/*`]);
       const site = `${ids.siteBucket}.Arn`;
       expect(actionsOn(statements, (arn) => arn.startsWith(site)).sort()).toEqual(
         [`s3:DeleteObject ${site}/*`, `s3:GetObject ${site}/*`, `s3:PutObject ${site}/*`, `s3:ListBucket ${site}`].sort(),
       );
       const tableActions = actionsOn(statements, (arn) => arn.startsWith(`${ids.table}.Arn`));
       expect(tableActions).toEqual(expect.arrayContaining([`dynamodb:Query ${ids.table}.Arn/index/*`]));
-      // The only write: PutItem, and only into the publisher's own `SITE` partition.
+      // Writes only to the publisher's own partitions (never SLUG# claims); UpdateItem only of the view attribute.
       const writes = statements.filter((s) => toArray<string>(s.Action).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)));
-      expect(writes).toHaveLength(1);
-      expect(writes[0]!.Action).toBe('dynamodb:PutItem');
-      expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['SITE'] } });
+      expect(writes).toHaveLength(2);
+      const put = writes.find((s) => toArray<string>(s.Action).includes('dynamodb:PutItem'))!;
+      expect(put.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IX#*', 'POST#*', 'SITE'] } });
+      const update = writes.find((s) => toArray<string>(s.Action).includes('dynamodb:UpdateItem'))!;
+      expect(update.Action).toBe('dynamodb:UpdateItem');
+      expect(update.Condition).toMatchObject({ 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'view', 'seq'] } });
     });
 
     it('pipeline roles use no wildcard actions at all', () => {
