@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { ContentUploader, downloadPrefix } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack } from '../lambdas/local/embedded-stack.js';
-import { formatResults, ResultLog } from '../lambdas/local/results.js';
+import { formatReports, readReports } from '../lambdas/local/results.js';
 
 const SITE_MARKER = '.content-pipeline-site';
 
@@ -34,14 +34,13 @@ async function main(): Promise<number> {
   await prepareOutDir(outDir);
   const config = resolveSiteConfig({ ...(values['site-url'] && { siteUrl: values['site-url'] }) });
 
-  const results = new ResultLog();
-  const stack = await startEmbeddedStack({ config, onIngest: (result) => results.record(result) });
+  const stack = await startEmbeddedStack({ config });
   try {
     const started = performance.now();
     const { put } = await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
     await stack.settled();
-    const outcome = results.take();
-    for (const line of formatResults(outcome, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);
+    const reports = await readReports(stack);
+    for (const line of formatReports(reports, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);
 
     const files = await downloadPrefix(stack.s3, stack.names.siteBucket, '', outDir);
     await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the folder is replaced on the next build.\n');
@@ -51,7 +50,7 @@ async function main(): Promise<number> {
       await downloadPrefix(stack.s3, stack.names.sourceBucket, stack.source.layout.reportsPrefix, reportsDir);
     }
 
-    const count = (action: string) => outcome.filter((r) => r.action === action).length;
+    const count = (status: string) => [...reports.values()].filter((report) => report.status === status).length;
     console.log(`${put.length} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected; `
       + `${files.length} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
     if (stack.deadLetters.length > 0) {

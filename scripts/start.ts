@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
-import { formatResults, ResultLog } from '../lambdas/local/results.js';
+import { formatReports, readReports } from '../lambdas/local/results.js';
 
 const { values } = parseArgs({
   options: { content: { type: 'string', default: 'content' }, port: { type: 'string', default: process.env.PORT ?? '8080' } },
@@ -28,12 +28,10 @@ const server = createServer((request, response) => {
 });
 const port = await listen(Number(values.port));
 const siteUrl = `http://127.0.0.1:${port}`;
-const results = new ResultLog();
 const startedAt = performance.now();
 console.log(`starting the embedded stack (s3rver + dynalite on 127.0.0.1)…`);
 stack = await startEmbeddedStack({
   config: resolveSiteConfig({ siteUrl }),
-  onIngest: (result) => results.record(result),
   onDeadLetter: (letter) => console.error(`✖ dead letter on ${letter.queue} after ${letter.receiveCount} tries: ${letter.reason}`),
 });
 const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir);
@@ -65,7 +63,9 @@ async function publishChanges(why: string): Promise<void> {
     if (put.length + deleted.length === 0) return;
     console.log(`\n${why}: ${put.length} uploaded, ${deleted.length} deleted`);
     await stack!.settled();
-    for (const line of formatResults(results.take(), values.content!.replace(/\/+$/, ''))) console.log(line);
+    for (const key of deleted) console.log(`• deleted   ${values.content!.replace(/\/+$/, '')}/${key}`);
+    const reports = await readReports(stack!, put);
+    for (const line of formatReports(reports, values.content!.replace(/\/+$/, ''))) console.log(line);
     console.log(`published in ${Math.round(performance.now() - started)} ms`);
   } catch (err) {
     console.error(`✖ could not sync ${contentDir}: ${(err as Error).message}`);

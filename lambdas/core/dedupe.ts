@@ -206,6 +206,15 @@ const where = (section: SectionRef): string => (section.id === '' ? 'the introdu
 const lineNote = (line: number | undefined): string => (line === undefined ? '' : ` (line ${line})`);
 
 /**
+ * Messages for the within-post decisions. Blocks that went with a whole emptied section are told once, by the
+ * section's message, not one paragraph at a time (the decisions themselves keep every block for the report).
+ */
+export function withinPostMessages(decisions: readonly WithinPostDecision[]): PostMessage[] {
+  const emptied = new Set(decisions.filter((d) => d.kind === 'removed-empty-section').map((d) => d.section.id));
+  return decisions.filter((d) => d.kind !== 'removed-repeat' || !emptied.has(d.section.id)).map(decisionMessage);
+}
+
+/**
  * A decision as a message for the author, in the shape every other check of the pipeline reports in, e.g.
  * line 39: `Section “Difference Between ketamine and antidepressants” removed: it repeats “Antidepressants”
  * (line 25) of this post, similarity 1.00.`

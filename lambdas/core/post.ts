@@ -3,9 +3,10 @@ import type { Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { absoluteUrl } from './config.js';
 import { decodeSource } from './decode.js';
-import { decisionMessage, dedupeWithinPost, type WithinPostDecision } from './dedupe.js';
+import { dedupeWithinPost, withinPostMessages, type WithinPostDecision } from './dedupe.js';
 import { extractFaq } from './faq.js';
 import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
+import { checkBlockNesting } from './limits.js';
 import { countWords, excerpt, firstHeading, parseMarkdown, plainTextBlocks, renderHtml, truncate } from './markdown.js';
 import { error, hasErrors, info, warning } from './messages.js';
 import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
@@ -52,6 +53,9 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
       `Front matter engine \`---${engine[1]}\` is not supported (it would run code); use plain YAML between two \`---\` lines.`, 1));
     return { status: 'rejected', messages };
   }
+  // Guard before parsing: runaway block nesting overflows the parser's stack (see limits.ts).
+  const tooDeep = checkBlockNesting(text);
+  if (tooDeep) return { status: 'rejected', messages: [...messages, tooDeep] };
 
   const tree = parseMarkdown(text);
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
@@ -71,7 +75,7 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   const title = resolveTitle(frontMatter.data, tree, messages);
   // Repeats within the post go before anything reads the text, so excerpts, word counts and FAQ see each block once.
   const deduped = title === undefined ? { tree, decisions: [] } : dedupeWithinPost(withoutTitleHeading(tree, title), { dedupeCode: config.dedupeCode });
-  messages.push(...deduped.decisions.map(decisionMessage));
+  messages.push(...withinPostMessages(deduped.decisions));
   const body = deduped.tree;
   const blocks = plainTextBlocks(body);
   if (blocks.length === 0) {

@@ -1,38 +1,42 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { formatMessage } from '../core/messages.js';
-import type { IngestResult } from '../services/ingest.js';
+import type { PostReport } from '../services/report.js';
+import { listKeys } from './content-files.js';
+import type { EmbeddedStack } from './embedded-stack.js';
 
-/** The latest result per key: stale and ignored events do not replace a real outcome. */
-export class ResultLog {
-  private readonly latest = new Map<string, IngestResult>();
-
-  record(result: IngestResult): void {
-    if (result.action === 'stale' || result.action === 'ignored') return;
-    this.latest.set(result.key, result);
+/** The authors' reports as the pipeline left them in the source bucket (`reports/<file>.json`), by post key. */
+export async function readReports(stack: EmbeddedStack, keys?: readonly string[]): Promise<Map<string, PostReport>> {
+  const { reportsPrefix } = stack.source.layout;
+  const wanted = keys ? keys.map((key) => stack.source.reportKey(key)) : await listKeys(stack.s3, stack.names.sourceBucket, reportsPrefix);
+  const reports = new Map<string, PostReport>();
+  for (const objectKey of wanted) {
+    try {
+      const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: objectKey }));
+      reports.set(objectKey.slice(reportsPrefix.length, -'.json'.length), JSON.parse(await out.Body!.transformToString()) as PostReport);
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
+    }
   }
-
-  take(): IngestResult[] {
-    const results = [...this.latest.values()].sort((a, b) => a.key.localeCompare(b.key));
-    this.latest.clear();
-    return results;
-  }
+  return reports;
 }
 
 /**
- * Human-readable lines for the terminal: one per post, then the author-facing messages. For a rejected post,
- * each error is one `file:line: error: what to fix` line, the form editors and CI logs link to.
+ * Terminal lines for an author: one per post, then its warnings (repeats removed or linked, SEO, FAQ…). A rejected
+ * post prints each error as `file:line: error: what to fix`, the form editors and CI logs link to.
  */
-export function formatResults(results: readonly IngestResult[], displayDir: string, showWarnings = true): string[] {
+export function formatReports(reports: ReadonlyMap<string, PostReport>, displayDir: string, showWarnings = true): string[] {
   const lines: string[] = [];
-  for (const result of results) {
-    const file = `${displayDir}/${result.key}`;
-    const errors = result.messages.filter((m) => m.severity === 'error');
-    const warnings = result.messages.filter((m) => m.severity === 'warning');
-    if (result.action === 'rejected') {
-      for (const message of errors) lines.push(`✖ ${formatMessage(file, message)}`);
+  for (const [key, report] of [...reports].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const file = `${displayDir}/${key}`;
+    if (report.status === 'rejected') {
+      for (const message of report.errors) lines.push(`✖ ${formatMessage(file, message)}`);
+      if (report.stillLive) lines.push(`    the previous version stays published: ${report.stillLive.url}`);
       continue;
     }
-    lines.push(`${result.action === 'published' ? '✔' : '•'} ${result.action.padEnd(9)} ${file}${warnings.length ? `  (${warnings.length} warning${warnings.length > 1 ? 's' : ''})` : ''}`);
-    if (showWarnings) for (const message of warnings) lines.push(`    ${formatMessage(file, message)}`);
+    const warnings = report.warnings.length;
+    const related = report.site?.related.length ? `, ${report.site.related.length} related` : '';
+    lines.push(`${report.status === 'published' ? '✔' : '•'} ${report.status.padEnd(9)} ${file}${report.url ? `  → ${report.url}` : ''}  (${warnings} warning${warnings === 1 ? '' : 's'}${related})`);
+    if (showWarnings) for (const message of report.warnings) lines.push(`    ${formatMessage(file, message)}`);
   }
   return lines;
 }

@@ -1,11 +1,12 @@
 import { StaleEventError } from '../core/errors.js';
 import { error } from '../core/messages.js';
-import { processPost, type PostOutcome } from '../core/post.js';
+import type { PostOutcome } from '../core/post.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
 import type { PostRecord, PostState, PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import type { SourceStore } from '../adapters/s3-stores.js';
 import type { ObjectChange } from '../handlers/s3-events.js';
+import { processPostWithDeadline } from './post-worker.js';
 import { buildReport } from './report.js';
 import type { Logger } from '../handlers/logger.js';
 
@@ -61,7 +62,7 @@ async function applyUpload(key: string, change: ObjectChange, previous: PostReco
     logger.log('info', 'object no longer exists; its removal event settles it');
     return { key, action: 'stale', messages: [] };
   }
-  let outcome: PostOutcome = processPost({ key, bytes: object.bytes, size: object.size }, deps.config);
+  let outcome: PostOutcome = await processPostWithDeadline({ key, bytes: object.bytes, size: object.size }, deps.config);
   if (outcome.status === 'published') outcome = await claimSlug(key, outcome, deps);
 
   const live = outcome.status === 'published'

@@ -1,0 +1,298 @@
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { DEFAULT_RENDER_TIMEOUT_MS, renderResourceMessage, renderTimeoutMessage } from '../core/limits.js';
+import { processPost, type PostOutcome, type PostSource } from '../core/post.js';
+import type { SiteConfig } from '../core/types.js';
+
+/**
+ * Parse + render (`processPost`) in a worker thread with a deadline, so a pathological post (CommonMark's
+ * quadratic patterns, runaway nesting) is rejected within its time budget instead of hanging or crashing the
+ * process, and never holds up the other posts for longer than that budget.
+ *
+ * Where the worker's code comes from: this very module. In the Lambda bundle (esbuild, one file per handler)
+ * `import.meta.url` is the bundle, which is started again as the worker; the check at the bottom of this file
+ * makes that copy serve jobs instead of doing anything else. Under tsx (tests, `npm start`, `npm run build`) a
+ * worker does not inherit tsx's loader, so it starts `post-worker-entry.mjs`, which registers tsx and then
+ * imports this file. If no worker can start at all, posts are processed in-process (the cheap guards in
+ * `processPost` still apply) and a warning is emitted once.
+ */
+
+const WORKER_MARKER = 'content-pipeline:post-worker';
+
+export interface PostWorkerOptions {
+  /** Time budget for one post, measured from when a ready worker receives it. @default 2000 */
+  readonly timeoutMs?: number;
+  /** Worker threads kept. @default 1 in Lambda (records are processed one at a time), else min(2, cores) */
+  readonly size?: number;
+  /** Heap cap of each worker, in MB: a post that needs more is rejected. @default 512 (half the function's memory in Lambda, at most 512) */
+  readonly maxHeapMb?: number;
+}
+
+interface Job {
+  readonly id: number;
+  readonly source: PostSource;
+  readonly config: SiteConfig;
+  readonly resolve: (outcome: PostOutcome) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  ready: boolean;
+  job?: Job;
+  timer?: NodeJS.Timeout;
+}
+
+type WorkerReply =
+  | { readonly ready: true }
+  | { readonly id: number; readonly outcome: PostOutcome }
+  | { readonly id: number; readonly failure: { readonly name: string; readonly message: string } };
+
+/** What the pool did so far, for tests and logs. */
+export interface PoolStats {
+  readonly started: number;
+  readonly timedOut: number;
+  readonly crashed: number;
+}
+
+/** A small pool of reusable post workers; a worker that hits the deadline is terminated and replaced. */
+export class PostWorkerPool {
+  readonly timeoutMs: number;
+  private readonly size: number;
+  private readonly maxHeapMb: number;
+  private readonly slots = new Set<Slot>();
+  private readonly idle: Slot[] = [];
+  private readonly waiting: Job[] = [];
+  private nextId = 1;
+  private closed = false;
+  private unavailable: Error | undefined;
+  private counters = { started: 0, timedOut: 0, crashed: 0 };
+
+  constructor(options: PostWorkerOptions = {}) {
+    this.timeoutMs = positive(options.timeoutMs) ?? DEFAULT_RENDER_TIMEOUT_MS;
+    this.size = Math.floor(positive(options.size) ?? defaultSize());
+    this.maxHeapMb = positive(options.maxHeapMb) ?? defaultHeapMb();
+  }
+
+  get stats(): PoolStats {
+    return { ...this.counters };
+  }
+
+  /** `processPost` in a worker: the outcome, or a rejection when it takes longer than `timeoutMs` or too much memory. */
+  process(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
+    if (this.closed) return Promise.reject(new Error('the post worker pool is closed'));
+    if (this.unavailable) return inProcess(source, config);
+    return new Promise<PostOutcome>((resolve, reject) => {
+      this.waiting.push({ id: this.nextId++, source, config, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Terminate every worker; posts still waiting are failed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.waiting.splice(0)) job.reject(new Error('the post worker pool was closed'));
+    const slots = [...this.slots];
+    this.slots.clear();
+    this.idle.length = 0;
+    for (const slot of slots) {
+      clearTimeout(slot.timer);
+      slot.job?.reject(new Error('the post worker pool was closed'));
+      slot.job = undefined;
+    }
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && !this.closed) {
+      if (this.unavailable) {
+        for (const job of this.waiting.splice(0)) inProcess(job.source, job.config).then(job.resolve, job.reject);
+        return;
+      }
+      const slot = this.idle.pop() ?? (this.slots.size < this.size ? this.spawn() : undefined);
+      if (!slot) return;
+      this.assign(slot, this.waiting.shift()!);
+    }
+  }
+
+  private assign(slot: Slot, job: Job): void {
+    slot.job = job;
+    slot.worker.ref();
+    if (slot.ready) this.dispatch(slot);
+  }
+
+  /** Send the job and start its clock: the budget covers the work, not the wait for a worker or its start-up. */
+  private dispatch(slot: Slot): void {
+    const job = slot.job!;
+    this.counters.started++;
+    slot.timer = setTimeout(() => this.timeOut(slot), this.timeoutMs);
+    slot.worker.postMessage({ id: job.id, source: job.source, config: job.config });
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(workerUrl(), {
+      workerData: { marker: WORKER_MARKER },
+      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
+    });
+    const slot: Slot = { worker, ready: false };
+    this.slots.add(slot);
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
+    worker.on('error', (err) => this.onError(slot, err));
+    worker.on('exit', () => this.onExit(slot));
+    return slot;
+  }
+
+  private onReply(slot: Slot, reply: WorkerReply): void {
+    if ('ready' in reply) {
+      slot.ready = true;
+      if (slot.job) this.dispatch(slot);
+      else this.release(slot);
+      return;
+    }
+    const job = slot.job;
+    if (!job || job.id !== reply.id) return; // a late answer to a job that already timed out
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    if ('outcome' in reply) job.resolve(reply.outcome);
+    else if (reply.failure.name === 'RangeError' && /call stack/i.test(reply.failure.message)) {
+      job.resolve({ status: 'rejected', messages: [renderResourceMessage('stack')] });
+    } else {
+      job.reject(new Error(`processing ${job.source.key} failed: ${reply.failure.name}: ${reply.failure.message}`));
+    }
+    this.release(slot);
+  }
+
+  private release(slot: Slot): void {
+    if (!this.slots.has(slot)) return;
+    slot.worker.unref();
+    this.idle.push(slot);
+    this.pump();
+  }
+
+  private timeOut(slot: Slot): void {
+    const job = slot.job;
+    if (!job) return;
+    this.counters.timedOut++;
+    slot.job = undefined;
+    this.retire(slot);
+    job.resolve({ status: 'rejected', messages: [renderTimeoutMessage(this.timeoutMs)] });
+    this.replenish();
+  }
+
+  private onError(slot: Slot, err: Error): void {
+    const job = slot.job;
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    const wasReady = slot.ready;
+    this.retire(slot);
+    if (!wasReady && !this.unavailable && (err as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') {
+      // The worker could not even load (an unusual packaging): fall back to in-process processing.
+      this.unavailable = err;
+      process.emitWarning(`post worker threads are unavailable (${err.message}); processing posts in-process without a time budget`);
+      if (job) inProcess(job.source, job.config).then(job.resolve, job.reject);
+      this.pump();
+      return;
+    }
+    this.counters.crashed++;
+    if (job) {
+      if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') job.resolve({ status: 'rejected', messages: [renderResourceMessage('memory')] });
+      else job.reject(new Error(`the worker processing ${job.source.key} crashed: ${err.message}`, { cause: err }));
+    }
+    this.replenish();
+  }
+
+  private onExit(slot: Slot): void {
+    if (!this.slots.has(slot)) return;
+    const job = slot.job;
+    clearTimeout(slot.timer);
+    slot.job = undefined;
+    this.retire(slot);
+    this.counters.crashed++;
+    job?.reject(new Error(`the worker processing ${job.source.key} exited unexpectedly`));
+    this.replenish();
+  }
+
+  private retire(slot: Slot): void {
+    clearTimeout(slot.timer);
+    this.slots.delete(slot);
+    const index = this.idle.indexOf(slot);
+    if (index >= 0) this.idle.splice(index, 1);
+    void slot.worker.terminate();
+  }
+
+  /** After losing a worker: start a replacement now, so the next post does not wait for its start-up. */
+  private replenish(): void {
+    if (this.closed || this.unavailable) return;
+    if (this.waiting.length > 0) this.pump();
+    else if (this.slots.size < this.size) this.spawn();
+  }
+}
+
+async function inProcess(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
+  return processPost(source, config);
+}
+
+function workerUrl(): URL {
+  const self = new URL(import.meta.url);
+  // Running from TypeScript source: the worker needs tsx registered before it can import this file.
+  return /\.[cm]?ts$/.test(self.pathname) ? new URL('./post-worker-entry.mjs', self) : self;
+}
+
+function positive(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function defaultSize(): number {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) return 1;
+  return Math.max(1, Math.min(2, availableParallelism()));
+}
+
+function defaultHeapMb(): number {
+  const lambdaMemory = Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE);
+  return Number.isFinite(lambdaMemory) && lambdaMemory > 0 ? Math.min(512, Math.floor(lambdaMemory / 2)) : 512;
+}
+
+/** Options from the environment: `RENDER_TIMEOUT_MS`, `RENDER_WORKERS`, `RENDER_MAX_HEAP_MB`. */
+export function postWorkerOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): PostWorkerOptions {
+  const read = (name: string) => (env[name] ? Number(env[name]) : undefined);
+  return { timeoutMs: read('RENDER_TIMEOUT_MS'), size: read('RENDER_WORKERS'), maxHeapMb: read('RENDER_MAX_HEAP_MB') };
+}
+
+let sharedPool: PostWorkerPool | undefined;
+
+/** The process-wide pool (created on first use, from the environment), reused across posts and invocations. */
+export function postWorkerPool(): PostWorkerPool {
+  return sharedPool ??= new PostWorkerPool(postWorkerOptionsFromEnv(process.env));
+}
+
+/** Replace the process-wide pool (tests, local runtime); the previous one is closed. */
+export async function configurePostWorkers(options: PostWorkerOptions): Promise<PostWorkerPool> {
+  const previous = sharedPool;
+  sharedPool = new PostWorkerPool(options);
+  await previous?.close();
+  return sharedPool;
+}
+
+/** `processPost` with a deadline, in the shared worker pool. This is what ingest calls. */
+export function processPostWithDeadline(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
+  return postWorkerPool().process(source, config);
+}
+
+/** Worker side: answer jobs one at a time until terminated. */
+function serve(): void {
+  const port = parentPort!;
+  port.on('message', (job: { id: number; source: PostSource; config: SiteConfig }) => {
+    let reply: WorkerReply;
+    try {
+      reply = { id: job.id, outcome: processPost(job.source, job.config) };
+    } catch (err) {
+      const failure = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+      reply = { id: job.id, failure };
+    }
+    port.postMessage(reply);
+  });
+  port.postMessage({ ready: true } satisfies WorkerReply);
+}
+
+if (!isMainThread && (workerData as { marker?: string } | null)?.marker === WORKER_MARKER) serve();
