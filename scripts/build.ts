@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     await stack.settled();
     // Related-post scores use document frequencies, which move as posts arrive; the queue delivers uploads in no
     // fixed order. One full pass over the final state makes the output independent of that order.
-    stack.publishQueue.send(JSON.stringify({ keys: [], removedSlugs: [], rebuildAll: true }), 'build-final-pass');
+    stack.publishQueue.send(JSON.stringify({ keys: [], removedSlugs: [], refreshRelated: true }), 'build-final-pass');
     await stack.settled();
     const reports = await readReports(stack);
     for (const line of formatReports(reports, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);

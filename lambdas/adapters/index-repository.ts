@@ -1,5 +1,5 @@
 import {
-  BatchWriteItemCommand, GetItemCommand, PutItemCommand, QueryCommand,
+  BatchGetItemCommand, BatchWriteItemCommand, GetItemCommand, PutItemCommand,
   type AttributeValue, type DynamoDBClient, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -8,26 +8,31 @@ import { POSTS_TABLE_SCHEMA } from '../contract.js';
 import { classifyAwsError } from './aws-errors.js';
 
 /**
- * Posting lists for the corpus indexes (block fingerprints, LSH buckets, terms), kept in the posts table:
- * `IX#<bucket>` / `<sortKey>` with a small `data` map. A bucket is read with one Query, capped by `limit`,
- * so finding candidates costs the same at 100 posts and at 100,000 — never a scan.
+ * Posting lists for the corpus indexes (block fingerprints, LSH buckets, terms), kept in the posts table.
+ * One item per bucket, `IX#<bucket>` / `B`, holds the bucket's members in a map keyed by sort key, so the
+ * candidates of a post are read with a couple of BatchGetItem calls (100 buckets each) instead of one Query
+ * per bucket, and a post's changes are written back with BatchWriteItem. This read-modify-write is safe
+ * because the publisher is the only writer (one FIFO message group).
  *
- * Every post's own entries are remembered in `POST#<key>` / `INDEXED`, so re-indexing a post writes only
- * the difference and removing it deletes exactly what it added. Puts and deletes are idempotent, which makes
- * a retried publish safe without transactions.
+ * A bucket keeps at most `maxMembers` members, the first ones in sort-key order (heaviest for terms, earliest
+ * for FAQ owners): finding candidates and counting document frequencies stays bounded whatever the site's size.
+ * Every post's own entries are remembered in `POST#<key>` / `INDEXED`, so re-indexing writes only the
+ * difference and removing a post deletes exactly what it added.
  */
 export interface Posting {
   /** The bucket, e.g. `fp:1a2b…`, `sec:b3:9f8e…`, `term:ketamin`. */
   readonly bucket: string;
-  /** Unique within the bucket; sorts the bucket (e.g. an inverted weight, then the post key). */
+  /** Unique within the bucket; orders it (e.g. an inverted weight, then the post key). */
   readonly sortKey: string;
   readonly postKey: string;
   readonly data: Record<string, unknown>;
 }
 
-const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
-const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_ROUNDS = 8;
+/** Buckets where a post's postings were added or changed, and buckets it left. */
+export interface PostingChanges {
+  readonly addedBuckets: readonly string[];
+  readonly removedBuckets: readonly string[];
+}
 
 /** What `POST#<key>/INDEXED` remembers of each posting: enough to delete it or see that it changed. */
 export interface IndexedEntry {
@@ -36,15 +41,31 @@ export interface IndexedEntry {
   readonly dataHash: string;
 }
 
-const bucketPk = (bucket: string) => `IX#${bucket}`;
+type Members = Record<string, { postKey: string; data: Record<string, unknown> }>;
+
+const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const MAX_UNPROCESSED_ROUNDS = 8;
+/** Members kept per bucket: document frequencies count up to this, candidates come from these. */
+export const DEFAULT_MAX_BUCKET_MEMBERS = 200;
+
+const bucketKey = (bucket: string) => ({ [PK]: `IX#${bucket}`, [SK]: 'B' });
+const indexedKey = (postKey: string) => ({ [PK]: `POST#${postKey}`, [SK]: 'INDEXED' });
 const entryId = (e: { bucket: string; sortKey: string }) => `${e.bucket}\u0000${e.sortKey}`;
 const hashData = (data: Record<string, unknown>) => createHash('sha1').update(JSON.stringify(data)).digest('base64url').slice(0, 16);
-const indexedKey = (postKey: string) => ({ [PK]: `POST#${postKey}`, [SK]: 'INDEXED' });
 
 export class IndexRepository {
-  constructor(private readonly client: DynamoDBClient, private readonly tableName: string) {}
+  /** Bucket reads asked for in the same tick, answered by one BatchGetItem per 100. */
+  private pending: Map<string, { resolve: (members: Members) => void; reject: (err: unknown) => void }[]> | undefined;
 
-  /** What a post has in the indexes now (as written by the last `replacePostings`): bucket, sort key, data hash. */
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly maxMembers = DEFAULT_MAX_BUCKET_MEMBERS,
+  ) {}
+
+  /** What a post has in the indexes now (as written by the last `replacePostings`). */
   async entriesOf(postKey: string): Promise<IndexedEntry[]> {
     const out = await this.call('GetItem indexed', () => this.client.send(new GetItemCommand({
       TableName: this.tableName, Key: marshall(indexedKey(postKey)), ConsistentRead: true,
@@ -52,48 +73,96 @@ export class IndexRepository {
     return out.Item ? (unmarshall(out.Item).entries as IndexedEntry[]) : [];
   }
 
-  /**
-   * Make the post's postings exactly `next`: delete the ones that went, put new or changed ones.
-   * Returns the buckets that changed, so the caller can find the other posts affected.
-   */
-  async replacePostings(postKey: string, next: readonly Posting[]): Promise<{ readonly changedBuckets: readonly string[] }> {
+  /** Make the post's postings exactly `next`: remove the ones that went, add new or changed ones. */
+  async replacePostings(postKey: string, next: readonly Posting[]): Promise<PostingChanges> {
     const unique = new Map(next.map((p) => [entryId(p), p]));
     const previous = await this.entriesOf(postKey);
     const previousHash = new Map(previous.map((e) => [entryId(e), e.dataHash]));
     const entries = [...unique.values()].map((p): IndexedEntry => ({ bucket: p.bucket, sortKey: p.sortKey, dataHash: hashData(p.data) }));
     const removed = previous.filter((e) => !unique.has(entryId(e)));
     const added = [...unique.values()].filter((p, i) => previousHash.get(entryId(p)) !== entries[i]!.dataHash);
-    await this.batchWrite([
-      ...removed.map((e): WriteRequest => ({ DeleteRequest: { Key: marshall({ [PK]: bucketPk(e.bucket), [SK]: e.sortKey }) } })),
-      ...added.map((p): WriteRequest => ({ PutRequest: { Item: marshall({ [PK]: bucketPk(p.bucket), [SK]: p.sortKey, postKey: p.postKey, data: p.data }, { removeUndefinedValues: true }) } })),
-    ]);
+    const touched = [...new Set([...removed, ...added].map((e) => e.bucket))].sort();
+    if (touched.length > 0) {
+      const buckets = new Map<string, Members>(await Promise.all(touched.map(async (b): Promise<[string, Members]> => [b, { ...(await this.members(b)) }])));
+      for (const e of removed) delete buckets.get(e.bucket)![e.sortKey];
+      for (const p of added) buckets.get(p.bucket)![p.sortKey] = { postKey: p.postKey, data: p.data };
+      await this.batchWrite([...buckets].map(([bucket, members]): WriteRequest => {
+        const kept = this.capped(members);
+        return Object.keys(kept).length === 0
+          ? { DeleteRequest: { Key: marshall(bucketKey(bucket)) } }
+          : { PutRequest: { Item: marshall({ ...bucketKey(bucket), members: kept }, { removeUndefinedValues: true }) } };
+      }));
+    }
     // Written last: if anything above fails, the retry still knows what the post had before.
     await this.call('PutItem indexed', () => this.client.send(new PutItemCommand({
       TableName: this.tableName, Item: marshall({ ...indexedKey(postKey), entries }),
     })));
-    return { changedBuckets: [...new Set([...removed, ...added].map((e) => e.bucket))].sort() };
+    const buckets = (list: readonly { bucket: string }[]) => [...new Set(list.map((e) => e.bucket))].sort();
+    return { addedBuckets: buckets(added), removedBuckets: buckets(removed) };
   }
 
   /** Up to `limit` postings of a bucket, in sort-key order. */
   async query(bucket: string, limit: number): Promise<Posting[]> {
-    const postings: Posting[] = [];
-    let start: Record<string, AttributeValue> | undefined;
-    do {
-      const out = await this.call('Query index bucket', () => this.client.send(new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': PK },
-        ExpressionAttributeValues: { ':pk': { S: bucketPk(bucket) } },
-        Limit: limit - postings.length,
-        ExclusiveStartKey: start,
-      })));
-      for (const item of out.Items ?? []) {
-        const row = unmarshall(item);
-        postings.push({ bucket, sortKey: String(row[SK]), postKey: String(row.postKey), data: (row.data ?? {}) as Record<string, unknown> });
+    const members = await this.members(bucket);
+    return Object.keys(members).sort().slice(0, limit)
+      .map((sortKey) => ({ bucket, sortKey, postKey: members[sortKey]!.postKey, data: members[sortKey]!.data }));
+  }
+
+  /** How many postings a bucket holds, counting at most `limit` (and at most the bucket's member cap). */
+  async count(bucket: string, limit: number): Promise<number> {
+    return Math.min(Object.keys(await this.members(bucket)).length, limit);
+  }
+
+  private capped(members: Members): Members {
+    const keys = Object.keys(members).sort();
+    if (keys.length <= this.maxMembers) return members;
+    return Object.fromEntries(keys.slice(0, this.maxMembers).map((key) => [key, members[key]!]));
+  }
+
+  /** One bucket's members; reads requested in the same tick share BatchGetItem calls. */
+  private members(bucket: string): Promise<Members> {
+    return new Promise((resolve, reject) => {
+      if (!this.pending) {
+        this.pending = new Map();
+        queueMicrotask(() => void this.flush());
       }
-      start = out.LastEvaluatedKey;
-    } while (start && postings.length < limit);
-    return postings;
+      const waiting = this.pending.get(bucket) ?? [];
+      waiting.push({ resolve, reject });
+      this.pending.set(bucket, waiting);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending!;
+    this.pending = undefined;
+    const names = [...batch.keys()];
+    for (let start = 0; start < names.length; start += BATCH_GET_LIMIT) {
+      const chunk = names.slice(start, start + BATCH_GET_LIMIT);
+      try {
+        const found = await this.batchGet(chunk);
+        for (const name of chunk) for (const waiter of batch.get(name)!) waiter.resolve(found.get(name) ?? {});
+      } catch (err) {
+        for (const name of chunk) for (const waiter of batch.get(name)!) waiter.reject(err);
+      }
+    }
+  }
+
+  private async batchGet(buckets: readonly string[]): Promise<Map<string, Members>> {
+    const found = new Map<string, Members>();
+    let keys: Record<string, AttributeValue>[] = buckets.map((bucket) => marshall(bucketKey(bucket)));
+    for (let round = 0; keys.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed keys after retries'), 'BatchGetItem index');
+      const out = await this.call('BatchGetItem index', () => this.client.send(new BatchGetItemCommand({
+        RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+      })));
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        const row = unmarshall(item);
+        found.set(String(row[PK]).slice('IX#'.length), (row.members ?? {}) as Members);
+      }
+      keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+      if (keys.length > 0) await delay(25 * 2 ** round);
+    }
+    return found;
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
@@ -105,7 +174,7 @@ export class IndexRepository {
           RequestItems: { [this.tableName]: pending },
         })));
         pending = out.UnprocessedItems?.[this.tableName] ?? [];
-        if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** round));
+        if (pending.length > 0) await delay(25 * 2 ** round);
       }
     }
   }
@@ -118,3 +187,5 @@ export class IndexRepository {
     }
   }
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

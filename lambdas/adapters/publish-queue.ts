@@ -7,8 +7,13 @@ export interface PublishRequest {
   readonly keys: readonly string[];
   /** Slugs no post claims any more: their pages are deleted unless a live post uses them again. */
   readonly removedSlugs: readonly string[];
-  /** Re-render every post page (after a site setting such as the URL changed). @default false */
+  /** Re-decide and re-render every post (after a site setting such as the URL changed). @default false */
   readonly rebuildAll?: boolean;
+  /**
+   * Re-rank every post's related list against the current document frequencies, which drift as posts arrive.
+   * Cheaper than `rebuildAll`; pages are re-rendered only where a list changed. @default false
+   */
+  readonly refreshRelated?: boolean;
 }
 
 /** Port: how ingest hands work to the publisher. SQS FIFO in AWS, an in-process serial queue locally. */
@@ -43,5 +48,8 @@ export class SqsPublishRequester implements PublishRequester {
 export function parsePublishRequest(body: string): PublishRequest {
   const parsed = JSON.parse(body) as Partial<PublishRequest>;
   const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-  return { keys: strings(parsed.keys), removedSlugs: strings(parsed.removedSlugs), rebuildAll: parsed.rebuildAll === true };
+  return {
+    keys: strings(parsed.keys), removedSlugs: strings(parsed.removedSlugs),
+    rebuildAll: parsed.rebuildAll === true, refreshRelated: parsed.refreshRelated === true,
+  };
 }

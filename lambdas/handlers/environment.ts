@@ -5,6 +5,7 @@ import { resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { IndexRepository } from '../adapters/index-repository.js';
+import { quietSdkLogger } from '../adapters/sdk-options.js';
 import { PostsRepository } from '../adapters/posts-repository.js';
 import { SqsPublishRequester } from '../adapters/publish-queue.js';
 import { SiteStore, SourceStore } from '../adapters/s3-stores.js';
@@ -29,7 +30,7 @@ export function siteConfigFromEnv(env: Env): SiteConfig {
 }
 
 /** AWS clients with the SDK's default credentials and region, and adaptive retries for throttling. */
-const clientOptions = { maxAttempts: 5, retryMode: 'adaptive' } as const;
+const clientOptions = { maxAttempts: 5, retryMode: 'adaptive', logger: quietSdkLogger } as const;
 
 export function sourceStoreFromEnv(env: Env): SourceStore {
   return new SourceStore(new S3Client(clientOptions), required(env, ENV.SOURCE_BUCKET), {

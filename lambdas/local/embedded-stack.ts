@@ -8,6 +8,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { SiteConfig } from '../core/types.js';
 import { IndexRepository } from '../adapters/index-repository.js';
+import { quietSdkLogger } from '../adapters/sdk-options.js';
 import { PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import { DEFAULT_SOURCE_LAYOUT, SiteStore, SourceStore } from '../adapters/s3-stores.js';
@@ -82,8 +83,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const dynamoAddress = dynamoServer.address() as AddressInfo;
 
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3Address.port}`, forcePathStyle: true, region: 'us-east-1', credentials });
-  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoAddress.port}`, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3Address.port}`, forcePathStyle: true, region: 'us-east-1', credentials, logger: quietSdkLogger });
+  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoAddress.port}`, region: 'us-east-1', credentials, logger: quietSdkLogger });
   await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.sourceBucket }));
   await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.siteBucket }));
   await createPostsTable(dynamodb, LOCAL_NAMES.postsTable);

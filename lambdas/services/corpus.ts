@@ -8,13 +8,13 @@ import { encodeSignature } from '../core/minhash.js';
 import {
   excerpts, faqFingerprintsOf, postOrderKey, postStructure, termInput, type PostView,
 } from '../core/post-view.js';
-import { candidateTerms, rankRelated, wouldEnter, type CorpusStats, type RankInput } from '../core/related.js';
+import { candidateTerms, rankRelated, wouldEnter, type CorpusStats, type RankInput, type Related } from '../core/related.js';
 import { distinctFingerprints, mainTextBlocks } from '../core/sections.js';
 import { sitePaths } from '../core/slug.js';
 import { extractTerms, indexKeys, type TermVector } from '../core/terms.js';
 import type { SiteConfig } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
-import type { Posting } from '../adapters/index-repository.js';
+import type { Posting, PostingChanges } from '../adapters/index-repository.js';
 import type { LivePost, PostRecord } from '../adapters/posts-repository.js';
 
 /**
@@ -27,8 +27,11 @@ export interface CorpusStore {
   getTermVectors(keys: readonly string[]): Promise<Map<string, TermVector>>;
   putTermVector(key: string, vector: TermVector | undefined): Promise<void>;
   putView(key: string, seq: string, view: PostView): Promise<boolean>;
-  replacePostings(postKey: string, next: readonly Posting[]): Promise<{ readonly changedBuckets: readonly string[] }>;
+  replacePostings(postKey: string, next: readonly Posting[]): Promise<PostingChanges>;
+  /** What the post has in the indexes now (bucket and sort key of each posting). */
+  entriesOf(postKey: string): Promise<readonly { readonly bucket: string }[]>;
   query(bucket: string, limit: number): Promise<Posting[]>;
+  count(bucket: string, limit: number): Promise<number>;
 }
 
 /** Bounds that keep one update's cost independent of the size of the site. */
@@ -76,17 +79,26 @@ const SEP = '\u0001';
  * decided against the earliest original (by date, then key), and a change re-decides the posts that share an
  * index bucket with it. One post costs a bounded number of queries, whatever the size of the site.
  */
-export async function refreshCorpus(changedKeys: readonly string[], livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits = DEFAULT_CORPUS_LIMITS): Promise<CorpusResult> {
-  const queue = [...new Set(changedKeys)];
+export async function refreshCorpus(
+  changedKeys: readonly string[], livePostCount: number, config: SiteConfig, store: CorpusStore,
+  limits: CorpusLimits = DEFAULT_CORPUS_LIMITS, relistKeys: readonly string[] = [],
+): Promise<CorpusResult> {
+  /** Pending posts and why: `full` (its text or its neighbours changed) or `related` (only its related list may). */
+  const queue = new Map<string, Reason>([...relistKeys.map((key) => [key, 'related'] as const), ...changedKeys.map((key) => [key, 'full'] as const)]);
   const passes = new Map<string, number>();
   const recomputed = new Map<string, { record: PostRecord; view?: PostView }>();
   const removed = new Set<string>();
-  const enqueue = (keys: Iterable<string>) => {
-    for (const key of keys) if (!queue.includes(key) && (passes.get(key) ?? 0) < limits.maxPasses) queue.push(key);
+  const enqueue = (affected: ReadonlyMap<string, Reason>) => {
+    for (const [key, reason] of affected) {
+      if ((passes.get(key) ?? 0) >= limits.maxPasses) continue;
+      if (queue.get(key) !== 'full') queue.set(key, reason);
+    }
   };
 
-  while (queue.length > 0 && recomputed.size + removed.size < limits.maxPostsPerRun) {
-    const key = queue.shift()!;
+  const maxPosts = Math.max(limits.maxPostsPerRun, relistKeys.length + changedKeys.length);
+  while (queue.size > 0 && recomputed.size + removed.size < maxPosts) {
+    const [key, reason] = queue.entries().next().value as [string, Reason];
+    queue.delete(key);
     passes.set(key, (passes.get(key) ?? 0) + 1);
     const record = (await store.getRecords([key])).get(key);
     if (!record?.live) {
@@ -96,30 +108,49 @@ export async function refreshCorpus(changedKeys: readonly string[], livePostCoun
       continue;
     }
     removed.delete(key);
-    const outcome = await recompute(record, livePostCount, config, store, limits);
+    const outcome = reason === 'related' && record.view
+      ? await recomputeRelated(record, record.view, livePostCount, config, store, limits)
+      : await recompute(record, livePostCount, config, store, limits);
     recomputed.set(key, { record, view: outcome.view });
     enqueue(outcome.affected);
   }
   return { recomputed, removed: [...removed] };
 }
 
+type Reason = 'full' | 'related';
+
 /** Remove a post from every index; returns the posts that shared a bucket with it or listed it as related. */
-async function unindex(key: string, store: CorpusStore, limits: CorpusLimits): Promise<Set<string>> {
+async function unindex(key: string, store: CorpusStore, limits: CorpusLimits): Promise<Map<string, Reason>> {
   const listedBy = await store.query(bucket.listedBy(key), limits.bucketLimit);
-  const { changedBuckets } = await store.replacePostings(key, []);
+  const { removedBuckets } = await store.replacePostings(key, []);
+  await store.replacePostings(relatedPostingsOwner(key), []);
   await store.putTermVector(key, undefined);
-  const affected = await ownersOf(changedBuckets, store, limits, key);
-  for (const posting of listedBy) affected.add(posting.postKey);
+  const affected = new Map<string, Reason>();
+  for (const owner of await ownersOf(removedBuckets.filter(decidesOthers), store, limits, key)) affected.set(owner, 'full');
+  for (const posting of listedBy) if (!affected.has(posting.postKey)) affected.set(posting.postKey, 'related');
   affected.delete(key);
   return affected;
 }
 
-async function recompute(record: PostRecord, livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<{ view: PostView; affected: Set<string> }> {
+/**
+ * A post's `relby:` postings (one per post in its related list) are kept under a second owner id, so a
+ * related-only recompute can replace them without touching the post's other postings.
+ */
+const relatedPostingsOwner = (key: string) => `${key}${SEP}related`;
+
+async function recompute(record: PostRecord, livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<{ view: PostView; affected: Map<string, Reason> }> {
   const post = record.live!;
   const key = post.key;
   const body = (await store.getBodies([post])).get(key);
   if (!body) throw new TransientError(`body of ${key} not found (a newer upload replaced it); retrying`);
   const structure = postStructure(body);
+  const indexedBefore = new Set((await store.entriesOf(key)).map((entry) => entry.bucket));
+  /** Posts met in the buckets this post is (re)joining: if this post changed, their decisions may change too. */
+  const neighbours = new Set<string>();
+  const meet = (postings: readonly Posting[]) => {
+    for (const posting of postings) if (posting.postKey !== key) neighbours.add(posting.postKey);
+    return postings;
+  };
   const url = absoluteUrl(config, sitePaths.post(post.slug));
   const order = { key, ...(post.date !== undefined && { date: post.date }) };
 
@@ -136,7 +167,7 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
   const sections = sectionFingerprints(structure.sections, { boilerplate });
   const candidatesBySection: Record<string, CandidateSection[]> = {};
   await Promise.all(sections.map(async (section) => {
-    const found = await Promise.all(section.bandKeys.map((band) => store.query(bucket.section(band), limits.bucketLimit)));
+    const found = await Promise.all(section.bandKeys.map(async (band) => meet(await store.query(bucket.section(band), limits.bucketLimit))));
     candidatesBySection[section.sectionId] = unique(found.flat().filter((p) => p.postKey !== key), (p) => p.sortKey)
       .map((p) => p.data as unknown as CandidateSection);
   }));
@@ -145,7 +176,7 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
   // The whole post nearly copying an earlier one.
   const signature = postSignature(main);
   const postCandidates = signature
-    ? unique((await Promise.all(signature.bandKeys.map((band) => store.query(bucket.post(band), limits.bucketLimit)))).flat()
+    ? unique((await Promise.all(signature.bandKeys.map(async (band) => meet(await store.query(bucket.post(band), limits.bucketLimit))))).flat()
       .filter((p) => p.postKey !== key), (p) => p.postKey).map((p) => p.data as unknown as CandidatePost)
     : [];
   const nearDuplicate = findNearDuplicateOriginal({ ...order, ...(post.canonical !== undefined && { canonical: post.canonical }) }, signature, postCandidates);
@@ -154,32 +185,14 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
   const previousVector = (await store.getTermVectors([key])).get(key);
   const vector = extractTerms(termInput(post, structure, boilerplate, crossPost.actions));
   const keys = indexKeys(vector);
-  const frequencies = new Map(await Promise.all(keys.map(async (term) => {
-    const others = (await store.query(bucket.term(term), limits.documentFrequencyCap)).filter((p) => p.postKey !== key).length;
-    return [term, Math.min(others + 1, limits.documentFrequencyCap)] as const;
-  })));
-  const corpus: CorpusStats = {
-    postCount: Math.max(livePostCount, 1),
-    documentFrequency: (term) => frequencies.get(term) ?? 1,
-  };
-  const lookups = candidateTerms(vector, limits.candidateTerms, corpus);
-  const candidateKeys = [...new Set((await Promise.all(lookups.map((term) => store.query(bucket.term(term), limits.termPostingsLimit))))
-    .flat().map((p) => p.postKey).filter((other) => other !== key))].sort();
-  const vectors = await store.getTermVectors(candidateKeys);
-  const candidateRecords = await store.getRecords(candidateKeys);
-  const candidates: RankInput[] = candidateKeys.flatMap((other) => {
-    const otherVector = vectors.get(other);
-    const otherPost = candidateRecords.get(other)?.live;
-    return otherVector && otherPost ? [{ key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector }] : [];
-  });
-  const target: RankInput = { key, ...(post.date !== undefined && { date: post.date }), vector };
-  const related = rankRelated(target, candidates, corpus, { limit: config.relatedLimit });
+  const ranking = await rankFromIndex(post, vector, indexedBefore, livePostCount, config, store, limits);
+  const related = ranking.related;
 
   // FAQ pairs: marked up by the earliest page that has them.
   const faqFps = faqFingerprintsOf(post);
   const ownFaqKey = postOrderKey(post);
   const faqOwned = (await Promise.all(faqFps.map(async (fp) => {
-    const first = (await store.query(bucket.faq(fp), 2)).find((p) => p.postKey !== key);
+    const first = meet(await store.query(bucket.faq(fp), limits.bucketLimit)).find((p) => p.postKey !== key);
     return first === undefined || ownFaqKey < first.sortKey ? fp : undefined;
   }))).filter((fp): fp is string => fp !== undefined);
 
@@ -196,9 +209,9 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
     })),
     ...keys.map((term) => ({ bucket: bucket.term(term), sortKey: `${weightSortKey(vector, term)}${SEP}${key}`, postKey: key, data: {} })),
     ...faqFps.map((fp) => ({ bucket: bucket.faq(fp), sortKey: ownFaqKey, postKey: key, data: {} })),
-    ...related.map((entry) => ({ bucket: bucket.listedBy(entry.key), sortKey: key, postKey: key, data: {} })),
   ];
-  const { changedBuckets } = await store.replacePostings(key, postings);
+  const { addedBuckets, removedBuckets } = await store.replacePostings(key, postings);
+  await store.replacePostings(relatedPostingsOwner(key), listedByPostings(key, related));
   await store.putTermVector(key, vector);
 
   const view: PostView = {
@@ -212,27 +225,90 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
   };
   await store.putView(key, record.seq, view);
 
-  // Who else must be decided again: posts sharing a changed bucket, posts whose boilerplate count crossed the
-  // threshold, posts listing this one, and posts whose related list this one now enters.
-  const affected = await ownersOf(changedBuckets.filter((b) => !b.startsWith('fp:') && !b.startsWith('term:') && !b.startsWith('relby:')), store, limits, key);
-  for (const fpBucket of changedBuckets.filter((b) => b.startsWith('fp:'))) {
+  // Who else must be decided again: if this post's postings changed, the posts it met in the buckets it joined
+  // and the posts in the buckets it left (in full); posts whose boilerplate count crossed the threshold (in full);
+  // and, if its terms changed, the posts listing it and those whose related list it now enters (their lists only).
+  const affected = new Map<string, Reason>();
+  const full = (owner: string) => affected.set(owner, 'full');
+  if (addedBuckets.some(decidesOthers)) neighbours.forEach(full);
+  (await ownersOf(removedBuckets.filter(decidesOthers), store, limits, key)).forEach(full);
+  for (const fpBucket of [...addedBuckets, ...removedBuckets].filter((b) => b.startsWith('fp:'))) {
     const holders = await store.query(fpBucket, config.boilerplateMinPosts + 1);
     const now = holders.length;
     const before = holders.some((p) => p.postKey === key) ? now - 1 : now + 1;
-    if ((now >= config.boilerplateMinPosts) !== (before >= config.boilerplateMinPosts)) for (const p of holders) affected.add(p.postKey);
+    if ((now >= config.boilerplateMinPosts) !== (before >= config.boilerplateMinPosts)) holders.forEach((p) => full(p.postKey));
   }
   if (JSON.stringify(previousVector) !== JSON.stringify(vector)) {
-    for (const p of await store.query(bucket.listedBy(key), limits.bucketLimit)) affected.add(p.postKey);
-    for (const candidate of candidates) {
-      const otherView = candidateRecords.get(candidate.key)?.view;
-      const score = rankRelated(candidate, [target], corpus, { limit: 1, minScore: 0 })[0];
-      if (score && wouldEnter(otherView?.related ?? [], { key, score: score.score, ...(post.date !== undefined && { date: post.date }) }, config.relatedLimit)) {
-        affected.add(candidate.key);
-      }
-    }
+    for (const other of await listsToRevisit(post, vector, ranking, config, store, limits)) if (!affected.has(other)) affected.set(other, 'related');
   }
   affected.delete(key);
   return { view, affected };
+}
+
+/** Only the related list of a post changes (another post entered or left it): everything else stays as decided. */
+async function recomputeRelated(record: PostRecord, previous: PostView, livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<{ view: PostView; affected: Map<string, Reason> }> {
+  const post = record.live!;
+  const vector = (await store.getTermVectors([post.key])).get(post.key);
+  if (!vector) return recompute(record, livePostCount, config, store, limits);
+  const indexed = new Set((await store.entriesOf(post.key)).map((entry) => entry.bucket));
+  const ranking = await rankFromIndex(post, vector, indexed, livePostCount, config, store, limits);
+  await store.replacePostings(relatedPostingsOwner(post.key), listedByPostings(post.key, ranking.related));
+  const view: PostView = { ...previous, related: ranking.related };
+  await store.putView(post.key, record.seq, view);
+  return { view, affected: new Map() };
+}
+
+interface Ranking {
+  readonly related: Related[];
+  readonly target: RankInput;
+  readonly candidates: readonly RankInput[];
+  readonly candidateRecords: ReadonlyMap<string, PostRecord>;
+  readonly corpus: CorpusStats;
+}
+
+/** The post's related list: candidates from the inverted index's heaviest postings, scored with document frequencies read from it. */
+async function rankFromIndex(post: LivePost, vector: TermVector, indexed: ReadonlySet<string>, livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<Ranking> {
+  const key = post.key;
+  const frequencies = new Map(await Promise.all(indexKeys(vector).map(async (term) => {
+    const holders = await store.count(bucket.term(term), limits.documentFrequencyCap);
+    const others = holders - (indexed.has(bucket.term(term)) ? 1 : 0);
+    return [term, Math.min(others + 1, limits.documentFrequencyCap)] as const;
+  })));
+  const corpus: CorpusStats = { postCount: Math.max(livePostCount, 1), documentFrequency: (term) => frequencies.get(term) ?? 1 };
+  const lookups = candidateTerms(vector, limits.candidateTerms, corpus);
+  const candidateKeys = [...new Set((await Promise.all(lookups.map((term) => store.query(bucket.term(term), limits.termPostingsLimit))))
+    .flat().map((p) => p.postKey).filter((other) => other !== key))].sort();
+  const vectors = await store.getTermVectors(candidateKeys);
+  const candidateRecords = await store.getRecords(candidateKeys);
+  const candidates: RankInput[] = candidateKeys.flatMap((other) => {
+    const otherVector = vectors.get(other);
+    const otherPost = candidateRecords.get(other)?.live;
+    return otherVector && otherPost ? [{ key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector }] : [];
+  });
+  const target: RankInput = { key, ...(post.date !== undefined && { date: post.date }), vector };
+  return { related: rankRelated(target, candidates, corpus, { limit: config.relatedLimit }), target, candidates, candidateRecords, corpus };
+}
+
+/** Posts whose related list may change because this post's terms changed: those listing it, and those it now enters. */
+async function listsToRevisit(post: LivePost, vector: TermVector, ranking: Ranking, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<Set<string>> {
+  const revisit = new Set((await store.query(bucket.listedBy(post.key), limits.bucketLimit)).map((p) => p.postKey));
+  for (const candidate of ranking.candidates) {
+    const otherView = ranking.candidateRecords.get(candidate.key)?.view;
+    const score = rankRelated(candidate, [{ ...ranking.target, vector }], ranking.corpus, { limit: 1, minScore: 0 })[0];
+    if (score && wouldEnter(otherView?.related ?? [], { key: post.key, score: score.score, ...(post.date !== undefined && { date: post.date }) }, config.relatedLimit)) {
+      revisit.add(candidate.key);
+    }
+  }
+  return revisit;
+}
+
+function listedByPostings(key: string, related: readonly Related[]): Posting[] {
+  return related.map((entry) => ({ bucket: bucket.listedBy(entry.key), sortKey: key, postKey: key, data: {} }));
+}
+
+/** Buckets whose members decide against each other: repeated sections, near copies, FAQ owners. */
+function decidesOthers(name: string): boolean {
+  return name.startsWith('sec:') || name.startsWith('post:') || name.startsWith('faq:');
 }
 
 /** Posts holding a posting in any of the buckets (at most `bucketLimit` per bucket), other than `except`. */

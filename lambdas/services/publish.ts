@@ -7,7 +7,7 @@ import { globalFiles } from '../core/site/site.js';
 import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
-import type { IndexRepository } from '../adapters/index-repository.js';
+import type { IndexRepository, Posting } from '../adapters/index-repository.js';
 import type { LivePost, PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequest } from '../adapters/publish-queue.js';
 import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
@@ -53,7 +53,8 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   const before = await repo.listLive();
   const changedKeys = new Set([...requests.flatMap((r) => r.keys), ...(rebuildAll ? before.map((post) => post.key) : [])]);
 
-  const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, corpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS);
+  const relistKeys = requests.some((r) => r.refreshRelated === true) ? before.map((post) => post.key) : [];
+  const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, cachedCorpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS, relistKeys);
   const live = await repo.listLive();
   const views = new Map<string, PostView | undefined>(live.map((post) => [post.key, post.view]));
   for (const [key, { view }] of corpus.recomputed) views.set(key, view);
@@ -105,16 +106,44 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   return summary;
 }
 
-function corpusStore(deps: PublishDeps): CorpusStore {
+/**
+ * The corpus store for one publish run. Bucket reads are remembered for the run and forgotten when the run
+ * writes that bucket: a batch that re-decides many posts reads each common bucket (a frequent term, a shared
+ * section band) once, not once per post.
+ */
+function cachedCorpusStore(deps: PublishDeps): CorpusStore {
   const { repo, index } = deps;
+  const queries = new Map<string, Promise<Posting[]>>();
+  const counts = new Map<string, Promise<number>>();
+  const forget = (buckets: readonly string[]) => {
+    for (const bucket of buckets) {
+      for (const key of [...queries.keys()]) if (key.endsWith(`\u0000${bucket}`)) queries.delete(key);
+      for (const key of [...counts.keys()]) if (key.endsWith(`\u0000${bucket}`)) counts.delete(key);
+    }
+  };
+  const remember = <T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> => {
+    let value = cache.get(key);
+    if (!value) {
+      value = load();
+      cache.set(key, value);
+      value.catch(() => cache.delete(key));
+    }
+    return value;
+  };
   return {
     getRecords: (keys) => repo.getRecords(keys),
     getBodies: (posts) => repo.getBodies(posts),
     getTermVectors: (keys) => repo.getTermVectors(keys),
     putTermVector: (key, vector) => repo.putTermVector(key, vector),
     putView: (key, seq, view) => repo.putView(key, seq, view),
-    replacePostings: (key, postings) => index.replacePostings(key, postings),
-    query: (bucket, limit) => index.query(bucket, limit),
+    async replacePostings(key, postings) {
+      const changes = await index.replacePostings(key, postings);
+      forget([...changes.addedBuckets, ...changes.removedBuckets]);
+      return changes;
+    },
+    entriesOf: (key) => index.entriesOf(key),
+    query: (bucket, limit) => remember(queries, `${limit}\u0000${bucket}`, () => index.query(bucket, limit)),
+    count: (bucket, limit) => remember(counts, `${limit}\u0000${bucket}`, () => index.count(bucket, limit)),
   };
 }
 
