@@ -1,19 +1,32 @@
 /**
- * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR]`
- * Runs the event-driven pipeline once over a content folder on the embedded stack, then writes the
- * published site as plain files. Exit 0: every post published; 2: some posts rejected (the rest is
- * still published); 1: internal failure.
+ * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--direct [--no-cache]] [--quiet]`
+ *
+ * Default: runs the event-driven pipeline once over a content folder on the embedded stack (s3rver + dynalite,
+ * the real handlers), then writes the published site as plain files.
+ * `--direct`: the same steps and decisions in one process with in-memory stores — for large sites and the
+ * benchmark; processed posts are cached by content hash in node_modules/.cache/content-pipeline unless `--no-cache`.
+ *
+ * Exit 0: every post published; 2: some posts rejected (the rest is still published); 1: internal failure.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
+import type { SiteConfig } from '../lambdas/core/types.js';
 import { ContentUploader, downloadPrefix } from '../lambdas/local/content-files.js';
+import { buildDirect, writeSiteFiles } from '../lambdas/local/direct-build.js';
 import { startEmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import { formatReports, readReports } from '../lambdas/local/results.js';
+import type { PostReport } from '../lambdas/services/report.js';
 
 const SITE_MARKER = '.content-pipeline-site';
+
+interface BuildOutcome {
+  readonly reports: ReadonlyMap<string, PostReport>;
+  readonly files: number;
+  readonly internalFailures: readonly string[];
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -22,8 +35,11 @@ async function main(): Promise<number> {
       out: { type: 'string', default: 'site' },
       'site-url': { type: 'string' },
       reports: { type: 'string' },
+      direct: { type: 'boolean', default: false },
+      cache: { type: 'boolean', default: true },
       quiet: { type: 'boolean', default: false },
     },
+    allowNegative: true,
   });
   const contentDir = resolve(values.content!);
   const outDir = resolve(values.out!);
@@ -33,38 +49,62 @@ async function main(): Promise<number> {
   }
   await prepareOutDir(outDir);
   const config = resolveSiteConfig({ ...(values['site-url'] && { siteUrl: values['site-url'] }) });
+  const reportsDir = values.reports ? resolve(values.reports) : undefined;
 
+  const started = performance.now();
+  const outcome = values.direct
+    ? await buildInProcess(contentDir, outDir, config, reportsDir, values.cache === true)
+    : await buildThroughPipeline(contentDir, outDir, config, reportsDir);
+  await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the folder is replaced on the next build.\n');
+
+  for (const line of formatReports(outcome.reports, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);
+  const count = (status: string) => [...outcome.reports.values()].filter((report) => report.status === status).length;
+  console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected; `
+    + `${outcome.files} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
+  for (const failure of outcome.internalFailures) console.error(failure);
+  if (outcome.internalFailures.length > 0) return 1;
+  return count('rejected') > 0 ? 2 : 0;
+}
+
+/** Upload every post to the embedded stack's source bucket, let the handlers work, download the site bucket. */
+async function buildThroughPipeline(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined): Promise<BuildOutcome> {
   const stack = await startEmbeddedStack({ config });
   try {
-    const started = performance.now();
-    const { put } = await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
+    await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
     await stack.settled();
     // Related-post scores use document frequencies, which move as posts arrive; the queue delivers uploads in no
-    // fixed order. One full pass over the final state makes the output independent of that order.
+    // fixed order. One pass over the final state makes the output independent of that order.
     stack.publishQueue.send(JSON.stringify({ keys: [], removedSlugs: [], refreshRelated: true }), 'build-final-pass');
     await stack.settled();
     const reports = await readReports(stack);
-    for (const line of formatReports(reports, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);
-
     const files = await downloadPrefix(stack.s3, stack.names.siteBucket, '', outDir);
-    await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the folder is replaced on the next build.\n');
-    if (values.reports) {
-      const reportsDir = resolve(values.reports);
+    if (reportsDir) {
       await mkdir(reportsDir, { recursive: true });
       await downloadPrefix(stack.s3, stack.names.sourceBucket, stack.source.layout.reportsPrefix, reportsDir);
     }
-
-    const count = (status: string) => [...reports.values()].filter((report) => report.status === status).length;
-    console.log(`${put.length} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected; `
-      + `${files.length} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
-    if (stack.deadLetters.length > 0) {
-      for (const letter of stack.deadLetters) console.error(`dead letter (${letter.queue}): ${letter.reason}\n  ${letter.body}`);
-      return 1;
-    }
-    return count('rejected') > 0 ? 2 : 0;
+    return {
+      reports,
+      files: files.length,
+      internalFailures: stack.deadLetters.map((letter) => `dead letter (${letter.queue}): ${letter.reason}\n  ${letter.body}`),
+    };
   } finally {
     await stack.close();
   }
+}
+
+async function buildInProcess(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean): Promise<BuildOutcome> {
+  const result = await buildDirect({
+    contentDir, config,
+    ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
+  });
+  await writeSiteFiles(result.files, outDir);
+  if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
+  if (reportsDir) {
+    await writeSiteFiles([...result.reports].map(([key, report]) => ({
+      path: `${key}.json`, body: `${JSON.stringify(report, null, 2)}\n`, contentType: 'application/json', cacheControl: '',
+    })), reportsDir);
+  }
+  return { reports: result.reports, files: result.files.length, internalFailures: [] };
 }
 
 /** Replace a previous build's output, but never wipe a folder this tool did not write. */

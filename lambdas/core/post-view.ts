@@ -83,9 +83,18 @@ export function viewedPost(post: PublishedPost, view: PostView | undefined): Pub
   return { ...post, description: view.description, summary: view.summary, ...(canonical !== undefined && { canonical }) };
 }
 
+/**
+ * The body HTML as the site shows it. Without cross-post actions it is the HTML ingest rendered (when the caller
+ * has it); otherwise the stored tree is rendered again with the actions applied. `body` is only called then.
+ */
+export function contentFor(post: PublishedPost, view: PostView | undefined, body: () => Root): string {
+  const actions = view?.sectionActions ?? [];
+  return actions.length === 0 && post.contentHtml !== '' ? post.contentHtml : renderHtml(applyCrossPostDecisions(body(), actions));
+}
+
 /** The post page: body with cross-post actions applied, related posts at the end, FAQ markup only for owned pairs. */
-export function composePostPage(post: PublishedPost, body: Root, view: PostView | undefined, relatedPosts: ReadonlyMap<string, PublishedPost>, config: SiteConfig): SiteFile {
-  const contentHtml = renderHtml(applyCrossPostDecisions(body, view?.sectionActions ?? []));
+export function composePostPage(post: PublishedPost, body: () => Root, view: PostView | undefined, relatedPosts: ReadonlyMap<string, PublishedPost>, config: SiteConfig): SiteFile {
+  const contentHtml = contentFor(post, view, body);
   const related = (view?.related ?? []).flatMap((entry) => {
     const target = relatedPosts.get(entry.key);
     return target ? [target] : [];

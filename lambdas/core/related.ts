@@ -189,23 +189,77 @@ export function rankRelated(
   options: RelatedOptionsInput = {},
 ): Related[] {
   const resolved = resolveRelatedOptions(options);
-  const best = new Map<string, Related>();
+  // Score every candidate cheaply (no explanation), keep the best, explain only those: the same scores as
+  // `scorePair` to the last bit (same terms, same summation order), at a fraction of the cost.
+  const idfCache = new Map<string, number>();
+  const idf = (key: string) => {
+    let value = idfCache.get(key);
+    if (value === undefined) {
+      value = idfWeight(corpus.documentFrequency(key), corpus.postCount);
+      idfCache.set(key, value);
+    }
+    return value;
+  };
+  const best = new Map<string, RankKey & { readonly candidate: RankInput }>();
   for (const candidate of candidates) {
     if (candidate.key === target.key) continue;
+    const score = pairScore(target.vector, candidate.vector, idf, resolved);
+    if (score <= 0 || score < resolved.minScore) continue;
+    const entry = { key: candidate.key, score, ...(candidate.date !== undefined ? { date: candidate.date } : {}), candidate };
+    // A key given twice keeps its better entry, whichever order the duplicates came in.
+    const seen = best.get(candidate.key);
+    if (seen === undefined || compareRelated(entry, seen) < 0) best.set(candidate.key, entry);
+  }
+  return [...best.values()].sort(compareRelated).slice(0, resolved.limit).map(({ candidate }) => {
     const pair = scorePair(target.vector, candidate.vector, corpus, resolved);
-    if (pair.score <= 0 || pair.score < resolved.minScore) continue;
-    const related: Related = {
+    return {
       key: candidate.key,
       ...(candidate.date !== undefined ? { date: candidate.date } : {}),
       score: pair.score,
       sharedTerms: pair.sharedTerms.slice(0, resolved.explainTerms),
       sharedTags: pair.sharedTags,
     };
-    // A key given twice keeps its better entry, whichever order the duplicates came in.
-    const seen = best.get(candidate.key);
-    if (seen === undefined || compareRelated(related, seen) < 0) best.set(candidate.key, related);
+  });
+}
+
+/** Term → weight of a vector field, built once per vector. */
+const fieldMaps = new WeakMap<readonly WeightedTerm[], Map<string, number>>();
+function weightsOf(field: readonly WeightedTerm[]): Map<string, number> {
+  let map = fieldMaps.get(field);
+  if (!map) {
+    map = new Map(field.map((t) => [t.term, t.weight]));
+    fieldMaps.set(field, map);
   }
-  return [...best.values()].sort(compareRelated).slice(0, resolved.limit);
+  return map;
+}
+
+/** `scorePair(a, b).score` without building the explanation: same contributions, summed in the same order. */
+function pairScore(a: TermVector, b: TermVector, idf: (key: string) => number, options: RelatedOptions): number {
+  const { weights } = options;
+  const total = weights.text + weights.tags + weights.title;
+  const terms = new Map<string, number>();
+  const addField = (fieldA: readonly WeightedTerm[], fieldB: readonly WeightedTerm[], weight: number) => {
+    if (weight === 0) return;
+    const inB = weightsOf(fieldB);
+    for (const t of fieldA) {
+      const weightB = inB.get(t.term);
+      if (weightB === undefined) continue;
+      const value = (weight * (t.weight * weightB) * idf(t.term) ** 2) / total;
+      terms.set(t.term, (terms.get(t.term) ?? 0) + value);
+    }
+  };
+  addField(a.body, b.body, weights.text);
+  addField(a.title, b.title, weights.title);
+  let score = 0;
+  for (const term of [...terms.keys()].sort(byCodeUnit)) score += terms.get(term)!;
+  if (a.tags.length > 0 && b.tags.length > 0) {
+    const tagNorm = Math.sqrt(a.tags.length * b.tags.length);
+    const tagsB = new Set(b.tags);
+    for (const tag of [...a.tags].filter((t) => tagsB.has(t)).sort(byCodeUnit)) {
+      score += (weights.tags * idf(TAG_KEY_PREFIX + tag) ** 2) / tagNorm / total;
+    }
+  }
+  return round6(score);
 }
 
 /** Ranking order: higher score, then newer date (dated before undated), then key ascending. Total and deterministic. */

@@ -1,4 +1,3 @@
-import type { Root } from 'mdast';
 import { absoluteUrl } from '../core/config.js';
 import {
   decideCrossPost, findNearDuplicateOriginal, postSignature, sectionFingerprints,
@@ -6,7 +5,7 @@ import {
 } from '../core/cross-post.js';
 import { encodeSignature } from '../core/minhash.js';
 import {
-  excerpts, faqFingerprintsOf, postOrderKey, postStructure, termInput, type PostView,
+  excerpts, faqFingerprintsOf, postOrderKey, termInput, type PostStructure, type PostView,
 } from '../core/post-view.js';
 import { candidateTerms, rankRelated, wouldEnter, type CorpusStats, type RankInput, type Related } from '../core/related.js';
 import { distinctFingerprints, mainTextBlocks } from '../core/sections.js';
@@ -23,7 +22,8 @@ import type { LivePost, PostRecord } from '../adapters/posts-repository.js';
  */
 export interface CorpusStore {
   getRecords(keys: readonly string[]): Promise<Map<string, PostRecord>>;
-  getBodies(posts: readonly Pick<LivePost, 'key' | 'contentHash'>[]): Promise<Map<string, Root>>;
+  /** Blocks and sections of each post's stored body (see `postStructure`). */
+  getStructures(posts: readonly Pick<LivePost, 'key' | 'contentHash'>[]): Promise<Map<string, PostStructure>>;
   getTermVectors(keys: readonly string[]): Promise<Map<string, TermVector>>;
   putTermVector(key: string, vector: TermVector | undefined): Promise<void>;
   putView(key: string, seq: string, view: PostView): Promise<boolean>;
@@ -38,11 +38,11 @@ export interface CorpusStore {
 export interface CorpusLimits {
   /** Postings read from one LSH or FAQ bucket. @default 50 */
   readonly bucketLimit: number;
-  /** Postings read from one term's list when looking for related candidates (heaviest first). @default 50 */
+  /** Postings read from one term's list when looking for related candidates (heaviest first). @default 30 */
   readonly termPostingsLimit: number;
   /** Document frequencies are counted up to this; rarer terms are exact, commoner ones count as this common. @default 200 */
   readonly documentFrequencyCap: number;
-  /** Terms looked up per post to find related candidates. @default 16 */
+  /** Terms looked up per post to find related candidates. @default 12 */
   readonly candidateTerms: number;
   /** Times one post may be recomputed in one publish (ripples settle in two). @default 3 */
   readonly maxPasses: number;
@@ -51,7 +51,7 @@ export interface CorpusLimits {
 }
 
 export const DEFAULT_CORPUS_LIMITS: CorpusLimits = {
-  bucketLimit: 50, termPostingsLimit: 50, documentFrequencyCap: 200, candidateTerms: 16, maxPasses: 3, maxPostsPerRun: 500,
+  bucketLimit: 50, termPostingsLimit: 30, documentFrequencyCap: 200, candidateTerms: 12, maxPasses: 3, maxPostsPerRun: 500,
 };
 
 export interface CorpusResult {
@@ -117,6 +117,30 @@ export async function refreshCorpus(
   return { recomputed, removed: [...removed] };
 }
 
+/**
+ * The corpus step for a whole site at once (the in-process build): every post is indexed and decided first,
+ * with related lists left for the end; then each list is ranked once against the complete index. The result is
+ * what the incremental step converges to, without re-ranking lists while the index is still filling up.
+ * `keys` in date order (earliest first) saves work: originals are decided before their copies.
+ */
+export async function buildCorpus(keys: readonly string[], config: SiteConfig, store: CorpusStore, limits: CorpusLimits = DEFAULT_CORPUS_LIMITS): Promise<void> {
+  const queue = new Set(keys);
+  const passes = new Map<string, number>();
+  while (queue.size > 0) {
+    const key = queue.values().next().value as string;
+    queue.delete(key);
+    passes.set(key, (passes.get(key) ?? 0) + 1);
+    const record = (await store.getRecords([key])).get(key);
+    if (!record?.live) continue;
+    const { affected } = await recompute(record, keys.length, config, store, limits, { deferRelated: true });
+    for (const [other, reason] of affected) if (reason === 'full' && (passes.get(other) ?? 0) < limits.maxPasses) queue.add(other);
+  }
+  for (const key of keys) {
+    const record = (await store.getRecords([key])).get(key);
+    if (record?.live && record.view) await recomputeRelated(record, record.view, keys.length, config, store, limits);
+  }
+}
+
 type Reason = 'full' | 'related';
 
 /** Remove a post from every index; returns the posts that shared a bucket with it or listed it as related. */
@@ -138,12 +162,14 @@ async function unindex(key: string, store: CorpusStore, limits: CorpusLimits): P
  */
 const relatedPostingsOwner = (key: string) => `${key}${SEP}related`;
 
-async function recompute(record: PostRecord, livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<{ view: PostView; affected: Map<string, Reason> }> {
+async function recompute(
+  record: PostRecord, livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits,
+  options: { readonly deferRelated?: boolean } = {},
+): Promise<{ view: PostView; affected: Map<string, Reason> }> {
   const post = record.live!;
   const key = post.key;
-  const body = (await store.getBodies([post])).get(key);
-  if (!body) throw new TransientError(`body of ${key} not found (a newer upload replaced it); retrying`);
-  const structure = postStructure(body);
+  const structure = (await store.getStructures([post])).get(key);
+  if (!structure) throw new TransientError(`body of ${key} not found (a newer upload replaced it); retrying`);
   const indexedBefore = new Set((await store.entriesOf(key)).map((entry) => entry.bucket));
   /** Posts met in the buckets this post is (re)joining: if this post changed, their decisions may change too. */
   const neighbours = new Set<string>();
@@ -185,8 +211,8 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
   const previousVector = (await store.getTermVectors([key])).get(key);
   const vector = extractTerms(termInput(post, structure, boilerplate, crossPost.actions));
   const keys = indexKeys(vector);
-  const ranking = await rankFromIndex(post, vector, indexedBefore, livePostCount, config, store, limits);
-  const related = ranking.related;
+  const ranking = options.deferRelated ? undefined : await rankFromIndex(post, vector, indexedBefore, livePostCount, config, store, limits);
+  const related = ranking?.related ?? record.view?.related ?? [];
 
   // FAQ pairs: marked up by the earliest page that has them.
   const faqFps = faqFingerprintsOf(post);
@@ -238,7 +264,7 @@ async function recompute(record: PostRecord, livePostCount: number, config: Site
     const before = holders.some((p) => p.postKey === key) ? now - 1 : now + 1;
     if ((now >= config.boilerplateMinPosts) !== (before >= config.boilerplateMinPosts)) holders.forEach((p) => full(p.postKey));
   }
-  if (JSON.stringify(previousVector) !== JSON.stringify(vector)) {
+  if (ranking && JSON.stringify(previousVector) !== JSON.stringify(vector)) {
     for (const other of await listsToRevisit(post, vector, ranking, config, store, limits)) if (!affected.has(other)) affected.set(other, 'related');
   }
   affected.delete(key);

@@ -1,7 +1,5 @@
 import type { Root } from 'mdast';
-import { applyCrossPostDecisions } from '../core/cross-post.js';
-import { renderHtml } from '../core/markdown.js';
-import { composePostPage, viewedPost, type PostView } from '../core/post-view.js';
+import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
 import { sitePaths, toSlug } from '../core/slug.js';
@@ -74,9 +72,9 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
     if (!body) throw new TransientError(`rendered body not found for ${key} (concurrent edit); retrying`);
     return body;
   };
-  const pages = pageKeys.map((key) => composePostPage(byKey.get(key)!, bodyOf(key), views.get(key), byKey, config));
+  const pages = pageKeys.map((key) => composePostPage(byKey.get(key)!, () => bodyOf(key), views.get(key), byKey, config));
   const withContent = listed.map((post) => (feedKeys.includes(post.key)
-    ? { ...post, contentHtml: renderHtml(applyCrossPostDecisions(bodyOf(post.key), views.get(post.key)?.sectionActions ?? [])) }
+    ? { ...post, contentHtml: contentFor(post, views.get(post.key), () => bodyOf(post.key)) }
     : post));
   const shared = globalFiles(withContent, config);
 
@@ -132,7 +130,10 @@ function cachedCorpusStore(deps: PublishDeps): CorpusStore {
   };
   return {
     getRecords: (keys) => repo.getRecords(keys),
-    getBodies: (posts) => repo.getBodies(posts),
+    async getStructures(posts) {
+      const bodies = await repo.getBodies(posts);
+      return new Map([...bodies].map(([key, body]) => [key, postStructure(body)]));
+    },
     getTermVectors: (keys) => repo.getTermVectors(keys),
     putTermVector: (key, vector) => repo.putTermVector(key, vector),
     putView: (key, seq, view) => repo.putView(key, seq, view),
