@@ -10,6 +10,7 @@ import { ContentPipelineStack } from '../lib/content-pipeline-stack.js';
  * - `certificateArn` ACM certificate in us-east-1 for `domainName`
  * - `siteTitle`, `siteDescription`, `siteLanguage`  site settings passed to the handlers
  * - `alarmTopicArn`  existing SNS topic for alarm notifications
+ * - `repeatPolicy`   keep | link | remove: sections repeating an earlier post (default link)
  */
 const app = new App();
 
@@ -18,6 +19,11 @@ function context(key: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
   return value;
+}
+
+function repeatPolicy(value: string | undefined): 'keep' | 'link' | 'remove' | undefined {
+  if (value === undefined || value === 'keep' || value === 'link' || value === 'remove') return value;
+  throw new Error(`context repeatPolicy must be keep, link or remove, not ${value}`);
 }
 
 new ContentPipelineStack(app, context('stackName') ?? 'ContentPipeline', {
@@ -33,6 +39,7 @@ new ContentPipelineStack(app, context('stackName') ?? 'ContentPipeline', {
   siteDescription: context('siteDescription'),
   siteLanguage: context('siteLanguage'),
   alarmTopicArn: context('alarmTopicArn'),
+  repeatPolicy: repeatPolicy(context('repeatPolicy')),
 });
 
 Tags.of(app).add('project', 'content-pipeline');

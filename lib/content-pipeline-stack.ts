@@ -2,6 +2,7 @@ import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token } from 'aws
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { DEFAULT_SITE_CONFIG } from '../lambdas/core/config.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from './contract.js';
 import { Ingest } from './constructs/ingest.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -47,6 +48,13 @@ export interface ContentPipelineStackProps extends StackProps {
   readonly siteLanguage?: string;
 
   /**
+   * What to do with a section that repeats a section of an earlier post (`REPEAT_POLICY`); posts may override
+   * it with `dedupe:` in their front matter.
+   * @default 'link'
+   */
+  readonly repeatPolicy?: 'keep' | 'link' | 'remove';
+
+  /**
    * Removal policy of the stateful resources (posts table, source, logs and site buckets).
    * @default RemovalPolicy.RETAIN
    */
@@ -59,10 +67,6 @@ export interface ContentPipelineStackProps extends StackProps {
   readonly alarmTopicArn?: string;
 }
 
-/** Defaults mirror `DEFAULT_SITE_CONFIG` in lambdas/core/config.ts. */
-const DEFAULT_SITE_TITLE = 'Clinic Blog';
-const DEFAULT_SITE_DESCRIPTION = 'Articles on ketamine-assisted therapy, depression and mental health.';
-const DEFAULT_SITE_LANGUAGE = 'en';
 
 /**
  * Serverless markdown blog:
@@ -107,11 +111,12 @@ export class ContentPipelineStack extends Stack {
       [ENV.SOURCE_BUCKET]: this.storage.sourceBucket.bucketName,
       [ENV.SITE_BUCKET]: this.site.siteBucket.bucketName,
       [ENV.SITE_URL]: this.siteUrl,
-      [ENV.SITE_TITLE]: props.siteTitle ?? DEFAULT_SITE_TITLE,
-      [ENV.SITE_DESCRIPTION]: props.siteDescription ?? DEFAULT_SITE_DESCRIPTION,
-      [ENV.SITE_LANGUAGE]: props.siteLanguage ?? DEFAULT_SITE_LANGUAGE,
+      [ENV.SITE_TITLE]: props.siteTitle ?? DEFAULT_SITE_CONFIG.title,
+      [ENV.SITE_DESCRIPTION]: props.siteDescription ?? DEFAULT_SITE_CONFIG.description,
+      [ENV.SITE_LANGUAGE]: props.siteLanguage ?? DEFAULT_SITE_CONFIG.language,
       [ENV.POSTS_PREFIX]: POSTS_PREFIX,
       [ENV.REPORTS_PREFIX]: REPORTS_PREFIX,
+      [ENV.REPEAT_POLICY]: props.repeatPolicy ?? DEFAULT_SITE_CONFIG.repeatPolicy,
     };
 
     this.publishing = new Publishing(this, 'Publishing', {

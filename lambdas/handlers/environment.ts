@@ -20,13 +20,19 @@ function required(env: Env, name: string): string {
 
 export function siteConfigFromEnv(env: Env): SiteConfig {
   const maxPostBytes = env[ENV.MAX_POST_BYTES] ? Number(env[ENV.MAX_POST_BYTES]) : undefined;
+  const repeatPolicy = env[ENV.REPEAT_POLICY];
   return resolveSiteConfig({
     siteUrl: required(env, ENV.SITE_URL),
     ...(env[ENV.SITE_TITLE] && { title: env[ENV.SITE_TITLE] }),
     ...(env[ENV.SITE_DESCRIPTION] && { description: env[ENV.SITE_DESCRIPTION] }),
     ...(env[ENV.SITE_LANGUAGE] && { language: env[ENV.SITE_LANGUAGE] }),
     ...(maxPostBytes && Number.isFinite(maxPostBytes) && { maxPostBytes }),
+    ...(isRepeatPolicy(repeatPolicy) && { repeatPolicy }),
   });
+}
+
+function isRepeatPolicy(value: string | undefined): value is SiteConfig['repeatPolicy'] {
+  return value === 'keep' || value === 'link' || value === 'remove';
 }
 
 /** AWS clients with the SDK's default credentials and region, and adaptive retries for throttling. */

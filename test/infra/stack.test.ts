@@ -366,6 +366,7 @@ describe('ContentPipelineStack', () => {
         SITE_LANGUAGE: 'en',
         POSTS_PREFIX: 'posts/',
         REPORTS_PREFIX: 'reports/',
+        REPEAT_POLICY: 'link',
         NODE_OPTIONS: '--enable-source-maps',
       };
       const env = (id: string) => template.toJSON().Resources[id].Properties.Environment.Variables;
