@@ -100,9 +100,8 @@ async function buildInProcess(contentDir: string, outDir: string, config: SiteCo
   await writeSiteFiles(result.files, outDir);
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
   if (reportsDir) {
-    await writeSiteFiles([...result.reports].map(([key, report]) => ({
-      path: `${key}.json`, body: `${JSON.stringify(report, null, 2)}\n`, contentType: 'application/json', cacheControl: '',
-    })), reportsDir);
+    const json = (path: string, value: unknown) => ({ path, body: `${JSON.stringify(value, null, 2)}\n`, contentType: 'application/json', cacheControl: '' });
+    await writeSiteFiles([...[...result.reports].map(([key, report]) => json(`${key}.json`, report)), json('_site.json', result.siteReport)], reportsDir);
   }
   return { reports: result.reports, files: result.files.length, internalFailures: [] };
 }

@@ -18,6 +18,9 @@ export type LivePost = Omit<PublishedPost, 'contentHtml'>;
 
 export type PostState = 'published' | 'draft' | 'rejected' | 'deleted';
 
+/** A live post as the site index lists it, with the publisher's view and the latest processing messages. */
+export type ListedPost = LivePost & { readonly view?: PostView; readonly messages: readonly PostMessage[] };
+
 /** The `META` item of one source file. */
 export interface PostRecord {
   readonly key: string;
@@ -246,8 +249,8 @@ export class PostsRepository {
   }
 
   /** Every live post, newest first, from the `byDate` index (a query of one partition, never a table scan). */
-  async listLive(): Promise<(LivePost & { readonly view?: PostView })[]> {
-    const posts: (LivePost & { readonly view?: PostView })[] = [];
+  async listLive(): Promise<ListedPost[]> {
+    const posts: ListedPost[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
       const out = await this.call('Query byDate', () => this.client.send(new QueryCommand({
@@ -262,7 +265,7 @@ export class PostsRepository {
       for (const item of out.Items ?? []) {
         const row = unmarshall(item);
         const record = row.record as PostRecord;
-        if (record.live) posts.push({ ...record.live, ...(row.view !== undefined && { view: row.view as PostView }) });
+        if (record.live) posts.push({ ...record.live, messages: record.messages, ...(row.view !== undefined && { view: row.view as PostView }) });
       }
       start = out.LastEvaluatedKey;
     } while (start);

@@ -62,6 +62,14 @@ export class SourceStore {
     }));
   }
 
+  /** The site-wide summary (`reports/_site.json`: no post key ends in `.json` alone, so it cannot clash with a post's report). */
+  async putSiteReport(summary: unknown): Promise<void> {
+    await this.send('PutObject site report', new PutObjectCommand({
+      Bucket: this.bucket, Key: `${this.layout.reportsPrefix}_site.json`, Body: `${JSON.stringify(summary, null, 2)}\n`,
+      ContentType: 'application/json; charset=utf-8',
+    }));
+  }
+
   async deleteReport(key: string): Promise<void> {
     await this.send(`DeleteObject report ${key}`, new DeleteObjectCommand({ Bucket: this.bucket, Key: this.reportKey(key) }));
   }

@@ -6,8 +6,9 @@ export type DecodeResult =
   | { readonly ok: false; readonly messages: readonly PostMessage[] };
 
 const BINARY_SNIFF_BYTES = 8192;
-// C0 controls other than tab and line feed (CR is handled as a line ending), plus DEL.
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+// C0 controls other than tab and line feed (CR is handled as a line ending), plus DEL, and the two
+// noncharacters XML 1.0 forbids (U+FFFE, U+FFFF: valid UTF-8, so the decoder lets them through).
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g;
 
 /**
  * Bytes of an uploaded file → normalised text, or errors an author can act on.

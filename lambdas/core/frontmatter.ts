@@ -105,7 +105,8 @@ export function parseFrontMatter(yamlSource: string, firstLine: number): FrontMa
       return undefined;
     }
     const trimmed = value.replace(/\s+/g, ' ').trim();
-    if (trimmed.length > MAX_FIELD_LENGTH) {
+    // A long title is not an error: post.ts cuts it (for <title>, pages and feeds) and warns the author.
+    if (trimmed.length > MAX_FIELD_LENGTH && name !== 'title') {
       messages.push(error(`front-matter:${name}`, `\`${name}\` is ${trimmed.length} characters; keep it under ${MAX_FIELD_LENGTH}.`, line));
       return undefined;
     }

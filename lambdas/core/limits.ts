@@ -93,3 +93,70 @@ function columnOf(line: string, index: number): number {
   for (let i = 0; i < index; i++) column = line[i] === '\t' ? column + 4 - (column % 4) : column + 1;
   return column;
 }
+
+/** Deepest nesting of lists and maps front matter may use; real front matter needs 3 (a `faq:` entry). */
+export const MAX_FRONT_MATTER_NESTING = 20;
+
+/**
+ * A cheap scan of the YAML front matter for nesting deeper than `maxDepth`, before the YAML parser sees it:
+ * `[[[[…` or ten thousand indented keys make the parser recurse once per level and fail with a stack overflow
+ * (reported once per level). Counts open flow collections (`[`, `{`, outside quoted strings and comments) and
+ * the block collections implied by indentation (and `- - -` on one line). Returns the error for the first
+ * line that is too deep, or `undefined`.
+ * @param firstLine the file line of the first YAML line, so the message points into the file
+ */
+export function checkFrontMatterNesting(yaml: string, firstLine: number, maxDepth = MAX_FRONT_MATTER_NESTING): PostMessage | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote: '"' | "'" | undefined;
+  let blockScalarIndent: number | undefined;
+  const lines = yaml.split('\n');
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    const indent = line.length - line.trimStart().length;
+    if (line.trim() === '' || (quote === undefined && flow === 0 && line.trimStart().startsWith('#'))) continue;
+    if (blockScalarIndent !== undefined) {
+      if (indent > blockScalarIndent) continue; // content of a `|` or `>` scalar: text, not structure
+      blockScalarIndent = undefined;
+    }
+    if (quote === undefined && flow === 0) {
+      while (indents.length > 0 && indents.at(-1)! >= indent) indents.pop();
+      indents.push(indent);
+      const dashes = /^(?:-[ \t]+)+/.exec(line.trimStart())?.[0].match(/-/g)?.length ?? 0;
+      if (indents.length + Math.max(0, dashes - 1) > maxDepth) return frontMatterNestingError(firstLine + index, maxDepth);
+    }
+    let valueStart = true; // at a place where a flow collection or a quoted scalar may begin
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote !== undefined) {
+        if (quote === '"' && c === '\\') i++;
+        else if (c === quote) {
+          if (quote === "'" && line[i + 1] === "'") i++;
+          else quote = undefined;
+        }
+        continue;
+      }
+      if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+      if ((c === '"' || c === "'") && valueStart) {
+        quote = c;
+        continue;
+      }
+      if ((c === '[' || c === '{') && (valueStart || flow > 0)) {
+        flow++;
+        if (indents.length + flow > maxDepth) return frontMatterNestingError(firstLine + index, maxDepth);
+        valueStart = true;
+        continue;
+      }
+      if ((c === ']' || c === '}') && flow > 0) flow--;
+      if (c === ' ' || c === '\t') continue;
+      valueStart = c === ':' || c === '-' || c === ',' || c === '?' || (flow > 0 && (c === '[' || c === '{'));
+    }
+    if (quote === undefined && flow === 0 && /(?:^|[:\-][ \t]+)[|>][+-]?\d?[ \t]*(?:#.*)?$/.test(line.trimStart())) blockScalarIndent = indent;
+  }
+  return undefined;
+}
+
+function frontMatterNestingError(line: number, maxDepth: number): PostMessage {
+  return error('front-matter:nesting',
+    `Front matter nests lists or maps more than ${maxDepth} levels deep here; front matter is a flat list of \`field: value\` lines.`, line);
+}

@@ -6,7 +6,7 @@ import { decodeSource } from './decode.js';
 import { dedupeWithinPost, withinPostMessages, type WithinPostDecision } from './dedupe.js';
 import { extractFaq } from './faq.js';
 import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
-import { checkBlockNesting } from './limits.js';
+import { checkBlockNesting, checkFrontMatterNesting } from './limits.js';
 import { countWords, excerpt, firstHeading, parseMarkdown, plainTextBlocks, renderHtml, truncate } from './markdown.js';
 import { error, hasErrors, info, warning } from './messages.js';
 import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
@@ -64,6 +64,8 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
       'Front matter opened with `---` on line 1 is never closed; add a line with just `---` after the last field.', 1));
     return { status: 'rejected', messages };
   }
+  const deepYaml = yamlNode && checkFrontMatterNesting(yamlNode.value, (yamlNode.position?.start.line ?? 1) + 1);
+  if (deepYaml) return { status: 'rejected', messages: [...messages, deepYaml] };
   const frontMatter = yamlNode
     ? parseFrontMatter(yamlNode.value, (yamlNode.position?.start.line ?? 1) + 1)
     : { data: emptyFrontMatter(), messages: [] };

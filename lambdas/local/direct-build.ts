@@ -7,6 +7,7 @@ import type { PostRecord } from '../adapters/posts-repository.js';
 import { error } from '../core/messages.js';
 import type { PostOutcome } from '../core/post.js';
 import { composePostPage, contentFor, viewedPost } from '../core/post-view.js';
+import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
 import type { PostMessage, PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
@@ -30,6 +31,8 @@ export interface DirectBuildOptions {
 export interface DirectBuildResult {
   readonly files: readonly SiteFile[];
   readonly reports: ReadonlyMap<string, PostReport>;
+  /** The site-wide SEO summary, as the publisher writes it to `reports/_site.json`. */
+  readonly siteReport: unknown;
   /** Posts answered from the cache. */
   readonly cached: number;
   readonly timings: Readonly<Record<string, number>>;
@@ -101,8 +104,14 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
     const files = [...pages, ...globalFiles(withContent, config)];
     lap('render');
 
-    const reports = new Map(keys.map((key) => [key, buildReport(store.records.get(key)!, config, POSTS_PREFIX, posts)] as const));
-    return { files, reports, cached, timings };
+    const siteMessages = siteSeoMessages(listed);
+    const reports = new Map(keys.map((key) => [key, buildReport(store.records.get(key)!, config, POSTS_PREFIX, posts, siteMessages.get(key))] as const));
+    const siteReport = {
+      posts: listed.length,
+      summary: siteSeoSummary(liveKeys.map((key) => ({ key, messages: [...store.records.get(key)!.messages, ...(siteMessages.get(key) ?? [])] })))
+        .filter((row) => row.warnings > 0),
+    };
+    return { files, reports, siteReport, cached, timings };
   } finally {
     await pool.close();
   }

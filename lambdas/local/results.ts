@@ -9,7 +9,8 @@ export async function readReports(stack: EmbeddedStack, keys?: readonly string[]
   const { reportsPrefix } = stack.source.layout;
   const wanted = keys ? keys.map((key) => stack.source.reportKey(key)) : await listKeys(stack.s3, stack.names.sourceBucket, reportsPrefix);
   const reports = new Map<string, PostReport>();
-  for (const objectKey of wanted) {
+  // Post reports only (`<file>.md.json`); the site summary `_site.json` is read on its own.
+  for (const objectKey of wanted.filter((name) => name.toLowerCase().endsWith('.md.json'))) {
     try {
       const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: objectKey }));
       reports.set(objectKey.slice(reportsPrefix.length, -'.json'.length), JSON.parse(await out.Body!.transformToString()) as PostReport);

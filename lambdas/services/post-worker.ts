@@ -18,6 +18,8 @@ import type { SiteConfig } from '../core/types.js';
  */
 
 const WORKER_MARKER = 'content-pipeline:post-worker';
+/** How long a new worker may take to load its code (a cold Lambda bundle takes well under a second). */
+const STARTUP_TIMEOUT_MS = 30_000;
 
 export interface PostWorkerOptions {
   /** Time budget for one post, measured from when a ready worker receives it. @default 2000 */
@@ -34,6 +36,15 @@ interface Job {
   readonly config: SiteConfig;
   readonly resolve: (outcome: PostOutcome) => void;
   readonly reject: (error: Error) => void;
+  /** When a ready worker received it: the start of its time budget. */
+  dispatchedAt?: number;
+}
+
+/** An outcome with where its time went: waiting for a free worker, and the work itself (what the budget bounds). */
+export interface TimedOutcome {
+  readonly outcome: PostOutcome;
+  readonly waitMs: number;
+  readonly renderMs: number;
 }
 
 interface Slot {
@@ -80,10 +91,23 @@ export class PostWorkerPool {
 
   /** `processPost` in a worker: the outcome, or a rejection when it takes longer than `timeoutMs` or too much memory. */
   process(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
+    return this.processTimed(source, config).then((timed) => timed.outcome);
+  }
+
+  /** As `process`, with the time spent waiting for a worker and the time spent on the post. */
+  processTimed(source: PostSource, config: SiteConfig): Promise<TimedOutcome> {
     if (this.closed) return Promise.reject(new Error('the post worker pool is closed'));
-    if (this.unavailable) return inProcess(source, config);
-    return new Promise<PostOutcome>((resolve, reject) => {
-      this.waiting.push({ id: this.nextId++, source, config, resolve, reject });
+    const queuedAt = performance.now();
+    return new Promise<TimedOutcome>((resolve, reject) => {
+      const job: Job = {
+        id: this.nextId++, source, config, reject,
+        resolve: (outcome) => {
+          const done = performance.now();
+          const started = job.dispatchedAt ?? queuedAt;
+          resolve({ outcome, waitMs: started - queuedAt, renderMs: done - started });
+        },
+      };
+      this.waiting.push(job);
       this.pump();
     });
   }
@@ -110,7 +134,10 @@ export class PostWorkerPool {
         return;
       }
       const slot = this.idle.pop() ?? (this.slots.size < this.size ? this.spawn() : undefined);
-      if (!slot) return;
+      if (!slot) {
+        if (this.unavailable) continue; // spawn failed just now: the loop runs the waiting posts in-process
+        return;
+      }
       this.assign(slot, this.waiting.shift()!);
     }
   }
@@ -125,18 +152,28 @@ export class PostWorkerPool {
   private dispatch(slot: Slot): void {
     const job = slot.job!;
     this.counters.started++;
+    job.dispatchedAt = performance.now();
     slot.timer = setTimeout(() => this.timeOut(slot), this.timeoutMs);
     slot.worker.postMessage({ id: job.id, source: job.source, config: job.config });
   }
 
-  private spawn(): Slot {
-    const worker = new Worker(workerUrl(), {
-      workerData: { marker: WORKER_MARKER },
-      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
-    });
+  private spawn(): Slot | undefined {
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl(), {
+        workerData: { marker: WORKER_MARKER },
+        resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
+      });
+    } catch (err) {
+      this.fallBack(err as Error);
+      return undefined;
+    }
     const slot: Slot = { worker, ready: false };
     this.slots.add(slot);
     worker.unref();
+    // A worker that cannot even load its code in this time never will: stop waiting for it.
+    slot.timer = setTimeout(() => this.onError(slot, new Error(`the post worker did not start within ${STARTUP_TIMEOUT_MS} ms`)), STARTUP_TIMEOUT_MS);
+    slot.timer.unref();
     worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
     worker.on('error', (err) => this.onError(slot, err));
     worker.on('exit', () => this.onExit(slot));
@@ -145,6 +182,7 @@ export class PostWorkerPool {
 
   private onReply(slot: Slot, reply: WorkerReply): void {
     if ('ready' in reply) {
+      clearTimeout(slot.timer);
       slot.ready = true;
       if (slot.job) this.dispatch(slot);
       else this.release(slot);
@@ -188,10 +226,8 @@ export class PostWorkerPool {
     this.retire(slot);
     if (!wasReady && !this.unavailable && (err as { code?: string }).code !== 'ERR_WORKER_OUT_OF_MEMORY') {
       // The worker could not even load (an unusual packaging): fall back to in-process processing.
-      this.unavailable = err;
-      process.emitWarning(`post worker threads are unavailable (${err.message}); processing posts in-process without a time budget`);
-      if (job) inProcess(job.source, job.config).then(job.resolve, job.reject);
-      this.pump();
+      if (job) this.waiting.unshift(job);
+      this.fallBack(err);
       return;
     }
     this.counters.crashed++;
@@ -200,6 +236,15 @@ export class PostWorkerPool {
       else job.reject(new Error(`the worker processing ${job.source.key} crashed: ${err.message}`, { cause: err }));
     }
     this.replenish();
+  }
+
+  /** No worker can start here: process posts in the calling thread (the guards in processPost still apply). */
+  private fallBack(err: Error): void {
+    if (!this.unavailable) {
+      this.unavailable = err;
+      process.emitWarning(`post worker threads are unavailable (${err.message}); processing posts in-process without a time budget`);
+    }
+    this.pump();
   }
 
   private onExit(slot: Slot): void {

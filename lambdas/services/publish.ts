@@ -1,12 +1,13 @@
 import type { Root } from 'mdast';
 import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
+import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
 import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
 import type { IndexRepository, Posting } from '../adapters/index-repository.js';
-import type { LivePost, PostsRepository } from '../adapters/posts-repository.js';
+import type { ListedPost, PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequest } from '../adapters/publish-queue.js';
 import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
 import type { Logger } from '../handlers/logger.js';
@@ -94,10 +95,17 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   await forEachLimited([...new Set(stale)], limit, (path) => site.delete(path));
   await repo.putSiteState({ sharedPaths: [...sharedPaths].sort() });
 
-  // Reports last: they describe what is now published.
+  // Reports last: they describe what is now published. Site-wide SEO findings (duplicate titles, links to
+  // missing posts) go into the reports of the recomputed posts and into one site summary, most warnings first.
+  const siteMessages = siteSeoMessages(listed);
   const records = await repo.getRecords([...corpus.recomputed.keys()]);
   await forEachLimited([...records.values()], limit, (record) => deps.source.putReport(record.key,
-    buildReport(record, config, deps.source.layout.postsPrefix, byKey)));
+    buildReport(record, config, deps.source.layout.postsPrefix, byKey, siteMessages.get(record.key))));
+  await deps.source.putSiteReport({
+    posts: listed.length,
+    summary: siteSeoSummary(live.map((post) => ({ key: post.key, messages: [...post.messages, ...(siteMessages.get(post.key) ?? [])] })))
+      .filter((row) => row.warnings > 0),
+  });
 
   const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pages.length, written: files.length, deleted: stale.length };
   deps.logger.log('info', 'site published', { ...summary });
@@ -148,8 +156,8 @@ function cachedCorpusStore(deps: PublishDeps): CorpusStore {
   };
 }
 
-function withoutView(post: LivePost & { readonly view?: PostView }): PublishedPost {
-  const { view: _view, ...rest } = post;
+function withoutView(post: ListedPost): PublishedPost {
+  const { view: _view, messages: _messages, ...rest } = post;
   return { ...rest, contentHtml: '' };
 }
 

@@ -33,10 +33,13 @@ export interface PostReport {
   };
 }
 
-export function buildReport(record: PostRecord, config: SiteConfig, postsPrefix: string, related?: ReadonlyMap<string, { title: string; slug: string }>): PostReport {
+export function buildReport(
+  record: PostRecord, config: SiteConfig, postsPrefix: string,
+  related?: ReadonlyMap<string, { title: string; slug: string }>, siteMessages: readonly PostMessage[] = [],
+): PostReport {
   const url = (slug: string) => absoluteUrl(config, sitePaths.post(slug));
   const view = record.state === 'published' ? record.view : undefined;
-  const messages = [...record.messages, ...(view?.decisions ?? []).map(decisionMessage)];
+  const messages = [...record.messages, ...(view?.decisions ?? []).map(decisionMessage), ...(view ? siteMessages : [])];
   const bySeverity = (severity: PostMessage['severity']) => messages.filter((m) => m.severity === severity);
   return {
     file: postsPrefix + record.key,

@@ -47,7 +47,11 @@ describe('npm run build', () => {
     expect(JSON.parse(site.get('feed.json')!).items).toHaveLength(5);
 
     const reports = await readdir(join(work, 'reports'));
-    expect(reports.sort()).toEqual(posts.map((key) => `${key}.json`).sort());
+    expect(reports.sort()).toEqual(['_site.json', ...posts.map((key) => `${key}.json`)].sort());
+    // The site summary lists posts by number of SEO warnings, most first.
+    const summary = JSON.parse(await readFile(join(work, 'reports', '_site.json'), 'utf8')) as { posts: number; summary: { key: string; warnings: number }[] };
+    expect(summary.posts).toBe(5);
+    expect(summary.summary.map((row) => row.warnings)).toEqual([...summary.summary.map((row) => row.warnings)].sort((a, b) => b - a));
     expect(first.stdout).toMatch(/5 posts in, 5 published, 0 drafts, 0 rejected/);
 
     const second = await build(['--out', join(work, 'two'), '--site-url', 'https://clinic.example']);

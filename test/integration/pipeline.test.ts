@@ -157,3 +157,20 @@ async function snapshot(s: TestStack): Promise<Record<string, string>> {
   for (const path of await s.sitePaths()) files[path] = (await s.page(path))!;
   return files;
 }
+
+describe('site-wide SEO findings on the embedded stack', () => {
+  it('reports duplicate titles and links to missing posts, and lists posts by warnings in the site summary', async () => {
+    await stack.upload('one.md', post({ title: 'Same Title Here', date: '2024-01-01' }, 'Links to [a missing post](/posts/nowhere/).'));
+    await stack.upload('two.md', post({ title: 'Same Title Here', slug: 'two', date: '2024-01-02' }));
+    const second = await stack.report('two.md') as { warnings: { ruleId: string }[] };
+    expect(second.warnings.map((w) => w.ruleId)).toContain('seo:duplicate-title');
+    // The first post is re-decided with the second (they share index buckets), so its report has both findings.
+    const first = await stack.report('one.md') as { warnings: { ruleId: string }[] };
+    expect(first.warnings.map((w) => w.ruleId)).toEqual(expect.arrayContaining(['seo:duplicate-title', 'seo:broken-internal-link']));
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: 'reports/_site.json' }));
+    const site = JSON.parse(await out.Body!.transformToString()) as { posts: number; summary: { key: string; warnings: number }[] };
+    expect(site.posts).toBe(2);
+    expect(site.summary[0]!.key).toBe('one.md');
+  });
+});
