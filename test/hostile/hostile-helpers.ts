@@ -1,0 +1,90 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { resolveSiteConfig } from '../../lambdas/core/config.js';
+import type { PostSource } from '../../lambdas/core/post.js';
+import type { SiteConfig } from '../../lambdas/core/types.js';
+import { listKeys } from '../../lambdas/local/content-files.js';
+import { startEmbeddedStack, type EmbeddedStack } from '../../lambdas/local/embedded-stack.js';
+
+export const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Test Blog' });
+
+export const source = (key: string, text: string | Uint8Array): PostSource =>
+  ({ key, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text });
+
+/** Small seeded PRNG (mulberry32): every randomized test replays the same sequence for a given seed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type SiteSnapshot = Map<string, string>;
+
+/** Every file of the site bucket, path → body. */
+export async function siteSnapshot(stack: Pick<EmbeddedStack, 's3' | 'names'>): Promise<SiteSnapshot> {
+  const files: SiteSnapshot = new Map();
+  for (const path of await listKeys(stack.s3, stack.names.siteBucket)) {
+    const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.siteBucket, Key: path }));
+    files.set(path, await out.Body!.transformToString());
+  }
+  return files;
+}
+
+/** The source bucket's posts as they are now: key (with prefix) → bytes. */
+export async function sourcePosts(stack: Pick<EmbeddedStack, 's3' | 'names'>): Promise<Map<string, Uint8Array>> {
+  const posts = new Map<string, Uint8Array>();
+  for (const key of await listKeys(stack.s3, stack.names.sourceBucket, 'posts/')) {
+    const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }));
+    posts.set(key, await out.Body!.transformToByteArray());
+  }
+  return posts;
+}
+
+/**
+ * The site a fresh stack builds from these posts, uploaded one by one in key order with nothing going wrong:
+ * the reference every replay, fault and load test compares its site with, byte for byte.
+ */
+export async function cleanBuild(posts: Map<string, Uint8Array>, siteConfig: SiteConfig = config): Promise<SiteSnapshot> {
+  const fresh = await startEmbeddedStack({ config: siteConfig, retryDelayMs: 5 });
+  try {
+    for (const key of [...posts.keys()].sort()) {
+      await fresh.s3.send(new PutObjectCommand({ Bucket: fresh.names.sourceBucket, Key: key, Body: posts.get(key) }));
+    }
+    await fresh.settled();
+    if (fresh.deadLetters.length > 0) throw new Error(`clean build dead-lettered: ${JSON.stringify(fresh.deadLetters)}`);
+    return await siteSnapshot(fresh);
+  } finally {
+    await fresh.close();
+  }
+}
+
+/** Paths that differ between two snapshots (missing, extra or changed), for a readable assertion. */
+export function snapshotDiff(actual: SiteSnapshot, expected: SiteSnapshot): string[] {
+  const diff: string[] = [];
+  for (const [path, body] of expected) {
+    if (!actual.has(path)) diff.push(`missing: ${path}`);
+    else if (actual.get(path) !== body) diff.push(`differs: ${path}`);
+  }
+  for (const path of actual.keys()) if (!expected.has(path)) diff.push(`extra: ${path}`);
+  return diff.sort();
+}
+
+/**
+ * The snapshot with every post page's "Related posts" section and its `relatedLink` JSON-LD removed. Used to
+ * check convergence of everything else while the incremental publisher can leave related-post lists stale
+ * (known gap, see event-replay.test.ts): a full rebuild does converge.
+ */
+export function withoutRelatedPosts(snapshot: SiteSnapshot): SiteSnapshot {
+  const out: SiteSnapshot = new Map();
+  for (const [path, body] of snapshot) {
+    out.set(path, path.startsWith('posts/')
+      ? body.replace(/<section class="related"[\s\S]*?<\/section>\n?/g, '')
+        .replace(/<script type="application\/ld\+json">\{"@context":"https:\/\/schema\.org","@type":"WebPage","@id":"[^"]*","relatedLink":\[[^\]]*\]\}<\/script>\n?/g, '')
+      : body);
+  }
+  return out;
+}
