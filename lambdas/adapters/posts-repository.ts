@@ -33,6 +33,8 @@ export interface PostRecord {
   readonly live?: LivePost;
   /** What the publisher last decided about the live version (corpus-wide: repeats, related posts, FAQ owners). */
   readonly view?: PostView;
+  /** What the change that wrote this record replaced (a slug and a body no longer used), for its follow-up steps. */
+  readonly replaced?: { readonly slug?: string; readonly contentHash?: string };
 }
 
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
@@ -93,18 +95,29 @@ export class PostsRepository {
     }
   }
 
-  /** Store the post's body tree (gzip JSON), content-addressed by the source hash. */
-  async putBody(key: string, hash: string, body: Root): Promise<void> {
+  /** Store the post's body tree (gzip JSON), content-addressed by the source hash, with the event that wrote it. */
+  async putBody(key: string, hash: string, body: Root, seq: string): Promise<void> {
     await this.call('PutItem body', () => this.client.send(new PutItemCommand({
       TableName: this.tableName,
-      Item: { ...marshall(bodyKey(key, hash)), tree: { B: gzipSync(JSON.stringify(compactTree(body))) } },
+      Item: { ...marshall({ ...bodyKey(key, hash), seq }), tree: { B: gzipSync(JSON.stringify(compactTree(body))) } },
     })));
   }
 
-  async deleteBody(key: string, hash: string): Promise<void> {
-    await this.call('DeleteItem body', () => this.client.send(new DeleteItemCommand({
-      TableName: this.tableName, Key: marshall(bodyKey(key, hash)),
-    })));
+  /**
+   * Delete a body no longer used, unless a newer event wrote it again since (a re-upload of the same text stores
+   * the same content-addressed body): such a body belongs to the live version now.
+   */
+  async deleteBody(key: string, hash: string, seq: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteItemCommand({
+        TableName: this.tableName, Key: marshall(bodyKey(key, hash)),
+        ConditionExpression: 'attribute_not_exists(#seq) OR #seq <= :seq',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+        ExpressionAttributeValues: { ':seq': { S: seq } },
+      }));
+    } catch (cause) {
+      if (!isAwsErrorNamed(cause, 'ConditionalCheckFailedException')) throw classifyAwsError(cause, 'DeleteItem body');
+    }
   }
 
   /** Body trees of the given posts, keyed by post key. A missing body means a concurrent edit: the caller retries. */

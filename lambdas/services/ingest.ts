@@ -2,7 +2,7 @@ import { StaleEventError } from '../core/errors.js';
 import { error } from '../core/messages.js';
 import type { PostOutcome } from '../core/post.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
-import type { PostRecord, PostState, PostsRepository } from '../adapters/posts-repository.js';
+import type { LivePost, PostRecord, PostState, PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import type { SourceStore } from '../adapters/s3-stores.js';
 import type { ObjectChange } from '../handlers/s3-events.js';
@@ -38,8 +38,15 @@ export async function ingestChange(change: ObjectChange, deps: IngestDeps): Prom
   const logger = deps.logger.child({ objectKey: change.objectKey, sequencer: change.sequencer });
 
   const previous = await deps.repo.getRecord(key);
-  if (previous && previous.seq >= change.sequencer) {
-    logger.log('info', 'stale or duplicate event ignored', { recordedSequencer: previous.seq });
+  if (previous && previous.seq === change.sequencer) {
+    // The same event again: a duplicate delivery, or a retry after a step that follows the record write failed.
+    // The record cannot tell which, so the follow-up steps run again; each of them is idempotent.
+    logger.log('info', 'event already recorded; settling it again', { recordedSequencer: previous.seq });
+    await settle(key, change, previous, deps);
+    return { key, action: 'stale', messages: [] };
+  }
+  if (previous && previous.seq > change.sequencer) {
+    logger.log('info', 'stale event ignored', { recordedSequencer: previous.seq });
     return { key, action: 'stale', messages: [] };
   }
 
@@ -68,11 +75,13 @@ async function applyUpload(key: string, change: ObjectChange, previous: PostReco
   const live = outcome.status === 'published'
     ? (({ contentHtml: _html, ...rest }) => rest)(outcome.post)
     : outcome.status === 'rejected' ? previous?.live : undefined;
-  if (outcome.status === 'published') await deps.repo.putBody(key, outcome.post.contentHash, outcome.body);
+  if (outcome.status === 'published') await deps.repo.putBody(key, outcome.post.contentHash, outcome.body, change.sequencer);
 
-  const record: PostRecord = { key, seq: change.sequencer, state: outcome.status, messages: outcome.messages, ...(live && { live }) };
+  const record: PostRecord = {
+    key, seq: change.sequencer, state: outcome.status, messages: outcome.messages, ...(live && { live }), ...replacedBy(previous, live),
+  };
   await deps.repo.putRecord(record);
-  await settle(key, change, previous, record, deps);
+  await settle(key, change, record, deps);
   logger.log(outcome.status === 'rejected' ? 'warn' : 'info', `post ${outcome.status}`, {
     errors: outcome.messages.filter((m) => m.severity === 'error').length,
     warnings: outcome.messages.filter((m) => m.severity === 'warning').length,
@@ -81,32 +90,43 @@ async function applyUpload(key: string, change: ObjectChange, previous: PostReco
 }
 
 async function applyRemoval(key: string, change: ObjectChange, previous: PostRecord | undefined, deps: IngestDeps, logger: Logger): Promise<IngestResult> {
-  const record: PostRecord = { key, seq: change.sequencer, state: 'deleted', messages: [] };
+  const record: PostRecord = { key, seq: change.sequencer, state: 'deleted', messages: [], ...replacedBy(previous, undefined) };
   await deps.repo.putRecord(record);
-  await settle(key, change, previous, record, deps);
+  await settle(key, change, record, deps);
   logger.log('info', 'post deleted');
   return { key, action: 'deleted', messages: [] };
 }
 
+/** What a change replaced (a slug and a body the post no longer uses), kept on the record so a retry can still clean up. */
+function replacedBy(previous: PostRecord | undefined, live: LivePost | undefined): Pick<PostRecord, 'replaced'> {
+  const old = previous?.live;
+  if (!old) return {};
+  const replaced = {
+    ...(old.slug !== live?.slug && { slug: old.slug }),
+    ...(old.contentHash !== live?.contentHash && { contentHash: old.contentHash }),
+  };
+  return Object.keys(replaced).length > 0 ? { replaced } : {};
+}
+
 /**
  * After the record is written: release a slug the post no longer uses, drop its old body, write the report,
- * and ask for a publish when what readers see changed. Every step is idempotent, so a retry repeats it harmlessly.
+ * and ask for a publish. Everything it needs is on the record, and every step is idempotent, so a retry of the
+ * same event (after any of these steps failed) runs it again to completion.
  */
-async function settle(key: string, change: ObjectChange, previous: PostRecord | undefined, record: PostRecord, deps: IngestDeps): Promise<void> {
-  const oldLive = previous?.live;
-  const newLive = record.live;
+async function settle(key: string, change: ObjectChange, record: PostRecord, deps: IngestDeps): Promise<void> {
   const removedSlugs: string[] = [];
-  if (oldLive && oldLive.slug !== newLive?.slug) {
-    await deps.repo.releaseSlug(oldLive.slug, key);
-    removedSlugs.push(oldLive.slug);
+  if (record.replaced?.slug !== undefined) {
+    await deps.repo.releaseSlug(record.replaced.slug, key);
+    removedSlugs.push(record.replaced.slug);
   }
-  if (oldLive && oldLive.contentHash !== newLive?.contentHash) await deps.repo.deleteBody(key, oldLive.contentHash);
+  // Only a body written by an older event goes: a re-upload of the same text may have stored it again since.
+  if (record.replaced?.contentHash !== undefined) await deps.repo.deleteBody(key, record.replaced.contentHash, change.sequencer);
 
   if (record.state === 'deleted') await deps.source.deleteReport(key);
   else await deps.source.putReport(key, buildReport(record, deps.config, deps.source.layout.postsPrefix));
 
   // A rejected edit leaves the live version as it was: nothing to publish.
-  if (record.state !== 'rejected' && (oldLive !== undefined || newLive !== undefined)) {
+  if (record.state !== 'rejected' && (record.replaced !== undefined || record.live !== undefined || record.state === 'deleted')) {
     await deps.publisher.request({ keys: [key], removedSlugs }, `${key}#${change.sequencer}`);
   }
 }

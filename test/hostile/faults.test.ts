@@ -179,13 +179,11 @@ describe('random faults everywhere (seeded)', () => {
   }, 120_000);
 });
 
-describe('known gaps (found by these tests; each `it.fails` turns red when its gap is fixed, so remove `.fails` then)', () => {
-  // ingestChange skips an event whose sequencer equals the recorded one. When the record was written but a later
-  // step of the same attempt failed (the report, a slug release, the old body's deletion, the publish request),
-  // the retry is taken for a duplicate: nothing after the record is ever redone. Here one 500 on the report
-  // write leaves a post recorded as published that has no page, no report and no publish request, with no
-  // error anywhere.
-  it.fails('a fault after the record is written is retried to completion (report, publish)', async () => {
+describe('gaps these tests found, now fixed', () => {
+  // The record is written, then a later step of the same attempt fails (here: a 500 on the report write). The
+  // retry carries the same sequencer as the record: ingest must run the follow-up steps again, not skip them as a
+  // duplicate (it did, before: the post stayed recorded as published with no page, no report and no publish).
+  it('a fault after the record is written is retried to completion (report, publish)', async () => {
     const stack = await startTestStack();
     try {
       const faults = injectFaults(stack.s3, [{ command: 'PutObjectCommand', match: (i) => s3Key(i) === 'reports/gap.md.json', calls: [1], fault: 'InternalError' }]);
@@ -202,9 +200,9 @@ describe('known gaps (found by these tests; each `it.fails` turns red when its g
 
   // Bodies are content-addressed (POST#key / BODY#sha256). A delete and a re-upload of the same text, processed
   // concurrently (two ingest batches): the delete's settle removes BODY#<hash> after the re-upload wrote it,
-  // so the live record points at a body that is gone. Every later publish then fails ("body … not found") and
-  // all publish messages end in the dead-letter queue: the whole site stops updating.
-  it.fails('a delete racing a re-upload of the same text never removes the live body', async () => {
+  // so the live record pointed at a body that was gone, and every later publish failed ("body … not found").
+  // Bodies now carry the sequencer that wrote them, and only a body written by an older event is deleted.
+  it('a delete racing a re-upload of the same text never removes the live body', async () => {
     const stack = await startTestStack();
     try {
       const text = post({ title: 'Same text', date: '2024-09-02' }, 'identical bytes');

@@ -50,7 +50,7 @@ describe('S3 events through the real handlers on the embedded stack', () => {
     expect(await stack.report('b.md')).toBeUndefined();
   });
 
-  it('ignores a duplicate event: nothing is re-processed or re-published', async () => {
+  it('ignores a duplicate event: nothing is re-processed, the site does not change', async () => {
     await stack.upload('a.md', post({ title: 'Once', date: '2024-01-01' }));
     const site = await snapshot(stack);
     const resultsBefore = stack.results.length;
