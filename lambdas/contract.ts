@@ -46,5 +46,9 @@ export const ENV = {
   REPORTS_PREFIX: 'REPORTS_PREFIX',
   MAX_POST_BYTES: 'MAX_POST_BYTES',
   REPEAT_POLICY: 'REPEAT_POLICY',
+  /** Optional render budget per post in ms (default 2000), worker threads and their heap cap (see post-worker.ts). */
+  RENDER_TIMEOUT_MS: 'RENDER_TIMEOUT_MS',
+  RENDER_WORKERS: 'RENDER_WORKERS',
+  RENDER_MAX_HEAP_MB: 'RENDER_MAX_HEAP_MB',
   SERVICE_NAME: 'SERVICE_NAME',
 } as const;

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ENV } from '../contract.js';
 import { DEFAULT_RENDER_TIMEOUT_MS, renderResourceMessage, renderTimeoutMessage } from '../core/limits.js';
 import { processPost, type PostOutcome, type PostSource } from '../core/post.js';
 import type { SiteConfig } from '../core/types.js';
@@ -301,7 +302,7 @@ function defaultHeapMb(): number {
 /** Options from the environment: `RENDER_TIMEOUT_MS`, `RENDER_WORKERS`, `RENDER_MAX_HEAP_MB`. */
 export function postWorkerOptionsFromEnv(env: Readonly<Record<string, string | undefined>>): PostWorkerOptions {
   const read = (name: string) => (env[name] ? Number(env[name]) : undefined);
-  return { timeoutMs: read('RENDER_TIMEOUT_MS'), size: read('RENDER_WORKERS'), maxHeapMb: read('RENDER_MAX_HEAP_MB') };
+  return { timeoutMs: read(ENV.RENDER_TIMEOUT_MS), size: read(ENV.RENDER_WORKERS), maxHeapMb: read(ENV.RENDER_MAX_HEAP_MB) };
 }
 
 let sharedPool: PostWorkerPool | undefined;

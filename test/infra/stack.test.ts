@@ -785,7 +785,8 @@ describe('index rewrite CloudFront Function', () => {
 describe('contract with the handlers', () => {
   it('sets every environment variable the handlers read (lambdas/contract.ts)', async () => {
     const { ENV: HANDLER_ENV } = await import('../../lambdas/contract.js');
-    const optional = new Set(['MAX_POST_BYTES']); // handler falls back to DEFAULT_SITE_CONFIG.maxPostBytes
+    // The handlers fall back to defaults for these (DEFAULT_SITE_CONFIG.maxPostBytes, the render worker's settings).
+    const optional = new Set(['MAX_POST_BYTES', 'RENDER_TIMEOUT_MS', 'RENDER_WORKERS', 'RENDER_MAX_HEAP_MB']);
     const { stack, template } = build();
     const env = (fn: { node: { defaultChild?: unknown } }) => {
       const id = stack.getLogicalId(fn.node.defaultChild as never);
