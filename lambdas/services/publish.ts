@@ -54,7 +54,14 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
 
   const relistKeys = requests.some((r) => r.refreshRelated === true) ? before.map((post) => post.key) : [];
   const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, cachedCorpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS, relistKeys);
-  const live = await repo.listLive();
+  // The index listing (a GSI) is eventually consistent: the posts this run recomputed come from consistent reads
+  // of their records instead, and posts it removed are left out, so a fresh upload is never missing from the feeds.
+  const liveByKey = new Map(before.map((post) => [post.key, post]));
+  for (const key of corpus.removed) liveByKey.delete(key);
+  for (const [key, { record }] of corpus.recomputed) {
+    if (record.live) liveByKey.set(key, { ...record.live, messages: record.messages });
+  }
+  const live = [...liveByKey.values()];
   const views = new Map<string, PostView | undefined>(live.map((post) => [post.key, post.view]));
   for (const [key, { view }] of corpus.recomputed) views.set(key, view);
   const listed = sortNewestFirst(live.map((post) => viewedPost(withoutView(post), views.get(post.key))));
