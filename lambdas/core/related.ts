@@ -190,22 +190,14 @@ export function rankRelated(
 ): Related[] {
   const resolved = resolveRelatedOptions(options);
   // Score every candidate cheaply (no explanation), keep the best, explain only those: the same scores as
-  // `scorePair` to the last bit (same terms, same summation order), at a fraction of the cost.
-  const idfCache = new Map<string, number>();
-  const idf = (key: string) => {
-    let value = idfCache.get(key);
-    if (value === undefined) {
-      value = idfWeight(corpus.documentFrequency(key), corpus.postCount);
-      idfCache.set(key, value);
-    }
-    return value;
-  };
+  // `scorePair` to the last bit (same contributions, summed in the same term order), at a fraction of the cost.
+  const score = targetScorer(target.vector, corpus, resolved);
   const best = new Map<string, RankKey & { readonly candidate: RankInput }>();
   for (const candidate of candidates) {
     if (candidate.key === target.key) continue;
-    const score = pairScore(target.vector, candidate.vector, idf, resolved);
-    if (score <= 0 || score < resolved.minScore) continue;
-    const entry = { key: candidate.key, score, ...(candidate.date !== undefined ? { date: candidate.date } : {}), candidate };
+    const value = score(candidate.vector);
+    if (value <= 0 || value < resolved.minScore) continue;
+    const entry = { key: candidate.key, score: value, ...(candidate.date !== undefined ? { date: candidate.date } : {}), candidate };
     // A key given twice keeps its better entry, whichever order the duplicates came in.
     const seen = best.get(candidate.key);
     if (seen === undefined || compareRelated(entry, seen) < 0) best.set(candidate.key, entry);
@@ -233,33 +225,56 @@ function weightsOf(field: readonly WeightedTerm[]): Map<string, number> {
   return map;
 }
 
-/** `scorePair(a, b).score` without building the explanation: same contributions, summed in the same order. */
-function pairScore(a: TermVector, b: TermVector, idf: (key: string) => number, options: RelatedOptions): number {
+/**
+ * `(b) => scorePair(target, b).score` without building the explanation. The target's terms are sorted and their
+ * idf² read once; each candidate then costs one map lookup per target term. Per term the body contribution comes
+ * first, then the title's, and terms are summed in code-unit order, exactly as `scorePair` does.
+ */
+export function targetScorer(a: TermVector, corpus: CorpusStats, options: RelatedOptions): (b: TermVector) => number {
   const { weights } = options;
   const total = weights.text + weights.tags + weights.title;
-  const terms = new Map<string, number>();
-  const addField = (fieldA: readonly WeightedTerm[], fieldB: readonly WeightedTerm[], weight: number) => {
-    if (weight === 0) return;
-    const inB = weightsOf(fieldB);
-    for (const t of fieldA) {
-      const weightB = inB.get(t.term);
-      if (weightB === undefined) continue;
-      const value = (weight * (t.weight * weightB) * idf(t.term) ** 2) / total;
-      terms.set(t.term, (terms.get(t.term) ?? 0) + value);
+  const idf2 = (key: string) => idfWeight(corpus.documentFrequency(key), corpus.postCount) ** 2;
+  const bodyA = weightsOf(a.body);
+  const titleA = weightsOf(a.title);
+  const terms = [...new Set([...(weights.text === 0 ? [] : bodyA.keys()), ...(weights.title === 0 ? [] : titleA.keys())])].sort(byCodeUnit)
+    .map((term) => ({ term, body: weights.text === 0 ? undefined : bodyA.get(term), title: weights.title === 0 ? undefined : titleA.get(term), idf2: idf2(term) }));
+  const tags = [...a.tags].sort(byCodeUnit).map((tag) => ({ tag, idf2: idf2(TAG_KEY_PREFIX + tag) }));
+  return (b) => {
+    const bodyB = weightsOf(b.body);
+    const titleB = weightsOf(b.title);
+    let score = 0;
+    for (const t of terms) {
+      let value: number | undefined;
+      if (t.body !== undefined) {
+        const weightB = bodyB.get(t.term);
+        if (weightB !== undefined) value = (weights.text * (t.body * weightB) * t.idf2) / total;
+      }
+      if (t.title !== undefined) {
+        const weightB = titleB.get(t.term);
+        if (weightB !== undefined) {
+          const titleValue = (weights.title * (t.title * weightB) * t.idf2) / total;
+          value = value === undefined ? titleValue : value + titleValue;
+        }
+      }
+      if (value !== undefined) score += value;
     }
+    if (tags.length > 0 && b.tags.length > 0) {
+      const tagNorm = Math.sqrt(a.tags.length * b.tags.length);
+      const tagsB = tagSet(b);
+      for (const t of tags) if (tagsB.has(t.tag)) score += (weights.tags * t.idf2) / tagNorm / total;
+    }
+    return round6(score);
   };
-  addField(a.body, b.body, weights.text);
-  addField(a.title, b.title, weights.title);
-  let score = 0;
-  for (const term of [...terms.keys()].sort(byCodeUnit)) score += terms.get(term)!;
-  if (a.tags.length > 0 && b.tags.length > 0) {
-    const tagNorm = Math.sqrt(a.tags.length * b.tags.length);
-    const tagsB = new Set(b.tags);
-    for (const tag of [...a.tags].filter((t) => tagsB.has(t)).sort(byCodeUnit)) {
-      score += (weights.tags * idf(TAG_KEY_PREFIX + tag) ** 2) / tagNorm / total;
-    }
+}
+
+const tagSets = new WeakMap<TermVector, Set<string>>();
+function tagSet(vector: TermVector): Set<string> {
+  let set = tagSets.get(vector);
+  if (!set) {
+    set = new Set(vector.tags);
+    tagSets.set(vector, set);
   }
-  return round6(score);
+  return set;
 }
 
 /** Ranking order: higher score, then newer date (dated before undated), then key ascending. Total and deterministic. */

@@ -14,9 +14,8 @@ export class MemoryCorpusStore implements CorpusStore {
   readonly records = new Map<string, PostRecord>();
   readonly structures = new Map<string, PostStructure>();
   private readonly vectors = new Map<string, TermVector>();
-  private readonly buckets = new Map<string, Map<string, Posting>>();
-  /** Each bucket's members in sort-key order, capped; rebuilt only after the bucket is written. */
-  private readonly sorted = new Map<string, Posting[]>();
+  /** Each bucket's members in sort-key order (kept sorted on write: reads are far more frequent). */
+  private readonly buckets = new Map<string, { readonly keys: string[]; readonly byKey: Map<string, Posting> }>();
   private readonly entries = new Map<string, Posting[]>();
 
   constructor(private readonly maxMembers = DEFAULT_MAX_BUCKET_MEMBERS) {}
@@ -60,12 +59,19 @@ export class MemoryCorpusStore implements CorpusStore {
     const unique = new Map(next.map((p) => [id(p), p]));
     const removed = [...previous.values()].filter((p) => !unique.has(id(p)));
     const added = [...unique.values()].filter((p) => JSON.stringify(previous.get(id(p))?.data) !== JSON.stringify(p.data) || !previous.has(id(p)));
-    for (const p of [...removed, ...added]) this.sorted.delete(p.bucket);
-    for (const p of removed) this.buckets.get(p.bucket)?.delete(p.sortKey);
+    for (const p of removed) {
+      const bucket = this.buckets.get(p.bucket);
+      if (!bucket?.byKey.delete(p.sortKey)) continue;
+      bucket.keys.splice(sortedIndex(bucket.keys, p.sortKey), 1);
+    }
     for (const p of added) {
-      const bucket = this.buckets.get(p.bucket) ?? new Map<string, Posting>();
-      bucket.set(p.sortKey, p);
-      this.buckets.set(p.bucket, bucket);
+      let bucket = this.buckets.get(p.bucket);
+      if (!bucket) {
+        bucket = { keys: [], byKey: new Map() };
+        this.buckets.set(p.bucket, bucket);
+      }
+      if (!bucket.byKey.has(p.sortKey)) bucket.keys.splice(sortedIndex(bucket.keys, p.sortKey), 0, p.sortKey);
+      bucket.byKey.set(p.sortKey, p);
     }
     this.entries.set(postKey, [...unique.values()]);
     const names = (list: readonly Posting[]) => [...new Set(list.map((p) => p.bucket))].sort();
@@ -77,21 +83,24 @@ export class MemoryCorpusStore implements CorpusStore {
   }
 
   async query(bucket: string, limit: number): Promise<Posting[]> {
-    return this.members(bucket).slice(0, limit);
+    const found = this.buckets.get(bucket);
+    if (!found) return [];
+    return found.keys.slice(0, Math.min(limit, this.maxMembers)).map((key) => found.byKey.get(key)!);
   }
 
   async count(bucket: string, limit: number): Promise<number> {
-    return Math.min(this.members(bucket).length, limit);
+    return Math.min(this.buckets.get(bucket)?.keys.length ?? 0, limit, this.maxMembers);
   }
+}
 
-  /** Members in sort-key order, capped like a DynamoDB bucket item. */
-  private members(bucket: string): Posting[] {
-    let members = this.sorted.get(bucket);
-    if (!members) {
-      const found = this.buckets.get(bucket);
-      members = found ? [...found.keys()].sort().slice(0, this.maxMembers).map((key) => found.get(key)!) : [];
-      this.sorted.set(bucket, members);
-    }
-    return members;
+/** Where `key` is, or would go, in the sorted array (binary search, code-unit order like `Array.prototype.sort`). */
+function sortedIndex(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (keys[mid]! < key) low = mid + 1;
+    else high = mid;
   }
+  return low;
 }

@@ -249,3 +249,22 @@ describe('candidateTerms', () => {
     expect(stats.documentFrequency('no-such-term')).toBe(0);
   });
 });
+
+describe('the score-only fast path used for ranking', () => {
+  it('gives exactly the scores scorePair gives, for every pair of a corpus', async () => {
+    const { targetScorer, resolveRelatedOptions, scorePair } = await import('../../lambdas/core/related.js');
+    const { buildCorpus, topicCorpus, seedPosts } = await import('./fixtures.js');
+    for (const corpus of [buildCorpus(topicCorpus(4)), buildCorpus(seedPosts())]) {
+      const options = resolveRelatedOptions({});
+      let pairs = 0;
+      for (const a of corpus.posts) {
+        const score = targetScorer(a.vector, corpus.stats, options);
+        for (const b of corpus.posts) {
+          expect(score(b.vector)).toBe(scorePair(a.vector, b.vector, corpus.stats, options).score);
+          pairs++;
+        }
+      }
+      expect(pairs).toBeGreaterThan(20);
+    }
+  });
+});
