@@ -42,6 +42,8 @@ export interface IndexedEntry {
 }
 
 type Members = Record<string, { postKey: string; data: Record<string, unknown> }>;
+type Pending<T> = Map<string, { resolve: (value: T) => void; reject: (err: unknown) => void }[]>;
+interface ReadResult { members: Members; counts: number }
 
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
 const BATCH_GET_LIMIT = 100;
@@ -56,8 +58,9 @@ const entryId = (e: { bucket: string; sortKey: string }) => `${e.bucket}\u0000${
 const hashData = (data: Record<string, unknown>) => createHash('sha1').update(JSON.stringify(data)).digest('base64url').slice(0, 16);
 
 export class IndexRepository {
-  /** Bucket reads asked for in the same tick, answered by one BatchGetItem per 100. */
-  private pending: Map<string, { resolve: (members: Members) => void; reject: (err: unknown) => void }[]> | undefined;
+  /** Bucket reads asked for in the same tick, answered by one BatchGetItem per 100 (members, or only counts). */
+  private readonly pendingMembers: Pending<Members> = new Map();
+  private readonly pendingCounts: Pending<number> = new Map();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -90,7 +93,7 @@ export class IndexRepository {
         const kept = this.capped(members);
         return Object.keys(kept).length === 0
           ? { DeleteRequest: { Key: marshall(bucketKey(bucket)) } }
-          : { PutRequest: { Item: marshall({ ...bucketKey(bucket), members: kept }, { removeUndefinedValues: true }) } };
+          : { PutRequest: { Item: marshall({ ...bucketKey(bucket), n: Object.keys(kept).length, members: kept }, { removeUndefinedValues: true }) } };
       }));
     }
     // Written last: if anything above fails, the retry still knows what the post had before.
@@ -108,9 +111,12 @@ export class IndexRepository {
       .map((sortKey) => ({ bucket, sortKey, postKey: members[sortKey]!.postKey, data: members[sortKey]!.data }));
   }
 
-  /** How many postings a bucket holds, counting at most `limit` (and at most the bucket's member cap). */
+  /**
+   * How many postings a bucket holds, counting at most `limit` (and at most the bucket's member cap). Reads only
+   * the stored count, not the members: document frequencies of 45 terms cost a few KB, not a few MB.
+   */
   async count(bucket: string, limit: number): Promise<number> {
-    return Math.min(Object.keys(await this.members(bucket)).length, limit);
+    return Math.min(await this.load(this.pendingCounts, bucket, 'counts'), limit);
   }
 
   private capped(members: Members): Members {
@@ -121,43 +127,51 @@ export class IndexRepository {
 
   /** One bucket's members; reads requested in the same tick share BatchGetItem calls. */
   private members(bucket: string): Promise<Members> {
+    return this.load(this.pendingMembers, bucket, 'members');
+  }
+
+  private load<K extends 'members' | 'counts'>(pending: Pending<ReadResult[K]>, bucket: string, kind: K): Promise<ReadResult[K]> {
     return new Promise((resolve, reject) => {
-      if (!this.pending) {
-        this.pending = new Map();
-        queueMicrotask(() => void this.flush());
-      }
-      const waiting = this.pending.get(bucket) ?? [];
+      if (pending.size === 0) queueMicrotask(() => void this.flush(pending, kind));
+      const waiting = pending.get(bucket) ?? [];
       waiting.push({ resolve, reject });
-      this.pending.set(bucket, waiting);
+      pending.set(bucket, waiting);
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.pending!;
-    this.pending = undefined;
+  private async flush<K extends 'members' | 'counts'>(pending: Pending<ReadResult[K]>, kind: K): Promise<void> {
+    const batch = new Map(pending);
+    pending.clear();
     const names = [...batch.keys()];
     for (let start = 0; start < names.length; start += BATCH_GET_LIMIT) {
       const chunk = names.slice(start, start + BATCH_GET_LIMIT);
       try {
-        const found = await this.batchGet(chunk);
-        for (const name of chunk) for (const waiter of batch.get(name)!) waiter.resolve(found.get(name) ?? {});
+        const found = await this.batchGet(chunk, kind === 'counts');
+        for (const name of chunk) {
+          const row = found.get(name);
+          const value = (kind === 'counts' ? Number(row?.n ?? 0) : (row?.members ?? {})) as ReadResult[K];
+          for (const waiter of batch.get(name)!) waiter.resolve(value);
+        }
       } catch (err) {
         for (const name of chunk) for (const waiter of batch.get(name)!) waiter.reject(err);
       }
     }
   }
 
-  private async batchGet(buckets: readonly string[]): Promise<Map<string, Members>> {
-    const found = new Map<string, Members>();
+  private async batchGet(buckets: readonly string[], countsOnly: boolean): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
     let keys: Record<string, AttributeValue>[] = buckets.map((bucket) => marshall(bucketKey(bucket)));
     for (let round = 0; keys.length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed keys after retries'), 'BatchGetItem index');
       const out = await this.call('BatchGetItem index', () => this.client.send(new BatchGetItemCommand({
-        RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+        RequestItems: { [this.tableName]: {
+          Keys: keys, ConsistentRead: true,
+          ...(countsOnly && { ProjectionExpression: '#pk, #n', ExpressionAttributeNames: { '#pk': PK, '#n': 'n' } }),
+        } },
       })));
       for (const item of out.Responses?.[this.tableName] ?? []) {
         const row = unmarshall(item);
-        found.set(String(row[PK]).slice('IX#'.length), (row.members ?? {}) as Members);
+        found.set(String(row[PK]).slice('IX#'.length), row);
       }
       keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
       if (keys.length > 0) await delay(25 * 2 ** round);
