@@ -1,0 +1,266 @@
+/**
+ * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000] [--update-sizes 100,1000,10000] [--compare]
+ *                   [--sections build,bulk,update,cold] [--index-mode auto|repository|batch] [--import-runs 5] [--json FILE]`
+ *
+ * 1. Full build: `scripts/build.ts --direct` in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
+ *    warm (cache filled by a previous run over the same corpus).
+ * 2. Bulk import: every post uploaded to the embedded stack; wall time and storage calls per post.
+ * 3. One-post update: a site seeded straight into the embedded stack, then one edit and one new post.
+ * 4. Cold start: each handler bundled as the CDK does; size, and import time in a fresh process.
+ *
+ * Corpora come from `../shared/bench/gen-corpus.mjs` (deterministic), or a built-in generator when that folder is
+ * missing. The table goes to stdout, progress to stderr; the results also go to bench/results/latest.json and the
+ * table to latest.txt (`latest-quick.*` with --quick) unless `--json FILE` says otherwise.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { resolveSiteConfig } from '../lambdas/core/config.js';
+import { bulkImport } from './bulk-import.js';
+import { measureColdStart, type ColdStart } from './cold-start.js';
+import { corpusOf, sharedGenerator, type Corpus } from './corpus.js';
+import type { CommandStats, CounterSnapshot } from './counters.js';
+import { hasTimeCommand, timeBuild, type BuildRun } from './full-build.js';
+import type { IndexWriteMode } from './seed.js';
+import { fixed, kb, table } from './table.js';
+import { measureUpdates, type UpdateSize } from './update.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SECTIONS = ['build', 'bulk', 'update', 'cold'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options {
+  readonly quick: boolean;
+  readonly sizes: readonly number[];
+  readonly bulk: number;
+  readonly updateSizes: readonly number[];
+  readonly compare: boolean;
+  readonly sections: ReadonlySet<Section>;
+  readonly indexMode: IndexWriteMode | 'auto';
+  readonly importRuns: number;
+  readonly json: string;
+}
+
+/** Above this many posts the update benchmark writes the index with BatchWriteItem instead of replacePostings (see seed.ts). */
+const REPOSITORY_INDEX_MAX_POSTS = 1000;
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      bulk: { type: 'string' },
+      'update-sizes': { type: 'string' },
+      compare: { type: 'boolean', default: false },
+      sections: { type: 'string' },
+      'index-mode': { type: 'string', default: 'auto' },
+      'import-runs': { type: 'string', default: '5' },
+      json: { type: 'string' },
+    },
+  });
+  const quick = values.quick === true;
+  const list = (text: string | undefined, fallback: readonly number[]) => (text === undefined ? fallback : text.split(',').map((part) => {
+    const n = Number(part.trim().replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < 1) throw new Error(`not a positive whole number: ${part}`);
+    return n;
+  }));
+  const sections = values.sections === undefined ? SECTIONS : values.sections.split(',').map((s) => s.trim());
+  for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`unknown section ${section}; use ${SECTIONS.join(',')}`);
+  const indexMode = values['index-mode'];
+  if (indexMode !== 'auto' && indexMode !== 'repository' && indexMode !== 'batch') throw new Error(`--index-mode auto|repository|batch, not ${indexMode}`);
+  return {
+    quick,
+    sizes: list(values.sizes, quick ? [200] : [1000, 4000]),
+    bulk: list(values.bulk, [quick ? 50 : 1000])[0]!,
+    updateSizes: list(values['update-sizes'], quick ? [50, 100] : [100, 1000, 10000]),
+    compare: values.compare === true,
+    sections: new Set(sections as Section[]),
+    indexMode,
+    importRuns: list(values['import-runs'], [5])[0]!,
+    json: resolve(values.json ?? join(ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json')),
+  };
+}
+
+const benchStarted = performance.now();
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(5)} s] ${line}\n`);
+/** Every line of the table, also written next to the JSON (`.txt`) for the README. */
+const printed: string[] = [];
+const out = (...lines: string[]) => { for (const line of lines) { printed.push(line); process.stdout.write(`${line}\n`); } };
+const loads = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<number> {
+  const opts = options();
+  const config = resolveSiteConfig({});
+  const generator = sharedGenerator(ROOT);
+  const machine = {
+    cores: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', memoryGiB: totalmem() / 2 ** 30, freeGiB: freemem() / 2 ** 30,
+    node: process.version, platform: `${process.platform} ${process.arch}`, loadAtStart: loadavg(),
+  };
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(), mode: opts.quick ? 'quick' : 'full', argv: process.argv.slice(2), commit: gitCommit(), machine,
+    corpusGenerator: generator ? relative(ROOT, generator) : 'built-in fallback',
+  };
+  const save = async () => {
+    await mkdir(dirname(opts.json), { recursive: true });
+    await writeFile(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(opts.json.replace(/(\.json)?$/, '.txt'), `${printed.join('\n')}\n`);
+  };
+
+  out(`Content pipeline benchmark${opts.quick ? ' (--quick)' : ''}, ${new Date().toISOString().slice(0, 16)}Z, commit ${results.commit}`,
+    `machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB memory (${machine.freeGiB.toFixed(1)} free), `
+    + `Node ${machine.node}, ${machine.platform}; load average ${loads()} (1/5/15 min) at start`,
+    generator
+      ? `corpus: ${relative(ROOT, generator)} blog <posts> <dir> 7 (deterministic), in ${join('$TMPDIR', 'content-pipeline-bench')}`
+      : `corpus: ../shared/bench/gen-corpus.mjs NOT FOUND, using the small built-in generator (bench/corpus.ts); figures are not comparable with shared-corpus runs`,
+    '');
+
+  if (opts.sections.has('build')) {
+    const runs: BuildRun[] = [];
+    results.fullBuild = runs;
+    out('1. Full build: scripts/build.ts --direct in a child process'
+      + (hasTimeCommand() ? ' under /usr/bin/time -v (cpu = user+sys of the process and its threads)' : ' (no /usr/bin/time: cpu and peak memory not measured)'),
+      '   cold = --no-cache; warm = cache filled by a previous run over the same corpus; MB/s = MB (10^6 bytes) of markdown / wall');
+    let largest: Corpus | undefined;
+    for (const size of opts.sizes) {
+      const corpus = await corpusOf(ROOT, size);
+      if (!largest || corpus.posts > largest.posts) largest = corpus;
+      for (const run of ['cold', 'warm'] as const) {
+        runs.push(await timeBuild(ROOT, corpus, run, log));
+        await save();
+      }
+    }
+    out(...table(['posts', 'run', 'MB md', 'wall s', 'cpu s', 'peak MiB', 'MB/s', 'process s', 'corpus s', 'render s', 'cached', 'exit', 'load 1m'],
+      runs.map((r) => [r.posts, r.run, fixed(r.corpusBytes / 1e6, 2), fixed(r.wallS, 2), fixed(r.cpuS, 2), fixed(r.peakRssMiB, 0), fixed(r.mbPerS, 3),
+        fixed(ms(r.phases?.process), 2), fixed(ms(r.phases?.corpus), 2), fixed(ms(r.phases?.render), 2), r.cached, r.exitCode, fixed(r.load1, 2)])));
+    out('   process/corpus/render: the build\'s own phase timings (BUILD_TIMINGS); wall also includes Node/tsx start-up and writing the files.');
+    if (largest) {
+      const command = ['node ../shared/bench/compare.mjs', '--corpus', largest.dir, '--runs 5 --',
+        'node --import tsx scripts/build.ts --direct --content', largest.postsDir, '--out /tmp/bench-site --quiet'].join(' ');
+      out(`   Eleventy 3 comparison, by hand (installs Eleventy into ~/.cache on first use): ${command}`);
+      if (opts.compare) {
+        if (!generator) out('   --compare: ../shared/bench/compare.mjs is missing; skipped');
+        else {
+          log(`compare: running compare.mjs on ${largest.posts} posts (Eleventy is installed into ~/.cache on first use)`);
+          const compare = spawnSync(process.execPath, [join(dirname(generator), 'compare.mjs'), '--corpus', largest.dir, '--runs', '5', '--',
+            process.execPath, '--import', 'tsx', 'scripts/build.ts', '--direct', '--content', largest.postsDir, '--out', '/tmp/bench-site', '--quiet'],
+          { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+          results.compare = { exitCode: compare.status, output: compare.stdout };
+          out(...(compare.stdout ?? '').trim().split('\n').map((line) => `   ${line}`));
+          if (compare.status !== 0) out(`   compare.mjs exited with ${compare.status}`);
+        }
+      }
+    }
+    out('');
+    await save();
+  }
+
+  if (opts.sections.has('bulk')) {
+    const corpus = await corpusOf(ROOT, opts.bulk);
+    log(`bulk import: ${corpus.posts} posts through the embedded stack (progress every 10 s)`);
+    const bulk = await bulkImport(corpus, config, log);
+    results.bulkImport = bulk;
+    await save();
+    out(`2. Bulk import: ${bulk.posts} posts uploaded with ContentUploader to the embedded stack (s3rver + dynalite, the real handlers), until settled()`,
+      ...table(['posts', 'wall s', 'upload s', 'posts/s', 'ingested', 'publish runs', 'live', 'dead letters', 'S3 calls/post', 'DDB calls/post', 'KB written/post', 'KB read/post', 'load 1m'],
+        [[bulk.posts, fixed(bulk.wallS, 1), fixed(bulk.uploadS, 1), fixed(bulk.postsPerS, 2), Object.entries(bulk.ingested).map(([k, v]) => `${v} ${k}`).join(', '),
+          bulk.publishRuns, bulk.livePosts, bulk.deadLetters, fixed(bulk.storage.byService.s3.calls / bulk.posts, 1), fixed(bulk.storage.byService.dynamodb.calls / bulk.posts, 1),
+          kb(bulk.storage.total.bytesOut / bulk.posts), kb(bulk.storage.total.bytesIn / bulk.posts), fixed(bulk.load1, 2)]]),
+      '   storage calls per post, by command (calls = commands sent; KB = HTTP body bytes per Content-Length, headers excluded; ms = summed call time, calls overlap):',
+      ...table(['service', 'command', 'calls/post', 'KB written/post', 'KB read/post', 'ms/post'],
+        commandRows(bulk.storage).map(([service, command, s]) => [service, command, fixed(s.calls / bulk.posts, 2), kb(s.bytesOut / bulk.posts), kb(s.bytesIn / bulk.posts), fixed(s.ms / bulk.posts, 1)])),
+      '   (the S3 PutObject calls include the upload itself: one per post)',
+      '');
+  }
+
+  if (opts.sections.has('update')) {
+    const sizes: UpdateSize[] = [];
+    results.updates = sizes;
+    for (const size of opts.updateSizes) {
+      const corpus = await corpusOf(ROOT, size);
+      const mode: IndexWriteMode = opts.indexMode === 'auto' ? (size > REPOSITORY_INDEX_MAX_POSTS ? 'batch' : 'repository') : opts.indexMode;
+      sizes.push(await measureUpdates(corpus, config, mode, log));
+      await save();
+    }
+    const runs = sizes.flatMap((size) => size.runs);
+    out('3. One-post update: site seeded straight into the embedded stack, then one upload (SDK PutObject to the source bucket) until settled()',
+      '   edit = a paragraph of an existing post rewritten; add = a new post dated after all others; after one unmeasured warm-up edit',
+      ...table(['site posts', 'change', 'ingest', 'wall s', 'ingest s', 'publish s', 'recomputed', 'pages', 'files written', 'S3 calls', 'DDB calls', 'KB written', 'KB read', 'cpu s', 'load 1m'],
+        runs.map((r) => [r.sitePosts, r.change, r.ingestAction, fixed(r.wallS, 2), fixed(r.ingestS, 2), fixed(r.publishS, 2), r.publish?.recomputed, r.publish?.pages, r.publish?.written,
+          r.storage.byService.s3.calls, r.storage.byService.dynamodb.calls, kb(r.storage.total.bytesOut), kb(r.storage.total.bytesIn), fixed(r.processCpuS, 2), fixed(r.load1, 2)])),
+      '   calls and KB include the author\'s upload (1 PutObject); KB = HTTP body bytes (Content-Length), headers excluded;',
+      '   cpu s = CPU of the benchmark process, which also runs dynalite and s3rver; ingest s ends when ingest requests the publish.');
+    for (const size of sizes.filter((s) => s.error)) out(`   ${size.sitePosts} posts: NOT MEASURED: ${size.error}`);
+    if (runs.length > 0) {
+      const labels = runs.map((r) => `${r.sitePosts} ${r.change}`);
+      const commands = [...new Set(runs.flatMap((r) => Object.keys(r.storage.byCommand)))].sort();
+      out('   calls by command (ingest + publish):',
+        ...table(['command', ...labels], commands.map((c) => [c, ...runs.map((r) => r.storage.byCommand[c]?.calls ?? 0)]), '     '),
+        '   KB read / KB written by command:',
+        ...table(['command', ...labels], commands.map((c) => [c, ...runs.map((r) => {
+          const s = r.storage.byCommand[c];
+          return s ? `${kb(s.bytesIn)} / ${kb(s.bytesOut)}` : '-';
+        })]), '     '),
+        '   summed call time by command, ms (calls overlap; shows where the storage time goes):',
+        ...table(['command', ...labels], commands.map((c) => [c, ...runs.map((r) => r.storage.byCommand[c]?.ms ?? 0)]), '     '));
+    }
+    out('   seeding (not part of the update; how each site was put in place):',
+      ...table(['site posts', 'index written with', 'buckets', 'site files', 'process s', 'corpus s', 'write s', 'site s', 'total s'],
+        sizes.filter((s) => s.seed).map((s) => [s.sitePosts, s.seed!.indexMode === 'batch' ? 'BatchWriteItem (bench)' : 'IndexRepository.replacePostings', s.seed!.buckets, s.seed!.siteFiles,
+          fixed(s.seed!.phasesS.process, 1), fixed(s.seed!.phasesS.corpus, 1), fixed(s.seed!.phasesS.write, 1), fixed(s.seed!.phasesS.site, 1), fixed(s.seed!.totalS, 1)])),
+      '');
+  }
+
+  if (opts.sections.has('cold')) {
+    const cold: ColdStart[] = await measureColdStart(ROOT, opts.importRuns, log);
+    results.coldStart = cold;
+    await save();
+    out(`4. Cold start: handler bundles (esbuild ${esbuildVersion()}: esm, platform node, target node22, minify, bundle, mainFields module,main, createRequire banner, no source map)`,
+      `   import ms = await import(bundle) in a fresh node process (${process.version}), ${opts.importRuns} runs; process ms = whole process incl. Node start-up`,
+      ...table(['handler', 'AWS SDK', 'size KB', 'import ms (median)', 'min', 'max', 'process ms', 'I/O at import', 'load 1m'],
+        cold.map((c) => [c.handler, c.awsSdk === 'bundled' ? 'bundled' : 'external (@aws-sdk/*)', kb(c.bytes), fixed(c.importMs.median, 1), fixed(c.importMs.min, 1),
+          fixed(c.importMs.max, 1), fixed(c.processMs, 0), c.networkAtImport.length === 0 ? 'none' : c.networkAtImport.join(','), fixed(c.load1, 2)])),
+      '   external: the Lambda Node.js 22 runtime ships AWS SDK v3; here the external SDK is loaded from node_modules, so its import time is included.',
+      '');
+  }
+
+  results.loadAtEnd = loadavg();
+  results.totalS = (performance.now() - benchStarted) / 1000;
+  await save();
+  out(`done in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s; load average ${loads()} at end; results in ${relative(ROOT, opts.json) || opts.json} (and .txt)`);
+  await save();
+  return 0;
+}
+
+const ms = (value: number | undefined) => (value === undefined ? undefined : value / 1000);
+
+function commandRows(snapshot: CounterSnapshot): [string, string, CommandStats][] {
+  return Object.entries(snapshot.byCommand)
+    .map(([id, stats]): [string, string, CommandStats] => [id.split(' ')[0]!, id.split(' ')[1]!, stats])
+    .sort((a, b) => a[0].localeCompare(b[0]) || b[2].calls - a[2].calls);
+}
+
+function gitCommit(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return `${commit}${dirty ? ' (with uncommitted changes)' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function esbuildVersion(): string {
+  try {
+    return (JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("esbuild/package.json").version)'], { cwd: ROOT, encoding: 'utf8' })) as string);
+  } catch {
+    return '';
+  }
+}
+
+main().then((code) => { process.exitCode = code; }, (err: unknown) => {
+  console.error(`bench failed: ${(err as Error)?.stack ?? String(err)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, expect, it } from 'vitest';
+
+/**
+ * The benchmark must keep running: `bench/bench.ts --quick` in a child process (as `npm run bench` runs it), then
+ * every section of its table must be there with numbers, and its JSON must hold plausible results.
+ */
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let dir: string | undefined;
+afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+
+const NUMBER = String.raw`\d+(?:\.\d+)?`;
+const row = (...cells: string[]) => new RegExp(String.raw`^\s+${cells.join(String.raw`\s+`)}(\s|$)`, 'm');
+
+it('runs npm run bench -- --quick and prints every section with numbers', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bench-test-'));
+  const json = join(dir, 'results.json');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/bench.ts', '--quick', '--json', json], {
+    cwd: root, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, timeout: 170_000, maxBuffer: 1 << 24,
+  });
+
+  // Machine first: cores, memory, Node version, load average.
+  expect(stdout.split('\n')[1]).toMatch(new RegExp(`^machine: \\d+ cores .*${NUMBER} GiB memory.*Node v\\d+\\.\\d+\\.\\d+.*load average ${NUMBER} ${NUMBER} ${NUMBER}`));
+
+  // 1. Full build: 200 posts, cold and warm, wall/cpu/peak/MB/s; and the Eleventy command.
+  expect(stdout).toContain('1. Full build');
+  for (const run of ['cold', 'warm']) expect(stdout).toMatch(row('200', run, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
+  expect(stdout).toMatch(/node \.\.\/shared\/bench\/compare\.mjs --corpus \S+ --runs 5 -- node --import tsx scripts\/build\.ts --direct --content \S+\/posts --out \/tmp\/bench-site --quiet/);
+
+  // 2. Bulk import: 50 posts, wall, calls per post by service, and the per-command breakdown.
+  expect(stdout).toContain('2. Bulk import');
+  expect(stdout).toMatch(row('50', NUMBER, NUMBER, NUMBER, '50 published', NUMBER, '50', '0', NUMBER, NUMBER, NUMBER, NUMBER));
+  expect(stdout).toMatch(row('dynamodb', 'PutItem', NUMBER, NUMBER, NUMBER));
+  expect(stdout).toMatch(row('s3', 'PutObject', NUMBER, NUMBER, NUMBER));
+
+  // 3. One-post update into sites of 50 and 100 posts: an edit and a new post each, published, with calls and bytes.
+  expect(stdout).toContain('3. One-post update');
+  for (const size of ['50', '100']) {
+    for (const change of ['edit', 'add']) expect(stdout).toMatch(row(size, change, 'published', NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
+  }
+  expect(stdout).not.toContain('NOT MEASURED');
+
+  // 4. Cold start: both handlers, SDK bundled and external, size and import time, no I/O at import.
+  expect(stdout).toContain('4. Cold start');
+  for (const handler of ['ingest', 'publish']) {
+    expect(stdout).toMatch(row(handler, 'bundled', NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, 'none'));
+    expect(stdout).toMatch(row(handler, String.raw`external \(@aws-sdk/\*\)`, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, 'none'));
+  }
+
+  const results = JSON.parse(await readFile(json, 'utf8')) as Record<string, any>;
+  expect(results.mode).toBe('quick');
+  expect(results.fullBuild.map((r: any) => r.run)).toEqual(['cold', 'warm']);
+  for (const run of results.fullBuild) expect(run.wallS).toBeGreaterThan(0);
+  expect(results.fullBuild[1].cached).toBe(200);
+  expect(results.bulkImport).toMatchObject({ posts: 50, livePosts: 50, deadLetters: 0 });
+  expect(results.bulkImport.storage.byService.dynamodb.calls).toBeGreaterThan(50);
+  expect(results.updates.map((u: any) => u.sitePosts)).toEqual([50, 100]);
+  for (const size of results.updates) {
+    expect(size.runs.map((r: any) => [r.change, r.ingestAction])).toEqual([['edit', 'published'], ['add', 'published']]);
+    for (const run of size.runs) {
+      expect(run.publish.livePosts).toBe(run.change === 'add' ? size.sitePosts + 1 : size.sitePosts);
+      expect(run.storage.total.bytesOut).toBeGreaterThan(0);
+      expect(run.storage.total.bytesIn).toBeGreaterThan(0);
+      expect(run.storage.total.unsized).toBe(0);
+    }
+  }
+  const bundles = results.coldStart.map((c: any) => `${c.handler} ${c.awsSdk}`);
+  expect(bundles).toEqual(['ingest bundled', 'ingest external', 'publish bundled', 'publish external']);
+  for (const bundle of results.coldStart) {
+    expect(bundle.bytes).toBeGreaterThan(100_000);
+    expect(bundle.importMs.median).toBeGreaterThan(0);
+    expect(bundle.networkAtImport).toEqual([]);
+  }
+}, 180_000);
