@@ -2,9 +2,7 @@ import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_BUCKET_MEMBERS, IndexRepository, type Posting, type PostingChanges } from '../lambdas/adapters/index-repository.js';
-import type { PostRecord } from '../lambdas/adapters/posts-repository.js';
-import { POSTS_PREFIX, POSTS_TABLE_SCHEMA } from '../lambdas/contract.js';
-import { error } from '../lambdas/core/messages.js';
+import { POSTS_TABLE_SCHEMA } from '../lambdas/contract.js';
 import { composePostPage, contentFor, viewedPost } from '../lambdas/core/post-view.js';
 import { sortNewestFirst } from '../lambdas/core/site/order.js';
 import { globalFiles } from '../lambdas/core/site/site.js';
@@ -12,6 +10,7 @@ import type { TermVector } from '../lambdas/core/terms.js';
 import type { PublishedPost, SiteConfig } from '../lambdas/core/types.js';
 import { normaliseSequencer } from '../lambdas/handlers/s3-events.js';
 import { listMarkdownFiles } from '../lambdas/local/content-files.js';
+import { loadRecords } from '../lambdas/local/direct-build.js';
 import type { ProcessedPost } from '../lambdas/local/direct-build-worker.js';
 import type { EmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import { MemoryCorpusStore } from '../lambdas/local/memory-corpus-store.js';
@@ -90,23 +89,7 @@ export async function seedSite(
 
   // 2. Records as ingest writes them (slugs claimed in key order), then the whole-site corpus pass.
   const store = new RecordingCorpusStore();
-  const slugOwners = new Map<string, string>();
-  for (const key of keys) {
-    const outcome = processed.get(key)!;
-    let record: PostRecord;
-    if (outcome.status === 'published' && slugOwners.has(outcome.post.slug)) {
-      const taken = error('post:slug-taken', `The URL /posts/${outcome.post.slug}/ is already used by ${POSTS_PREFIX}${slugOwners.get(outcome.post.slug)}; set a different \`slug:\` in the front matter.`, 1);
-      record = { key, seq: SEED_SEQUENCER, state: 'rejected', messages: [...outcome.messages, taken] };
-    } else if (outcome.status === 'published') {
-      slugOwners.set(outcome.post.slug, key);
-      const { contentHtml: _html, ...live } = outcome.post;
-      record = { key, seq: SEED_SEQUENCER, state: 'published', messages: outcome.messages, live };
-      store.structures.set(key, outcome.structure);
-    } else {
-      record = { key, seq: SEED_SEQUENCER, state: outcome.status, messages: outcome.messages };
-    }
-    store.records.set(key, record);
-  }
+  loadRecords(keys, processed, SEED_SEQUENCER, store);
   const liveKeys = keys.filter((key) => store.records.get(key)!.live);
   const published = (key: string) => (processed.get(key) as Extract<ProcessedPost, { status: 'published' }>).post;
   const byDate = sortNewestFirst(liveKeys.map(published)).reverse().map((post) => post.key);

@@ -6,7 +6,7 @@ import type { Root } from 'mdast';
 import type { PostRecord } from '../adapters/posts-repository.js';
 import { error } from '../core/messages.js';
 import type { PostOutcome } from '../core/post.js';
-import { composePostPage, contentFor, viewedPost } from '../core/post-view.js';
+import { composePostPage, contentFor, viewedPost, type PostStructure } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
@@ -64,24 +64,8 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
   try {
     lap('process');
 
-    // Records, as ingest would write them: slugs claimed in key order, the second claimant rejected.
     const store = new MemoryCorpusStore();
-    const slugOwners = new Map<string, string>();
-    for (const key of keys) {
-      const outcome = processed.get(key)!;
-      let record: PostRecord;
-      if (outcome.status === 'published' && slugOwners.has(outcome.post.slug)) {
-        record = { key, seq: '0', state: 'rejected', messages: [...outcome.messages, slugTaken(outcome.post.slug, slugOwners.get(outcome.post.slug)!)] };
-      } else if (outcome.status === 'published') {
-        slugOwners.set(outcome.post.slug, key);
-        const { contentHtml: _html, ...live } = outcome.post;
-        record = { key, seq: '0', state: 'published', messages: outcome.messages, live };
-        store.structures.set(key, outcome.structure);
-      } else {
-        record = { key, seq: '0', state: outcome.status, messages: outcome.messages };
-      }
-      store.records.set(key, record);
-    }
+    loadRecords(keys, processed, '0', store);
     const liveKeys = keys.filter((key) => store.records.get(key)!.live);
     // Earliest first: originals are decided before their copies, so fewer posts need deciding twice.
     const byDate = sortNewestFirst(liveKeys.map((key) => publishedOf(processed.get(key)!)!)).reverse().map((post) => post.key);
@@ -114,6 +98,32 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
     return { files, reports, siteReport, cached, timings };
   } finally {
     await pool.close();
+  }
+}
+
+/**
+ * Records as ingest would write them, into `store.records` (and the published posts' structures into
+ * `store.structures`): slugs claimed in key order, a second claimant of a slug rejected.
+ */
+export function loadRecords(
+  keys: readonly string[], processed: ReadonlyMap<string, ProcessedPost>, seq: string,
+  store: { readonly records: Map<string, PostRecord>; readonly structures: Map<string, PostStructure> },
+): void {
+  const slugOwners = new Map<string, string>();
+  for (const key of keys) {
+    const outcome = processed.get(key)!;
+    let record: PostRecord;
+    if (outcome.status === 'published' && slugOwners.has(outcome.post.slug)) {
+      record = { key, seq, state: 'rejected', messages: [...outcome.messages, slugTaken(outcome.post.slug, slugOwners.get(outcome.post.slug)!)] };
+    } else if (outcome.status === 'published') {
+      slugOwners.set(outcome.post.slug, key);
+      const { contentHtml: _html, ...live } = outcome.post;
+      record = { key, seq, state: 'published', messages: outcome.messages, live };
+      store.structures.set(key, outcome.structure);
+    } else {
+      record = { key, seq, state: outcome.status, messages: outcome.messages };
+    }
+    store.records.set(key, record);
   }
 }
 
