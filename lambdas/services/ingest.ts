@@ -27,7 +27,8 @@ export interface IngestResult {
 
 /**
  * Apply one S3 object change: read, process, record (guarded by the sequencer), report, ask for a publish.
- * Safe to run twice or out of order: a change older than or equal to the recorded one is `stale` and does nothing.
+ * Safe to run twice or out of order: an older change than the recorded one is `stale` and does nothing; the same
+ * change again re-runs only its idempotent follow-up steps (a retry after a failure).
  */
 export async function ingestChange(change: ObjectChange, deps: IngestDeps): Promise<IngestResult> {
   const { postsPrefix } = deps.source.layout;
