@@ -52,6 +52,8 @@ const SITE_STATE_KEY = { [PK]: SITE_STATE_PARTITION, [SK]: 'STATE' };
 export interface SiteState {
   /** Paths of the files that list posts (index, tag pages, feeds, sitemap parts) written by the last publish. */
   readonly sharedPaths: readonly string[];
+  /** Content hash of each of those files, so an unchanged one is not written again. */
+  readonly hashes?: Readonly<Record<string, string>>;
 }
 
 /** Sort key of the `byDate` index: undated posts sort before every date, so they come last newest-first. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
 import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
@@ -96,11 +97,16 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
     // A tag with no posts left, or a sitemap part no longer needed.
     ...previous.sharedPaths.filter((path) => !sharedPaths.has(path)),
   ];
-  const files: SiteFile[] = [...pages, ...shared];
+  // Listing files (index, tag pages and feeds, sitemap) that came out byte-identical to what the last publish
+  // wrote are not written again: most edits change one post's page, the feeds and a few listings. A full rebuild
+  // writes everything, so a file lost from the bucket comes back.
+  const hashes = Object.fromEntries(shared.map((file) => [file.path, contentHash(file.body)]));
+  const unchanged = (file: SiteFile) => !rebuildAll && previous.hashes?.[file.path] === hashes[file.path];
+  const files: SiteFile[] = [...pages, ...shared.filter((file) => !unchanged(file))];
   const limit = deps.writeConcurrency ?? 16;
   await forEachLimited(files, limit, (file) => site.put(file));
   await forEachLimited([...new Set(stale)], limit, (path) => site.delete(path));
-  await repo.putSiteState({ sharedPaths: [...sharedPaths].sort() });
+  await repo.putSiteState({ sharedPaths: [...sharedPaths].sort(), hashes });
 
   // Reports last: they describe what is now published. Site-wide SEO findings (duplicate titles, links to
   // missing posts) go into the reports of the recomputed posts and into one site summary, most warnings first.
@@ -161,6 +167,10 @@ function cachedCorpusStore(deps: PublishDeps): CorpusStore {
     query: (bucket, limit) => remember(queries, `${limit}\u0000${bucket}`, () => index.query(bucket, limit)),
     count: (bucket, limit) => remember(counts, `${limit}\u0000${bucket}`, () => index.count(bucket, limit)),
   };
+}
+
+function contentHash(body: string): string {
+  return createHash('sha256').update(body).digest('base64url').slice(0, 22);
 }
 
 function withoutView(post: ListedPost): PublishedPost {

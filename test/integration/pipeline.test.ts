@@ -174,3 +174,20 @@ describe('site-wide SEO findings on the embedded stack', () => {
     expect(site.summary[0]!.key).toBe('one.md');
   });
 });
+
+describe('publishing writes only what changed', () => {
+  it('rewrites the post page and the feeds for an edit, not listings that came out the same', async () => {
+    const long = 'An opening paragraph that fills the summary. '.repeat(8);
+    await stack.upload('a.md', post({ title: 'A', date: '2024-01-01', tags: '[alpha]' }, `${long}\n\nThe ending.`));
+    await stack.upload('b.md', post({ title: 'B', date: '2024-01-02', tags: '[beta]' }, 'Other text.'));
+    const written: string[] = [];
+    const put = stack.site.put.bind(stack.site);
+    stack.site.put = async (file) => { written.push(file.path); await put(file); };
+    await stack.upload('a.md', post({ title: 'A', date: '2024-01-01', tags: '[alpha]' }, `${long}\n\nA new ending.`));
+    expect(written).toEqual(expect.arrayContaining(['posts/a/index.html', 'feed.xml', 'atom.xml', 'feed.json', 'tags/alpha/feed.xml']));
+    expect(written).not.toContain('index.html');
+    expect(written).not.toContain('tags/beta/index.html');
+    expect(written).not.toContain('sitemap.xml');
+    expect(await stack.page('posts/a/index.html')).toContain('A new ending.');
+  });
+});
