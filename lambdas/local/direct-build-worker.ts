@@ -28,6 +28,7 @@ export interface ProcessResult {
 /**
  * Process a share of the site's posts: read, answer from the cache by content hash, else parse and render.
  * Runs on a worker thread so both cores work; only compact results travel back (no body trees).
+ * No per-post deadline here (the pipeline's render worker has one): the in-process build is for trusted content.
  */
 export async function processShare(job: ProcessJob): Promise<ProcessResult> {
   const posts: (readonly [string, ProcessedPost])[] = [];
