@@ -4,23 +4,14 @@ import type { PostSource } from '../../lambdas/core/post.js';
 import type { SiteConfig } from '../../lambdas/core/types.js';
 import { listKeys } from '../../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../../lambdas/local/embedded-stack.js';
+import { prng } from '../support/prng.js';
 
 export const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Test Blog' });
 
 export const source = (key: string, text: string | Uint8Array): PostSource =>
   ({ key, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text });
 
-/** Small seeded PRNG (mulberry32): every randomized test replays the same sequence for a given seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export type SiteSnapshot = Map<string, string>;
 

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { firstHeading, parseMarkdown, plainTextBlocks } from '../../lambdas/core/markdown.js';
 import { corpusFromVectors, type CorpusStats, type RankInput } from '../../lambdas/core/related.js';
 import { extractTerms, type TermInput } from '../../lambdas/core/terms.js';
+import { prng } from '../support/prng.js';
 
 export interface FixturePost extends TermInput {
   readonly key: string;
@@ -57,17 +58,7 @@ export function seedPosts(): FixturePost[] {
 
 /* ---------------------------------------------------------------------------------------------------------- */
 
-/** mulberry32: tiny, seeded, the same sequence on every runtime. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export const TOPICS: Readonly<Record<string, { words: readonly string[]; tags: readonly string[] }>> = {
   cooking: {
