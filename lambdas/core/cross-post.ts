@@ -1,5 +1,5 @@
 import type { Paragraph, Root, RootContent } from 'mdast';
-import { parseDate } from './frontmatter.js';
+import { parseDate } from './dates.js';
 import { decodeSignature, estimateJaccard, lshBandKeys, minhashSignature } from './minhash.js';
 import { anchorOf, blockShingles, splitSections, type Block, type Section, type SectionRef } from './sections.js';
 

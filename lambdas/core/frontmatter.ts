@@ -1,4 +1,5 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { parseDate } from './dates.js';
 import { error, info, warning } from './messages.js';
 import { toSlug } from './slug.js';
 import type { PostMessage, RepeatPolicy } from './types.js';
@@ -205,24 +206,11 @@ export function parseFrontMatter(yamlSource: string, firstLine: number): FrontMa
   };
 }
 
+/** The date rule of `date:` and `updated:`; lives in dates.ts so the publisher can order posts without the YAML parser. */
+export { parseDate };
+
 export function emptyFrontMatter(): FrontMatter {
   return { tags: [], draft: false };
-}
-
-/** `YYYY-MM-DD` (midnight UTC) or an ISO 8601 date-time with `Z` or an offset; rejects impossible dates like 2024-02-30. */
-export function parseDate(value: string): string | undefined {
-  const trimmed = value.trim();
-  const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
-  if (dateOnly) {
-    const [, y, m, d] = dateOnly.map(Number) as [number, number, number, number];
-    const instant = new Date(Date.UTC(y, m - 1, d));
-    return instant.getUTCFullYear() === y && instant.getUTCMonth() === m - 1 && instant.getUTCDate() === d
-      ? instant.toISOString() : undefined;
-  }
-  const dateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.exec(trimmed);
-  if (!dateTime) return undefined;
-  const instant = new Date(trimmed.replace(' ', 'T'));
-  return Number.isNaN(instant.getTime()) || parseDate(trimmed.slice(0, 10)) === undefined ? undefined : instant.toISOString();
 }
 
 function readTags(value: unknown, line: number, messages: PostMessage[]): string[] | undefined {

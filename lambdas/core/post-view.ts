@@ -1,8 +1,9 @@
 import type { Root } from 'mdast';
 import { absoluteUrl } from './config.js';
 import { applyCrossPostDecisions, type CrossPostDecision, type NearDuplicateDecision, type SectionAction } from './cross-post.js';
+import { truncate } from './excerpt.js';
 import { faqFingerprint } from './faq.js';
-import { renderHtml, truncate } from './markdown.js';
+import { renderHtml } from './markdown-render.js';
 import type { Related } from './related.js';
 import { listBlocks, mainTextBlocks, splitSections, type Block, type Section } from './sections.js';
 import { html, joinHtml } from './site/html.js';

@@ -179,7 +179,7 @@ function plainText(node: Nodes): string {
 }
 
 /**
- * Rendered text of every heading, and the id `renderHtml` gives each h2–h6. Mirrors markdown.ts `addHeadingIds`, which slugs the hast text
+ * Rendered text of every heading, and the id `renderHtml` gives each h2–h6. Mirrors markdown-render.ts `addHeadingIds`, which slugs the hast text
  * of every h2–h6 in document order — headings nested in lists and blockquotes included, so they are counted here
  * too. The hast text differs from the mdast text: text lines are trimmed around line breaks (`trim-lines`), hard
  * breaks become `\n`, image alt and raw html contribute nothing, and a footnote reference shows its number.

@@ -3,10 +3,12 @@
  *
  * The vector depends on the post alone (never on other posts or corpus statistics), so it can be computed
  * once at ingest and stored; IDF is applied later, at scoring time (related.ts). Pure and deterministic:
- * no I/O, no clock, no locale-dependent calls.
+ * no clock, no locale-dependent calls, and no I/O except reading the non-English stop-word lists from the
+ * `stopword` package once per process (see `stopList`).
  */
+import { createRequire as createRequireAt } from 'node:module';
 import { stemmer } from 'stemmer';
-import * as lists from 'stopword';
+import { eng } from 'stopword';
 import { toSlug } from './slug.js';
 
 /** Bump when analysis or weighting changes: stored vectors with another version must be re-extracted. */
@@ -227,19 +229,42 @@ interface Analyzer {
   readonly stem: (word: string) => string;
 }
 
+type StopwordLists = typeof import('stopword');
+
 /** BCP 47 primary subtag → `stopword` list (ISO 639-3 names). Brazilian Portuguese has its own list. */
-const STOP_LISTS: Readonly<Record<string, readonly string[]>> = {
-  af: lists.afr, ar: lists.ara, bg: lists.bul, bn: lists.ben, br: lists.bre, ca: lists.cat, cs: lists.ces,
-  da: lists.dan, de: lists.deu, el: lists.ell, en: lists.eng, eo: lists.epo, es: lists.spa, et: lists.est,
-  eu: lists.eus, fa: lists.fas, fi: lists.fin, fil: lists.tgl, fr: lists.fra, ga: lists.gle, gl: lists.glg,
-  gu: lists.guj, ha: lists.hau, he: lists.heb, hi: lists.hin, hr: lists.hrv, hu: lists.hun, hy: lists.hye,
-  id: lists.ind, it: lists.ita, ja: lists.jpn, ko: lists.kor, ku: lists.kur, la: lists.lat, lt: lists.lit,
-  lv: lists.lav, mr: lists.mar, ms: lists.msa, my: lists.mya, nb: lists.nob, nl: lists.nld, no: lists.nob,
-  pa: lists.panGu, pl: lists.pol, pt: lists.por, 'pt-br': lists.porBr, ro: lists.ron, ru: lists.rus,
-  sk: lists.slk, sl: lists.slv, so: lists.som, st: lists.sot, sv: lists.swe, sw: lists.swa, th: lists.tha,
-  tl: lists.tgl, tr: lists.tur, uk: lists.ukr, ur: lists.urd, vi: lists.vie, yo: lists.yor, zh: lists.zho,
-  zu: lists.zul,
+const STOP_LISTS: Readonly<Record<string, keyof StopwordLists>> = {
+  af: 'afr', ar: 'ara', bg: 'bul', bn: 'ben', br: 'bre', ca: 'cat', cs: 'ces',
+  da: 'dan', de: 'deu', el: 'ell', en: 'eng', eo: 'epo', es: 'spa', et: 'est',
+  eu: 'eus', fa: 'fas', fi: 'fin', fil: 'tgl', fr: 'fra', ga: 'gle', gl: 'glg',
+  gu: 'guj', ha: 'hau', he: 'heb', hi: 'hin', hr: 'hrv', hu: 'hun', hy: 'hye',
+  id: 'ind', it: 'ita', ja: 'jpn', ko: 'kor', ku: 'kur', la: 'lat', lt: 'lit',
+  lv: 'lav', mr: 'mar', ms: 'msa', my: 'mya', nb: 'nob', nl: 'nld', no: 'nob',
+  pa: 'panGu', pl: 'pol', pt: 'por', 'pt-br': 'porBr', ro: 'ron', ru: 'rus',
+  sk: 'slk', sl: 'slv', so: 'som', st: 'sot', sv: 'swe', sw: 'swa', th: 'tha',
+  tl: 'tgl', tr: 'tur', uk: 'ukr', ur: 'urd', vi: 'vie', yo: 'yor', zh: 'zho',
+  zu: 'zul',
 };
+
+let allStopLists: StopwordLists | undefined;
+
+/**
+ * The stop words of an analyzer language. English is imported (the bundler keeps that one list); the other
+ * languages (~200 KB minified together, more than the rest of the publisher's own code) are read from the `stopword`
+ * package on the first post in one of them, synchronously, once per process. `createRequire` is opaque to esbuild,
+ * so those lists stay out of the handler bundles; the CDK construct ships the package next to the bundle
+ * (`LAZY_PACKAGES` in lib/constructs/pipeline-function.ts). Same package, same version, so the same words.
+ */
+function stopList(lang: string): readonly string[] {
+  const name = STOP_LISTS[lang];
+  if (name === undefined) return [];
+  if (name === 'eng') return eng;
+  try {
+    allStopLists ??= createRequireAt(import.meta.url)('stopword') as StopwordLists;
+  } catch (err) {
+    throw new Error(`Stop words for "${lang}" are read from the \`stopword\` package at run time, and it cannot be loaded from ${import.meta.url}; ship it next to the bundle.`, { cause: err });
+  }
+  return allStopLists[name];
+}
 
 /**
  * `stopword`'s English list has only ~110 words and misses frequent function words. Top-K selection cannot use
@@ -261,7 +286,7 @@ function analyzerFor(lang: string): Analyzer {
   let analyzer = analyzers.get(lang);
   if (analyzer === undefined) {
     const english = lang === 'en';
-    const words = [...(STOP_LISTS[lang] ?? []), ...(english ? EXTRA_ENGLISH_STOP_WORDS : [])];
+    const words = [...stopList(lang), ...(english ? EXTRA_ENGLISH_STOP_WORDS : [])];
     analyzer = {
       stopWords: new Set(words.map((word) => word.normalize('NFKC').toLowerCase())),
       // Porter is English-only; for other languages an unstemmed word is safer than a wrong stem.

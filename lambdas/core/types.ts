@@ -81,7 +81,7 @@ export interface PublishedPost {
   /** sha256 of the source text: lets publish skip work when nothing changed. */
   readonly contentHash: string;
   /**
-   * Question–answer pairs for FAQPage markup (see `extractFaq` in faq.ts), in page order, de-duplicated by question.
+   * Question–answer pairs for FAQPage markup (see `extractFaq` in faq-extract.ts), in page order, de-duplicated by question.
    * Absent when the post has none.
    */
   readonly faq?: readonly FaqPair[];

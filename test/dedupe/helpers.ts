@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Root } from 'mdast';
-import { parseMarkdown, renderHtml } from '../../lambdas/core/markdown.js';
+import { parseMarkdown } from '../../lambdas/core/markdown.js';
+import { renderHtml } from '../../lambdas/core/markdown-render.js';
 
 export const SEED_POST = new URL('../../content/how-ketamine-and-antidepressants-differs.md', import.meta.url);
 export const seedText = (): string => readFileSync(SEED_POST, 'utf8');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractFaq, FAQ_ANSWER_TAGS } from '../../lambdas/core/faq.js';
+import { extractFaq, FAQ_ANSWER_TAGS } from '../../lambdas/core/faq-extract.js';
 import { parseMarkdown } from '../../lambdas/core/markdown.js';
 import { renderPostPage } from '../../lambdas/core/site/post-page.js';
 import { AUTO_FAQ_POST, FAQ_POST, FAQ_QUESTIONS, FRONT_MATTER_FAQ_POST } from './fixtures.js';

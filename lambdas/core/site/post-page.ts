@@ -72,7 +72,7 @@ function tagLinks(post: PublishedPost, config: SiteConfig): SafeHtml | undefined
 function faqSection(pairs: readonly FaqPair[]): SafeHtml | undefined {
   const shown = pairs.filter((pair) => pair.source === 'front-matter');
   if (shown.length === 0) return undefined;
-  // answerHtml is sanitized and reduced to a small tag allow-list by extractFaq (faq.ts).
+  // answerHtml is sanitized and reduced to a small tag allow-list by extractFaq (faq-extract.ts).
   return html`\n<section class="faq">
 <h2>${FAQ_SECTION_HEADING}</h2>${shown.map((pair) => html`
 <h3>${pair.question}</h3>
