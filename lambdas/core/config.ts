@@ -7,6 +7,7 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = {
   description: 'Articles on ketamine-assisted therapy, depression and mental health.',
   language: 'en',
   feedItemLimit: 50,
+  listingPageSize: 20,
   maxPostBytes: 1024 * 1024,
   repeatPolicy: 'link',
   dedupeCode: false,

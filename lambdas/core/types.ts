@@ -15,6 +15,8 @@ export interface SiteConfig {
   readonly author?: string;
   /** How many newest posts the site and tag feeds carry. */
   readonly feedItemLimit: number;
+  /** Posts per listing page: the home and tag pages show the newest this many, older ones go on archive pages. */
+  readonly listingPageSize: number;
   /** Posts larger than this many bytes are rejected before parsing. */
   readonly maxPostBytes: number;
   /** A section that repeats a section of an earlier post: keep it, replace it by a link to the original, or remove it. Posts may override with `dedupe:`. */

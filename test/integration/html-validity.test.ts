@@ -17,7 +17,8 @@ const contentDir = join(import.meta.dirname, '..', '..', 'content');
 
 describe('published HTML', () => {
   it('is valid HTML5 per the Nu HTML checker, for every page built from the seed posts', async () => {
-    const config = resolveSiteConfig({ siteUrl: 'https://clinic.example' });
+    // Two posts per listing page, so the five seed posts also produce archive pages (home and tags).
+    const config = resolveSiteConfig({ siteUrl: 'https://clinic.example', listingPageSize: 2 });
     const posts: PublishedPost[] = [];
     for (const key of await listMarkdownFiles(contentDir)) {
       const outcome = processPost({ key, bytes: await readFile(join(contentDir, key)) }, config);
@@ -31,6 +32,7 @@ describe('published HTML', () => {
       await writeFile(join(out, file.path), file.body);
     }
     expect(pages.length).toBeGreaterThanOrEqual(7);
+    expect(pages.map((file) => file.path)).toEqual(expect.arrayContaining(['page/1/index.html', 'page/2/index.html']));
     // vnu exits non-zero when it finds errors; its JSON report lists every message.
     const result = await run('java', ['-jar', vnuJar, '--format', 'json', '--skip-non-html', out]).catch((err: { stderr: string }) => err);
     const messages = (JSON.parse(result.stderr).messages as { type: string; message: string; url: string }[])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
-import { renderIndexPage } from '../../lambdas/core/site/index-page.js';
+import { renderIndexPages } from '../../lambdas/core/site/index-page.js';
 import { renderPostPage } from '../../lambdas/core/site/post-page.js';
 import { renderTagPages } from '../../lambdas/core/site/tag-pages.js';
 import { anonymousPost, config, japanesePost, makePost, nastyPost, posts, undatedPost } from './fixtures.js';
@@ -161,10 +161,10 @@ describe('post page', () => {
 });
 
 describe('index page', () => {
-  const page = renderIndexPage(posts, config).body;
+  const page = renderIndexPages(posts, config)[0]!.body;
 
   it('is index.html and lists posts newest first with date, author and summary', () => {
-    expect(renderIndexPage(posts, config).path).toBe('index.html');
+    expect(renderIndexPages(posts, config)[0]!.path).toBe('index.html');
     const links = [...page.matchAll(/<h2><a href="([^"]+)">/g)].map((match) => match[1]);
     expect(links).toEqual([`${SITE}posts/nasty/`, `${SITE}posts/%E3%81%93%E3%81%93%E3%82%8D/`, `${SITE}posts/anonymous/`, `${SITE}posts/undated/`]);
     expect(page).toContain(`<time datetime="${japanesePost.date}">2024-02-10</time> · By 山田 太郎`);
@@ -186,7 +186,7 @@ describe('index page', () => {
   });
 
   it('says so when there are no posts', () => {
-    const empty = renderIndexPage([], config).body;
+    const empty = renderIndexPages([], config)[0]!.body;
     expect(empty).toContain('No posts have been published yet.');
     expect(empty).not.toContain('<ul class="post-list">');
   });

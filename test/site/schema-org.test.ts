@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderIndexPage } from '../../lambdas/core/site/index-page.js';
+import { renderIndexPages } from '../../lambdas/core/site/index-page.js';
 import { renderPostPage } from '../../lambdas/core/site/post-page.js';
 import { config, japanesePost, nastyPost, posts } from './fixtures.js';
 import { jsonLdBodies } from './helpers.js';
@@ -9,7 +9,7 @@ describe.skipIf(!vocabularyPresent)('JSON-LD uses only schema.org types and prop
   const pages = {
     'nasty post': renderPostPage(nastyPost, config).body,
     'post with image': renderPostPage(japanesePost, config).body,
-    index: renderIndexPage(posts, config).body,
+    index: renderIndexPages(posts, config)[0]!.body,
   };
 
   it.each(Object.entries(pages))('%s', (_name, page) => {

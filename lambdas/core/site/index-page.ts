@@ -5,6 +5,7 @@ import { siteFile } from './files.js';
 import { html } from './html.js';
 import { renderPage } from './layout.js';
 import { sortNewestFirst } from './order.js';
+import { archivePagePath, paginate, paginationNav } from './pagination.js';
 import { renderPostList } from './post-list.js';
 import { HEADLINE_MAX_CHARS } from './post-page.js';
 import { truncate } from './text.js';
@@ -31,23 +32,45 @@ function homeJsonLd(posts: readonly PublishedPost[], config: SiteConfig): object
   ];
 }
 
-/** The home page, `index.html`: every post, newest first. */
-export function renderIndexPage(posts: readonly PublishedPost[], config: SiteConfig): SiteFile {
-  const newestFirst = sortNewestFirst(posts);
+/**
+ * The home page, `index.html`: the newest `listingPageSize` posts, then "Older posts" through archive pages
+ * `page/<n>/` numbered from the oldest (see `paginate`).
+ */
+export function renderIndexPages(posts: readonly PublishedPost[], config: SiteConfig): SiteFile[] {
+  const { first, archive } = paginate(sortNewestFirst(posts), config.listingPageSize);
   const main = html`<h1>${config.title}</h1>
 <p class="site-description">${config.description}</p>
-${renderPostList(newestFirst, config, 'No posts have been published yet.')}`;
-  const body = renderPage(
+${renderPostList(first, config, 'No posts have been published yet.')}
+${paginationNav(sitePaths.home, undefined, archive.length, config)}`;
+  const home = renderPage(
     {
       lang: config.language,
       title: config.title,
       socialTitle: config.title,
       description: config.description,
       canonicalUrl: absoluteUrl(config, sitePaths.home),
-      jsonLd: homeJsonLd(newestFirst, config),
+      jsonLd: homeJsonLd(first, config),
     },
     main,
     config,
   );
-  return siteFile(sitePaths.homeFile, body, 'html');
+  const archivePages = archive.map((page) => {
+    const path = archivePagePath(sitePaths.home, page.number);
+    const heading = `Older posts, page ${page.number}`;
+    const body = renderPage(
+      {
+        lang: config.language,
+        title: `${heading} – ${config.title}`,
+        socialTitle: heading,
+        description: `${config.description} Page ${page.number} of the archive, oldest posts first.`,
+        canonicalUrl: absoluteUrl(config, path),
+      },
+      html`<h1>${heading}</h1>
+${renderPostList(page.posts, config, 'No posts.')}
+${paginationNav(sitePaths.home, page.number, archive.length, config)}`,
+      config,
+    );
+    return siteFile(`${path}index.html`, body, 'html');
+  });
+  return [siteFile(sitePaths.homeFile, home, 'html'), ...archivePages];
 }

@@ -1,6 +1,6 @@
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { renderFeeds } from './feeds.js';
-import { renderIndexPage } from './index-page.js';
+import { renderIndexPages } from './index-page.js';
 import { renderPostPage } from './post-page.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { renderStylesheet } from './styles.js';
@@ -19,15 +19,23 @@ function sortedByPath(files: readonly SiteFile[]): SiteFile[] {
   return sorted;
 }
 
+export interface GlobalFilesOptions {
+  /**
+   * Render the pages and feed of these tags (slugs) only; the tag index is always rendered. Absent: every tag.
+   * The publisher passes the tags of the posts that changed: no other tag's files can have changed.
+   */
+  readonly tags?: ReadonlySet<string>;
+}
+
 /**
  * Every file that depends on the whole set of posts: home page, tag pages and feeds, site feeds, sitemap,
  * robots.txt and the stylesheet; sorted by path. Everything `buildSite` gives except the post pages, so
  * publishing one post re-renders that post's page plus these.
  */
-export function globalFiles(posts: readonly PublishedPost[], config: SiteConfig): SiteFile[] {
+export function globalFiles(posts: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions = {}): SiteFile[] {
   return sortedByPath([
-    renderIndexPage(posts, config),
-    ...renderTagPages(posts, config),
+    ...renderIndexPages(posts, config),
+    ...renderTagPages(posts, config, options.tags),
     ...renderFeeds(posts, config),
     ...renderSitemap(posts, config),
     renderRobots(config),

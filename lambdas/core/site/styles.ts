@@ -91,6 +91,8 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2rem 0; }
 .post-summary h2 a { text-decoration: none; }
 .post-summary h2 a:hover { text-decoration: underline; }
 .post-summary p { margin: 0.25rem 0 0; }
+.pagination { display: flex; justify-content: space-between; gap: 1rem; margin-top: 1.5rem; }
+.pagination a[rel="next"] { margin-left: auto; }
 
 .tag-list { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0; padding: 0; list-style: none; font-size: 0.9rem; }
 .tag-list li { background: var(--surface); border: 1px solid var(--border); border-radius: 999px; padding: 0 0.6rem; }

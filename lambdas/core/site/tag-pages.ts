@@ -3,9 +3,10 @@ import { sitePaths } from '../slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { renderRss } from './feeds.js';
 import { siteFile } from './files.js';
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { tagsOf, type TagGroup } from './order.js';
+import { archivePagePath, paginate, paginationNav } from './pagination.js';
 import { renderPostList } from './post-list.js';
 import { extraSitePaths } from './urls.js';
 
@@ -13,25 +14,36 @@ function postCount(count: number): string {
   return count === 1 ? '1 post' : `${count} posts`;
 }
 
-function renderTagPage(tag: TagGroup, config: SiteConfig): SiteFile {
+/** A tag's page `tags/<slug>/` (its newest posts) and its archive pages `tags/<slug>/page/<n>/` (see `paginate`). */
+function renderTagListing(tag: TagGroup, config: SiteConfig): SiteFile[] {
+  const basePath = sitePaths.tag(tag.name);
   const feedUrl = absoluteUrl(config, sitePaths.tagFeed(tag.name));
   const heading = `Posts tagged “${tag.name}”`;
-  const main = html`<h1>${heading}</h1>
-<p>${postCount(tag.posts.length)} · <a href="${feedUrl}">RSS feed for this tag</a></p>
-${renderPostList(tag.posts, config, 'No posts.')}`;
-  const body = renderPage(
+  const { first, archive } = paginate(tag.posts, config.listingPageSize);
+  const page = (path: string, title: string, main: SafeHtml, description: string) => renderPage(
     {
       lang: config.language,
-      title: `${heading} – ${config.title}`,
-      socialTitle: heading,
-      description: `${postCount(tag.posts.length)} tagged “${tag.name}” on ${config.title}.`,
-      canonicalUrl: absoluteUrl(config, sitePaths.tag(tag.name)),
+      title: `${title} – ${config.title}`,
+      socialTitle: title,
+      description,
+      canonicalUrl: absoluteUrl(config, path),
       extraFeeds: [{ title: `${config.title}: ${tag.name} (RSS)`, url: feedUrl }],
     },
     main,
     config,
   );
-  return siteFile(sitePaths.tagFile(tag.name), body, 'html');
+  const firstPage = page(basePath, heading, html`<h1>${heading}</h1>
+<p>${postCount(tag.posts.length)} · <a href="${feedUrl}">RSS feed for this tag</a></p>
+${renderPostList(first, config, 'No posts.')}
+${paginationNav(basePath, undefined, archive.length, config)}`, `${postCount(tag.posts.length)} tagged “${tag.name}” on ${config.title}.`);
+  const archivePages = archive.map((older) => {
+    const path = archivePagePath(basePath, older.number);
+    const title = `${heading}, page ${older.number}`;
+    return siteFile(`${path}index.html`, page(path, title, html`<h1>${title}</h1>
+${renderPostList(older.posts, config, 'No posts.')}
+${paginationNav(basePath, older.number, archive.length, config)}`, `Older posts tagged “${tag.name}” on ${config.title}, page ${older.number} (oldest first).`), 'html');
+  });
+  return [siteFile(sitePaths.tagFile(tag.name), firstPage, 'html'), ...archivePages];
 }
 
 function renderTagFeed(tag: TagGroup, config: SiteConfig): SiteFile {
@@ -67,8 +79,12 @@ ${tags.map(
   return siteFile(extraSitePaths.tagIndexFile, body, 'html');
 }
 
-/** For each tag `tags/<slug>/index.html` and its RSS `tags/<slug>/feed.xml`, plus `tags/index.html` listing all tags. */
-export function renderTagPages(posts: readonly PublishedPost[], config: SiteConfig): SiteFile[] {
+/**
+ * For each tag (each tag in `only`, when given) `tags/<slug>/index.html` with its archive pages and its RSS
+ * `tags/<slug>/feed.xml`, plus `tags/index.html` listing all tags.
+ */
+export function renderTagPages(posts: readonly PublishedPost[], config: SiteConfig, only?: ReadonlySet<string>): SiteFile[] {
   const tags = tagsOf(posts);
-  return [renderTagIndex(tags, config), ...tags.flatMap((tag) => [renderTagPage(tag, config), renderTagFeed(tag, config)])];
+  const rendered = only === undefined ? tags : tags.filter((tag) => only.has(tag.slug));
+  return [renderTagIndex(tags, config), ...rendered.flatMap((tag) => [...renderTagListing(tag, config), renderTagFeed(tag, config)])];
 }

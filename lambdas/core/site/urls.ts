@@ -14,3 +14,9 @@ export const extraSitePaths = {
   /** Part `n` (1-based) of a sitemap split by `renderSitemap`. */
   sitemapPart: (n: number) => `sitemaps/sitemap-${n}.xml`,
 } as const;
+
+/** The tag slug of a file under a tag's folder (`tags/<slug>/…`), or undefined for any other path (`tags/index.html` included). */
+export function tagSlugOfPath(path: string): string | undefined {
+  const match = /^tags\/([^/]+)\/./.exec(path);
+  return match?.[1];
+}
