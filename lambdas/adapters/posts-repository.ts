@@ -1,6 +1,6 @@
 import {
-  BatchGetItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
-  type AttributeValue, type DynamoDBClient,
+  BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  type AttributeValue, type DynamoDBClient, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -18,8 +18,23 @@ export type LivePost = Omit<PublishedPost, 'contentHtml'>;
 
 export type PostState = 'published' | 'draft' | 'rejected' | 'deleted';
 
-/** A live post as the site index lists it, with the publisher's view and the latest processing messages. */
-export type ListedPost = LivePost & { readonly view?: PostView; readonly messages: readonly PostMessage[] };
+/** The part of the publisher's view that listings and feeds need (the rest stays on the record). */
+export type ListingView = Pick<PostView, 'description' | 'summary' | 'canonicalUrl' | 'sectionActions'>;
+
+/**
+ * A live post as the site index lists it: what index, tag and archive pages, feeds, the sitemap and the site-wide
+ * SEO checks need, with the listing part of the publisher's view and the latest processing messages. FAQ pairs and
+ * the rest of the view (related lists, decisions) are left out: they are most of a record's size and only the
+ * post's own page needs them.
+ */
+export type ListedPost = Omit<LivePost, 'faq' | 'repeatPolicy'> & { readonly view?: ListingView; readonly messages: readonly PostMessage[] };
+
+/** Attributes of `record.live` that `listLive` reads (a ListedPost's fields). */
+const LISTED_FIELDS = [
+  'key', 'id', 'slug', 'title', 'description', 'descriptionFromText', 'summary', 'author', 'date', 'updated', 'tags',
+  'lang', 'canonical', 'image', 'wordCount', 'contentHash', 'internalLinks',
+] as const satisfies readonly (keyof ListedPost)[];
+const LISTED_VIEW_FIELDS = ['description', 'summary', 'canonicalUrl', 'sectionActions'] as const satisfies readonly (keyof ListingView)[];
 
 /** The `META` item of one source file. */
 export interface PostRecord {
@@ -46,6 +61,8 @@ const metaKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'META' });
 const bodyKey = (key: string, hash: string) => ({ [PK]: `POST#${key}`, [SK]: `BODY#${hash}` });
 const slugKey = (slug: string) => ({ [PK]: `SLUG#${slug}`, [SK]: 'CLAIM' });
 const termsKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'TERMS' });
+const listedKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'LISTED' });
+const BATCH_WRITE_LIMIT = 25;
 const SITE_STATE_KEY = { [PK]: SITE_STATE_PARTITION, [SK]: 'STATE' };
 
 /** What the publisher remembers between runs, so it can delete pages that no longer have a post. */
@@ -54,6 +71,8 @@ export interface SiteState {
   readonly sharedPaths: readonly string[];
   /** Content hash of each of those files, so an unchanged one is not written again. */
   readonly hashes?: Readonly<Record<string, string>>;
+  /** Hash of the site settings those files were rendered with: when they change, every listing is rendered again. */
+  readonly settings?: string;
 }
 
 /** Sort key of the `byDate` index: undated posts sort before every date, so they come last newest-first. */
@@ -263,8 +282,52 @@ export class PostsRepository {
     return items;
   }
 
-  /** Every live post, newest first, from the `byDate` index (a query of one partition, never a table scan). */
+  /**
+   * The tag slugs each post was listed under by the last publish that completed (absent: never recorded), so the
+   * next publish knows which tag pages a change leaves as well as which it joins.
+   */
+  async getListedTags(keys: readonly string[]): Promise<Map<string, readonly string[]>> {
+    const found = new Map<string, readonly string[]>();
+    for (const item of await this.batchGet([...new Set(keys)].map((key) => listedKey(key)), 'BatchGetItem listed tags')) {
+      const row = unmarshall(item) as { pk: string; tags: string[] };
+      found.set(row.pk.slice('POST#'.length), row.tags);
+    }
+    return found;
+  }
+
+  /** Record the tags posts are now listed under (`undefined`: no longer listed). BatchWriteItem, 25 per call. */
+  async putListedTags(entries: ReadonlyMap<string, readonly string[] | undefined>): Promise<void> {
+    const requests: WriteRequest[] = [...entries].map(([key, tags]) => (tags === undefined
+      ? { DeleteRequest: { Key: marshall(listedKey(key)) } }
+      : { PutRequest: { Item: marshall({ ...listedKey(key), tags: [...tags] }) } }));
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
+      let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed items after retries'), 'BatchWriteItem listed tags');
+        const out = await this.call('BatchWriteItem listed tags', () => this.client.send(new BatchWriteItemCommand({
+          RequestItems: { [this.tableName]: pending },
+        })));
+        pending = out.UnprocessedItems?.[this.tableName] ?? [];
+        if (pending.length > 0) await delay(25 * 2 ** round);
+      }
+    }
+  }
+
+  /**
+   * Every live post, newest first, from the `byDate` index (a query of one partition, never a table scan). Only the
+   * listing fields are read (a projection): about a tenth of the bytes of whole records.
+   */
   async listLive(): Promise<ListedPost[]> {
+    const names: Record<string, string> = { '#gpk': GSI_PK, '#record': 'record', '#live': 'live', '#messages': 'messages', '#view': 'view' };
+    const path = (prefix: string, field: string) => {
+      names[`#${field}`] = field;
+      return `${prefix}.#${field}`;
+    };
+    const projection = [
+      ...LISTED_FIELDS.map((field) => path('#record.#live', field)),
+      '#record.#messages',
+      ...LISTED_VIEW_FIELDS.map((field) => path('#view', field)),
+    ].join(', ');
     const posts: ListedPost[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
@@ -272,15 +335,16 @@ export class PostsRepository {
         TableName: this.tableName,
         IndexName: BY_DATE,
         KeyConditionExpression: '#gpk = :published',
-        ExpressionAttributeNames: { '#gpk': GSI_PK },
+        ProjectionExpression: projection,
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: { ':published': { S: PUBLISHED_PARTITION } },
         ScanIndexForward: false,
         ExclusiveStartKey: start,
       })));
       for (const item of out.Items ?? []) {
-        const row = unmarshall(item);
-        const record = row.record as PostRecord;
-        if (record.live) posts.push({ ...record.live, messages: record.messages, ...(row.view !== undefined && { view: row.view as PostView }) });
+        const row = unmarshall(item) as { record?: { live?: ListedPost; messages?: PostMessage[] }; view?: ListingView };
+        const live = row.record?.live;
+        if (live) posts.push({ ...live, messages: row.record?.messages ?? [], ...(row.view !== undefined && { view: row.view }) });
       }
       start = out.LastEvaluatedKey;
     } while (start);
@@ -291,12 +355,18 @@ export class PostsRepository {
     const out = await this.call('GetItem site state', () => this.client.send(new GetItemCommand({
       TableName: this.tableName, Key: marshall(SITE_STATE_KEY), ConsistentRead: true,
     })));
-    return out.Item ? (unmarshall(out.Item).state as SiteState) : { sharedPaths: [] };
+    if (!out.Item) return { sharedPaths: [] };
+    const row = unmarshall(out.Item) as { state?: SiteState; stateGz?: Uint8Array };
+    return row.stateGz ? JSON.parse(gunzipSync(row.stateGz).toString('utf8')) as SiteState : row.state ?? { sharedPaths: [] };
   }
 
+  /**
+   * One item, gzip-compressed: with archive pages the site has a file per 20 posts and per tag, and the paths and
+   * hashes of a 30,000-post site would not fit DynamoDB's 400 KB item limit as plain attributes (they compress ~4×).
+   */
   async putSiteState(state: SiteState): Promise<void> {
     await this.call('PutItem site state', () => this.client.send(new PutItemCommand({
-      TableName: this.tableName, Item: marshall({ ...SITE_STATE_KEY, state }),
+      TableName: this.tableName, Item: marshall({ ...SITE_STATE_KEY, stateGz: gzipSync(JSON.stringify(state)) }),
     })));
   }
 

@@ -78,7 +78,7 @@ export function postOrderKey(post: Pick<PublishedPost, 'key' | 'date'>): string 
 }
 
 /** The post as the site shows it: corpus decisions applied to its excerpts and canonical URL. */
-export function viewedPost(post: PublishedPost, view: PostView | undefined): PublishedPost {
+export function viewedPost(post: PublishedPost, view: Pick<PostView, 'description' | 'summary' | 'canonicalUrl'> | undefined): PublishedPost {
   if (!view) return post;
   const canonical = post.canonical ?? view.canonicalUrl;
   return { ...post, description: view.description, summary: view.summary, ...(canonical !== undefined && { canonical }) };
@@ -88,7 +88,7 @@ export function viewedPost(post: PublishedPost, view: PostView | undefined): Pub
  * The body HTML as the site shows it. Without cross-post actions it is the HTML ingest rendered (when the caller
  * has it); otherwise the stored tree is rendered again with the actions applied. `body` is only called then.
  */
-export function contentFor(post: PublishedPost, view: PostView | undefined, body: () => Root): string {
+export function contentFor(post: PublishedPost, view: Pick<PostView, 'sectionActions'> | undefined, body: () => Root): string {
   const actions = view?.sectionActions ?? [];
   return actions.length === 0 && post.contentHtml !== '' ? post.contentHtml : renderHtml(applyCrossPostDecisions(body(), actions));
 }

@@ -55,8 +55,11 @@ export const DEFAULT_CORPUS_LIMITS: CorpusLimits = {
 };
 
 export interface CorpusResult {
-  /** Posts whose view was recomputed (their pages must be rendered again). */
-  readonly recomputed: ReadonlyMap<string, { readonly record: PostRecord; readonly view?: PostView }>;
+  /**
+   * Posts whose view was recomputed, with the view they had before this run (`previousView`): their pages must be
+   * rendered again when the view changed.
+   */
+  readonly recomputed: ReadonlyMap<string, { readonly record: PostRecord; readonly view?: PostView; readonly previousView?: PostView }>;
   /** Posts whose page must go (no longer live). */
   readonly removed: readonly string[];
 }
@@ -86,7 +89,9 @@ export async function refreshCorpus(
   /** Pending posts and why: `full` (its text or its neighbours changed) or `related` (only its related list may). */
   const queue = new Map<string, Reason>([...relistKeys.map((key) => [key, 'related'] as const), ...changedKeys.map((key) => [key, 'full'] as const)]);
   const passes = new Map<string, number>();
-  const recomputed = new Map<string, { record: PostRecord; view?: PostView }>();
+  const recomputed = new Map<string, { record: PostRecord; view?: PostView; previousView?: PostView }>();
+  /** The view each post had when this run first read it (a post recomputed twice must compare with the first). */
+  const viewsBefore = new Map<string, PostView | undefined>();
   const removed = new Set<string>();
   const enqueue = (affected: ReadonlyMap<string, Reason>) => {
     for (const [key, reason] of affected) {
@@ -101,6 +106,7 @@ export async function refreshCorpus(
     queue.delete(key);
     passes.set(key, (passes.get(key) ?? 0) + 1);
     const record = (await store.getRecords([key])).get(key);
+    if (!viewsBefore.has(key)) viewsBefore.set(key, record?.view);
     if (!record?.live) {
       enqueue(await unindex(key, store, limits));
       removed.add(key);
@@ -111,7 +117,8 @@ export async function refreshCorpus(
     const outcome = reason === 'related' && record.view
       ? await recomputeRelated(record, record.view, livePostCount, config, store, limits)
       : await recompute(record, livePostCount, config, store, limits);
-    recomputed.set(key, { record, view: outcome.view });
+    const previousView = viewsBefore.get(key);
+    recomputed.set(key, { record, view: outcome.view, ...(previousView !== undefined && { previousView }) });
     enqueue(outcome.affected);
   }
   return { recomputed, removed: [...removed] };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
-import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
+import { composePostPage, contentFor, postStructure, viewedPost } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
+import { tagSlugOfPath } from '../core/site/urls.js';
 import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
@@ -57,56 +58,83 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, cachedCorpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS, relistKeys);
   // The index listing (a GSI) is eventually consistent: the posts this run recomputed come from consistent reads
   // of their records instead, and posts it removed are left out, so a fresh upload is never missing from the feeds.
-  const liveByKey = new Map(before.map((post) => [post.key, post]));
+  const liveByKey = new Map<string, ListedPost>(before.map((post) => [post.key, post]));
   for (const key of corpus.removed) liveByKey.delete(key);
-  for (const [key, { record }] of corpus.recomputed) {
-    if (record.live) liveByKey.set(key, { ...record.live, messages: record.messages });
+  for (const [key, { record, view }] of corpus.recomputed) {
+    if (record.live) liveByKey.set(key, { ...record.live, messages: record.messages, ...(view !== undefined && { view }) });
   }
   const live = [...liveByKey.values()];
-  const views = new Map<string, PostView | undefined>(live.map((post) => [post.key, post.view]));
-  for (const [key, { view }] of corpus.recomputed) views.set(key, view);
-  const listed = sortNewestFirst(live.map((post) => viewedPost(withoutView(post), views.get(post.key))));
+  const listed = sortNewestFirst(live.map((post) => viewedPost(asPublished(post), post.view)));
   const byKey = new Map(listed.map((post) => [post.key, post]));
 
   // Pages to render: the changed posts, and affected posts whose decisions actually changed (a new post entering
   // an older post's related list re-publishes that page; a post that merely shares an index bucket does not).
-  const viewsBefore = new Map(before.map((post) => [post.key, post.view]));
-  const pageKeys = [...corpus.recomputed.keys(), ...changedKeys].filter((key, i, all) => all.indexOf(key) === i && byKey.has(key)
-    && (changedKeys.has(key) || JSON.stringify(viewsBefore.get(key)) !== JSON.stringify(views.get(key))));
-  const feedKeys = postsInFeeds(listed, config.feedItemLimit).map((post) => post.key);
-  const bodies = await repo.getBodies([...new Set([...pageKeys, ...feedKeys])].map((key) => byKey.get(key)!));
+  const pages = [...corpus.recomputed].flatMap(([key, { view, previousView }]) =>
+    byKey.has(key) && view !== undefined && (changedKeys.has(key) || JSON.stringify(previousView) !== JSON.stringify(view)) ? [{ key, view }] : []);
+
+  // Listings that can have changed: those of the tags (before and after) of every post whose entry may differ from
+  // what the last publish listed. The other tags' pages and feeds are left as they are, so a one-post update
+  // renders a few tags, not all of them. A full rebuild, or a change of settings, renders every tag.
+  const previous = await repo.getSiteState();
+  const settings = contentHash(JSON.stringify(config));
+  const beforeByKey = new Map(before.map((post) => [post.key, post]));
+  const touchedKeys = [...new Set([...changedKeys, ...corpus.removed, ...pages.map((page) => page.key)])];
+  const tagSlugs = (key: string) => [...new Set(byKey.get(key)?.tags.map(toSlug).filter((slug) => slug !== '') ?? [])].sort();
+  const fullRender = rebuildAll || previous.settings !== settings;
+  let touchedTags: Set<string> | undefined;
+  if (!fullRender) {
+    // Tags as the last completed publish listed them (a post never recorded: as the listing had it).
+    const listedTags = await repo.getListedTags(touchedKeys);
+    touchedTags = new Set(touchedKeys.flatMap((key) => [
+      ...(listedTags.get(key) ?? beforeByKey.get(key)?.tags.map(toSlug) ?? []), ...tagSlugs(key),
+    ]));
+  }
+
+  const feedKeys = new Set(postsInFeeds(listed, config.feedItemLimit, touchedTags).map((post) => post.key));
+  const bodies = await repo.getBodies([...new Set([...pages.map((page) => page.key), ...feedKeys])].map((key) => byKey.get(key)!));
   const bodyOf = (key: string): Root => {
     const body = bodies.get(key);
     // An edit landed between reading the index and the bodies: the next attempt sees a consistent pair.
     if (!body) throw new TransientError(`rendered body not found for ${key} (concurrent edit); retrying`);
     return body;
   };
-  const pages = pageKeys.map((key) => composePostPage(byKey.get(key)!, () => bodyOf(key), views.get(key), byKey, config));
-  const withContent = listed.map((post) => (feedKeys.includes(post.key)
-    ? { ...post, contentHtml: contentFor(post, views.get(post.key), () => bodyOf(post.key)) }
+  const pageFiles = pages.map(({ key, view }) => composePostPage(byKey.get(key)!, () => bodyOf(key), view, byKey, config));
+  const withContent = listed.map((post) => (feedKeys.has(post.key)
+    ? { ...post, contentHtml: contentFor(post, liveByKey.get(post.key)!.view, () => bodyOf(post.key)) }
     : post));
-  const shared = globalFiles(withContent, config);
+  const shared = globalFiles(withContent, config, touchedTags && { tags: touchedTags });
 
+  // Files of the tags left alone stay as the last publish wrote them (paths and hashes carried over).
+  const keptPaths = touchedTags === undefined ? [] : previous.sharedPaths.filter((path) => {
+    const tag = tagSlugOfPath(path);
+    return tag !== undefined && !touchedTags.has(tag);
+  });
   const liveSlugs = new Set(listed.map((post) => post.slug));
-  const sharedPaths = new Set(shared.map((file) => file.path));
-  const previous = await repo.getSiteState();
+  const sharedPaths = new Set([...shared.map((file) => file.path), ...keptPaths]);
   const stale = [
-    ...[...removedSlugs, ...corpus.removed.map((key) => before.find((post) => post.key === key)?.slug)]
+    ...[...removedSlugs, ...corpus.removed.map((key) => beforeByKey.get(key)?.slug)]
       .filter((slug): slug is string => slug !== undefined && !liveSlugs.has(slug))
       .map((slug) => sitePaths.postFile(slug)),
-    // A tag with no posts left, or a sitemap part no longer needed.
+    // A tag with no posts left, an archive page or a sitemap part no longer needed.
     ...previous.sharedPaths.filter((path) => !sharedPaths.has(path)),
   ];
   // Listing files (index, tag pages and feeds, sitemap) that came out byte-identical to what the last publish
   // wrote are not written again: most edits change one post's page, the feeds and a few listings. A full rebuild
   // writes everything, so a file lost from the bucket comes back.
-  const hashes = Object.fromEntries(shared.map((file) => [file.path, contentHash(file.body)]));
+  const hashes: Record<string, string> = Object.fromEntries(keptPaths.flatMap((path) => {
+    const hash = previous.hashes?.[path];
+    return hash === undefined ? [] : [[path, hash]];
+  }));
+  for (const file of shared) hashes[file.path] = contentHash(file.body);
   const unchanged = (file: SiteFile) => !rebuildAll && previous.hashes?.[file.path] === hashes[file.path];
-  const files: SiteFile[] = [...pages, ...shared.filter((file) => !unchanged(file))];
+  const files: SiteFile[] = [...pageFiles, ...shared.filter((file) => !unchanged(file))];
   const limit = deps.writeConcurrency ?? 16;
   await forEachLimited(files, limit, (file) => site.put(file));
   await forEachLimited([...new Set(stale)], limit, (path) => site.delete(path));
-  await repo.putSiteState({ sharedPaths: [...sharedPaths].sort(), hashes });
+  await repo.putSiteState({ sharedPaths: [...sharedPaths].sort(), hashes, settings });
+  // Only now that the files are written: a run that fails before this point is retried with the old tags.
+  await repo.putListedTags(new Map((fullRender ? [...new Set([...byKey.keys(), ...touchedKeys])] : touchedKeys)
+    .map((key) => [key, byKey.has(key) ? tagSlugs(key) : undefined] as const)));
 
   // Reports last: they describe what is now published. Site-wide SEO findings (duplicate titles, links to
   // missing posts) go into the reports of the recomputed posts and into one site summary, most warnings first.
@@ -120,7 +148,7 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
       .filter((row) => row.warnings > 0),
   });
 
-  const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pages.length, written: files.length, deleted: stale.length };
+  const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pageFiles.length, written: files.length, deleted: stale.length };
   deps.logger.log('info', 'site published', { ...summary });
   return summary;
 }
@@ -173,20 +201,25 @@ function contentHash(body: string): string {
   return createHash('sha256').update(body).digest('base64url').slice(0, 22);
 }
 
-function withoutView(post: ListedPost): PublishedPost {
+/** A listed post as the renderer takes it: its view applied by the caller, its body HTML filled in only for feeds. */
+function asPublished(post: ListedPost): PublishedPost {
   const { view: _view, messages: _messages, ...rest } = post;
   return { ...rest, contentHtml: '' };
 }
 
-/** Posts whose full content appears in some feed: the newest `limit` overall and the newest `limit` of each tag. */
-function postsInFeeds(newestFirst: readonly PublishedPost[], limit: number): PublishedPost[] {
+/**
+ * Posts whose full content appears in a feed that is rendered: the newest `limit` overall and the newest `limit`
+ * of each tag in `tags` (every tag when absent).
+ */
+function postsInFeeds(newestFirst: readonly PublishedPost[], limit: number, tags: ReadonlySet<string> | undefined): PublishedPost[] {
   const chosen = new Set(newestFirst.slice(0, limit));
   const perTag = new Map<string, number>();
   for (const post of newestFirst) {
-    for (const tag of post.tags) {
-      const seen = perTag.get(toSlug(tag)) ?? 0;
+    for (const tag of new Set(post.tags.map(toSlug))) {
+      if (tags !== undefined && !tags.has(tag)) continue;
+      const seen = perTag.get(tag) ?? 0;
       if (seen < limit) chosen.add(post);
-      perTag.set(toSlug(tag), seen + 1);
+      perTag.set(tag, seen + 1);
     }
   }
   return [...chosen];

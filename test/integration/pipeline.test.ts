@@ -190,4 +190,29 @@ describe('publishing writes only what changed', () => {
     expect(written).not.toContain('sitemap.xml');
     expect(await stack.page('posts/a/index.html')).toContain('A new ending.');
   });
+
+  it('renders the tags a post leaves and joins, and leaves every other tag alone', async () => {
+    await stack.upload('a.md', post({ title: 'Alpha post', date: '2024-01-01', tags: '[shared, gone]' }));
+    await stack.upload('b.md', post({ title: 'Beta post', date: '2024-01-02', tags: '[shared, joined]' }));
+    await stack.upload('c.md', post({ title: 'Gamma post', date: '2024-01-03', tags: '[elsewhere]' }));
+    const rendered: string[] = [];
+    const render = stack.site.put.bind(stack.site);
+    stack.site.put = async (file) => { rendered.push(file.path); await render(file); };
+
+    // a.md leaves `shared` (which keeps b.md) and `gone` (which empties), and joins `joined`.
+    await stack.upload('a.md', post({ title: 'Alpha post', date: '2024-01-01', tags: '[joined]' }));
+    expect(await stack.page('tags/shared/index.html')).not.toContain('Alpha post');
+    expect(await stack.page('tags/shared/index.html')).toContain('Beta post');
+    expect(await stack.page('tags/shared/feed.xml')).not.toContain('Alpha post');
+    expect(await stack.page('tags/gone/index.html')).toBeUndefined();
+    expect(await stack.page('tags/joined/index.html')).toContain('Alpha post');
+    expect(await stack.page('tags/joined/feed.xml')).toContain('Alpha post');
+    expect(rendered.filter((path) => path.startsWith('tags/elsewhere/'))).toEqual([]);
+    expect(await stack.page('tags/elsewhere/index.html')).toContain('Gamma post');
+
+    // Deleting the post takes it out of the tag it was last listed under.
+    await stack.remove('a.md');
+    expect(await stack.page('tags/joined/index.html')).not.toContain('Alpha post');
+    expect(await stack.page('tags/index.html')).not.toContain('>gone<');
+  });
 });
