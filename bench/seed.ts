@@ -165,7 +165,9 @@ async function writeIndexInBatches(client: DynamoDBClient, tableName: string, ow
   }
   for (const [bucket, members] of buckets) {
     const kept = [...members.keys()].sort().slice(0, DEFAULT_MAX_BUCKET_MEMBERS);
-    if (kept.length > 0) items.push({ [PK]: `IX#${bucket}`, [SK]: 'B', members: Object.fromEntries(kept.map((key) => [key, members.get(key)!])) });
+    // `n`, the member count, is what document frequencies read (IndexRepository.count): the same item shape as
+    // IndexRepository writes, or every term would count as unseen and every update would look like a big ripple.
+    if (kept.length > 0) items.push({ [PK]: `IX#${bucket}`, [SK]: 'B', n: kept.length, members: Object.fromEntries(kept.map((key) => [key, members.get(key)!])) });
   }
   const batches: WriteRequest[][] = [];
   for (let i = 0; i < items.length; i += 25) {
