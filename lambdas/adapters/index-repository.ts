@@ -1,11 +1,12 @@
 import {
-  BatchGetItemCommand, BatchWriteItemCommand, GetItemCommand, PutItemCommand,
+  BatchGetItemCommand, GetItemCommand, PutItemCommand,
   type AttributeValue, type DynamoDBClient, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { POSTS_TABLE_SCHEMA } from '../contract.js';
 import { classifyAwsError } from './aws-errors.js';
+import { batchWriteAll, delay, MAX_UNPROCESSED_ROUNDS } from './dynamo-batch.js';
 
 /**
  * Posting lists for the corpus indexes (block fingerprints, LSH buckets, terms), kept in the posts table.
@@ -47,8 +48,6 @@ interface ReadResult { members: Members; counts: number }
 
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
 const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
-const MAX_UNPROCESSED_ROUNDS = 8;
 /** Members kept per bucket: document frequencies count up to this, candidates come from these. */
 export const DEFAULT_MAX_BUCKET_MEMBERS = 200;
 
@@ -180,17 +179,7 @@ export class IndexRepository {
   }
 
   private async batchWrite(requests: WriteRequest[]): Promise<void> {
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-      let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
-      for (let round = 0; pending.length > 0; round++) {
-        if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed items after retries'), 'BatchWriteItem index');
-        const out = await this.call('BatchWriteItem index', () => this.client.send(new BatchWriteItemCommand({
-          RequestItems: { [this.tableName]: pending },
-        })));
-        pending = out.UnprocessedItems?.[this.tableName] ?? [];
-        if (pending.length > 0) await delay(25 * 2 ** round);
-      }
-    }
+    await batchWriteAll(this.client, this.tableName, requests, 'BatchWriteItem index');
   }
 
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
@@ -202,4 +191,3 @@ export class IndexRepository {
   }
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

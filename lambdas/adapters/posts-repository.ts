@@ -1,5 +1,5 @@
 import {
-  BatchGetItemCommand, BatchWriteItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
+  BatchGetItemCommand, DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand,
   type AttributeValue, type DynamoDBClient, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -10,6 +10,7 @@ import type { PostView } from '../core/post-view.js';
 import type { TermVector } from '../core/terms.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
+import { batchWriteAll, delay, MAX_UNPROCESSED_ROUNDS } from './dynamo-batch.js';
 import { SITE_STATE_PARTITION } from '../contract.js';
 import { POSTS_TABLE_SCHEMA, PUBLISHED_PARTITION } from './table-schema.js';
 
@@ -55,14 +56,12 @@ export interface PostRecord {
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
 const { name: BY_DATE, partitionKey: GSI_PK, sortKey: GSI_SK } = POSTS_TABLE_SCHEMA.byDateIndex;
 const BATCH_GET_LIMIT = 100;
-const MAX_UNPROCESSED_ROUNDS = 8;
 
 const metaKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'META' });
 const bodyKey = (key: string, hash: string) => ({ [PK]: `POST#${key}`, [SK]: `BODY#${hash}` });
 const slugKey = (slug: string) => ({ [PK]: `SLUG#${slug}`, [SK]: 'CLAIM' });
 const termsKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'TERMS' });
 const listedKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'LISTED' });
-const BATCH_WRITE_LIMIT = 25;
 const SITE_STATE_KEY = { [PK]: SITE_STATE_PARTITION, [SK]: 'STATE' };
 
 /** What the publisher remembers between runs, so it can delete pages that no longer have a post. */
@@ -300,17 +299,7 @@ export class PostsRepository {
     const requests: WriteRequest[] = [...entries].map(([key, tags]) => (tags === undefined
       ? { DeleteRequest: { Key: marshall(listedKey(key)) } }
       : { PutRequest: { Item: marshall({ ...listedKey(key), tags: [...tags] }) } }));
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-      let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
-      for (let round = 0; pending.length > 0; round++) {
-        if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed items after retries'), 'BatchWriteItem listed tags');
-        const out = await this.call('BatchWriteItem listed tags', () => this.client.send(new BatchWriteItemCommand({
-          RequestItems: { [this.tableName]: pending },
-        })));
-        pending = out.UnprocessedItems?.[this.tableName] ?? [];
-        if (pending.length > 0) await delay(25 * 2 ** round);
-      }
-    }
+    await batchWriteAll(this.client, this.tableName, requests, 'BatchWriteItem listed tags');
   }
 
   /**
@@ -393,4 +382,3 @@ function compactTree(tree: Root): Root {
   return { ...tree, children: tree.children.map((child) => ({ ...(strip(child) as typeof child), ...(child.position && { position: child.position }) })) };
 }
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
