@@ -93,17 +93,17 @@ async function buildThroughPipeline(contentDir: string, outDir: string, config: 
 }
 
 async function buildInProcess(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean): Promise<BuildOutcome> {
+  // Pages are written as they are rendered, so they are never all in memory at once.
   const result = await buildDirect({
-    contentDir, config,
+    contentDir, config, outDir,
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
-  await writeSiteFiles(result.files, outDir);
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
   if (reportsDir) {
     const json = (path: string, value: unknown) => ({ path, body: `${JSON.stringify(value, null, 2)}\n`, contentType: 'application/json', cacheControl: '' });
     await writeSiteFiles([...[...result.reports].map(([key, report]) => json(`${key}.json`, report)), json('_site.json', result.siteReport)], reportsDir);
   }
-  return { reports: result.reports, files: result.files.length, internalFailures: [] };
+  return { reports: result.reports, files: result.fileCount, internalFailures: [] };
 }
 
 /** Replace a previous build's output, but never wipe a folder this tool did not write. */

@@ -192,17 +192,32 @@ export function rankRelated(
   // Score every candidate cheaply (no explanation), keep the best, explain only those: the same scores as
   // `scorePair` to the last bit (same contributions, summed in the same term order), at a fraction of the cost.
   const score = targetScorer(target.vector, corpus, resolved);
-  const best = new Map<string, RankKey & { readonly candidate: RankInput }>();
+  const { limit } = resolved;
+  // The best `limit` entries so far, best first, one per key: a key given twice keeps its better entry, whichever
+  // order the duplicates came in. `compareRelated` is a total order on distinct keys, so the list is the same as
+  // sorting every entry and keeping the first `limit`.
+  const best: (RankKey & { readonly candidate: RankInput })[] = [];
   for (const candidate of candidates) {
+    if (limit === 0) break;
     if (candidate.key === target.key) continue;
     const value = score(candidate.vector);
     if (value <= 0 || value < resolved.minScore) continue;
-    const entry = { key: candidate.key, score: value, ...(candidate.date !== undefined ? { date: candidate.date } : {}), candidate };
-    // A key given twice keeps its better entry, whichever order the duplicates came in.
-    const seen = best.get(candidate.key);
-    if (seen === undefined || compareRelated(entry, seen) < 0) best.set(candidate.key, entry);
+    // Not better than the last of a full list: nor than this key's own entry in it, if it has one. (A lower score
+    // is enough to tell, without building the entry.)
+    if (best.length === limit && value < best[limit - 1]!.score) continue;
+    const entry = { key: candidate.key, score: value, date: candidate.date, candidate };
+    if (best.length === limit && compareRelated(entry, best[limit - 1]!) >= 0) continue;
+    const seen = best.findIndex((other) => other.key === entry.key);
+    if (seen >= 0) {
+      if (compareRelated(entry, best[seen]!) >= 0) continue;
+      best.splice(seen, 1);
+    }
+    let at = best.length;
+    while (at > 0 && compareRelated(entry, best[at - 1]!) < 0) at--;
+    best.splice(at, 0, entry);
+    if (best.length > limit) best.pop();
   }
-  return [...best.values()].sort(compareRelated).slice(0, resolved.limit).map(({ candidate }) => {
+  return best.map(({ candidate }) => {
     const pair = scorePair(target.vector, candidate.vector, corpus, resolved);
     return {
       key: candidate.key,
@@ -214,67 +229,198 @@ export function rankRelated(
   });
 }
 
-/** Term → weight of a vector field, built once per vector. */
-const fieldMaps = new WeakMap<readonly WeightedTerm[], Map<string, number>>();
-function weightsOf(field: readonly WeightedTerm[]): Map<string, number> {
-  let map = fieldMaps.get(field);
-  if (!map) {
-    map = new Map(field.map((t) => [t.term, t.weight]));
-    fieldMaps.set(field, map);
+/**
+ * Terms interned as small integers, so the scorer compares numbers instead of hashing strings. Ids are only ever
+ * compared for equality (never ordered), so the order terms are first met in cannot change a result. A long-lived
+ * process (a warm Lambda) meets new terms forever: past `MAX_INTERNED` the ids start over (a new generation) the
+ * next time a scorer is made, and scorers and vectors of the old one are interned again when next used.
+ */
+const MAX_INTERNED = 1 << 18;
+let generation = 0;
+let termIds = new Map<string, number>();
+let tagIds = new Map<string, number>();
+function termId(term: string): number {
+  let id = termIds.get(term);
+  if (id === undefined) {
+    id = termIds.size;
+    termIds.set(term, id);
+    if (id >= slotTable.length) {
+      const grown = new Int32Array(slotTable.length * 2).fill(-1);
+      grown.set(slotTable);
+      slotTable = grown;
+    }
   }
-  return map;
+  return id;
+}
+function tagId(tag: string): number {
+  let id = tagIds.get(tag);
+  if (id === undefined) {
+    id = tagIds.size;
+    tagIds.set(tag, id);
+  }
+  return id;
+}
+function startOverIfFull(): void {
+  if (termIds.size < MAX_INTERNED && tagIds.size < MAX_INTERNED) return;
+  generation++;
+  termIds = new Map();
+  tagIds = new Map();
+  internedVectors = new WeakMap();
+  slotTable = new Int32Array(1024).fill(-1);
+  installed = undefined;
+}
+
+/** A scorer's target terms and tags (each in code-unit order), and their ids in `generation`. */
+interface Slots {
+  readonly terms: readonly string[];
+  readonly tags: readonly string[];
+  ids: Int32Array;
+  tagIds: Int32Array;
+  generation: number;
 }
 
 /**
- * `(b) => scorePair(target, b).score` without building the explanation. The target's terms are sorted and their
- * idf² read once; each candidate then costs one map lookup per target term. Per term the body contribution comes
- * first, then the title's, and terms are summed in code-unit order, exactly as `scorePair` does.
+ * Term id → slot of that term in the target of the scorer installed last (-1: not one of its terms). One table for
+ * every scorer: a scorer installs its slots when it is called after another one was (it clears the other's first).
+ */
+let slotTable = new Int32Array(1024).fill(-1);
+let installed: Slots | undefined;
+function install(owner: Slots): void {
+  if (installed !== undefined) for (const id of installed.ids) slotTable[id] = -1;
+  if (owner.generation !== generation) {
+    owner.ids = Int32Array.from(owner.terms, termId);
+    owner.tagIds = Int32Array.from(owner.tags, tagId);
+    owner.generation = generation;
+  }
+  const { ids } = owner;
+  for (let slot = 0; slot < ids.length; slot++) slotTable[ids[slot]!] = slot;
+  installed = owner;
+}
+
+/**
+ * A vector as the scorer reads it: each field's distinct term ids with their weights (a term listed twice keeps its
+ * last weight, like a Map), and its tags' ids. Built once per vector.
+ */
+interface InternedVector {
+  readonly bodyIds: Int32Array;
+  readonly bodyWeights: Float64Array;
+  readonly titleIds: Int32Array;
+  readonly titleWeights: Float64Array;
+  readonly tagIds: Int32Array;
+}
+let internedVectors = new WeakMap<TermVector, InternedVector>();
+function interned(vector: TermVector): InternedVector {
+  let found = internedVectors.get(vector);
+  if (!found) {
+    const body = internField(vector.body);
+    const title = internField(vector.title);
+    found = { bodyIds: body.ids, bodyWeights: body.weights, titleIds: title.ids, titleWeights: title.weights, tagIds: Int32Array.from(vector.tags, tagId) };
+    internedVectors.set(vector, found);
+  }
+  return found;
+}
+function internField(field: readonly WeightedTerm[]): { ids: Int32Array; weights: Float64Array } {
+  const byTerm = new Map<string, number>();
+  for (const t of field) byTerm.set(t.term, t.weight);
+  const ids = new Int32Array(byTerm.size);
+  const weights = new Float64Array(byTerm.size);
+  let i = 0;
+  for (const [term, weight] of byTerm) {
+    ids[i] = termId(term);
+    weights[i++] = weight;
+  }
+  return { ids, weights };
+}
+/**
+ * `(b) => scorePair(target, b).score` without building the explanation. The target's terms are sorted once (code-unit
+ * order) into slots, with their weights and idf² read up front, and a table maps a term id to its slot. A candidate
+ * then costs one array read per term of its own: its body and title contributions land in the matched slots, and the
+ * slots are summed in order. Per term the body contribution comes first, then the title's, and terms are summed in
+ * code-unit order, exactly as `scorePair` does: the same operations in the same order, so the same bits.
  */
 export function targetScorer(a: TermVector, corpus: CorpusStats, options: RelatedOptions): (b: TermVector) => number {
+  startOverIfFull();
   const { weights } = options;
   const total = weights.text + weights.tags + weights.title;
   const idf2 = (key: string) => idfWeight(corpus.documentFrequency(key), corpus.postCount) ** 2;
-  const bodyA = weightsOf(a.body);
-  const titleA = weightsOf(a.title);
-  const terms = [...new Set([...(weights.text === 0 ? [] : bodyA.keys()), ...(weights.title === 0 ? [] : titleA.keys())])].sort(byCodeUnit)
-    .map((term) => ({ term, body: weights.text === 0 ? undefined : bodyA.get(term), title: weights.title === 0 ? undefined : titleA.get(term), idf2: idf2(term) }));
-  const tags = [...a.tags].sort(byCodeUnit).map((tag) => ({ tag, idf2: idf2(TAG_KEY_PREFIX + tag) }));
+  const { text: textWeight, title: titleWeight, tags: tagsWeight } = weights;
+  const useBody = textWeight !== 0;
+  const useTitle = titleWeight !== 0;
+  const bodyA = new Map<string, number>();
+  const titleA = new Map<string, number>();
+  if (useBody) for (const t of a.body) bodyA.set(t.term, t.weight);
+  if (useTitle) for (const t of a.title) titleA.set(t.term, t.weight);
+  const terms = [...new Set([...bodyA.keys(), ...titleA.keys()])].sort(byCodeUnit);
+  const n = terms.length;
+  // Per slot: the target's weight in each field and idf²; which fields have the term (1 body, 2 title).
+  const slotBody = new Float64Array(n);
+  const slotTitle = new Float64Array(n);
+  const slotFields = new Uint8Array(n);
+  const slotIdf2 = new Float64Array(n);
+  for (let slot = 0; slot < n; slot++) {
+    const term = terms[slot]!;
+    const body = bodyA.get(term);
+    const title = titleA.get(term);
+    if (body !== undefined) slotBody[slot] = body;
+    if (title !== undefined) slotTitle[slot] = title;
+    slotFields[slot] = (body !== undefined ? 1 : 0) | (title !== undefined ? 2 : 0);
+    slotIdf2[slot] = idf2(term);
+  }
+  // Scratch per candidate: each slot's body and title contribution, and which of them were set (1 body, 2 title).
+  const bodyValue = new Float64Array(n);
+  const titleValue = new Float64Array(n);
+  const matched = new Uint8Array(n);
+  const sortedTags = [...a.tags].sort(byCodeUnit);
+  const tagIdf2 = Float64Array.from(sortedTags, (tag) => idf2(TAG_KEY_PREFIX + tag));
+  const tagCountA = a.tags.length;
+  const owner: Slots = { terms, tags: sortedTags, ids: Int32Array.from(terms, termId), tagIds: Int32Array.from(sortedTags, tagId), generation };
   return (b) => {
-    const bodyB = weightsOf(b.body);
-    const titleB = weightsOf(b.title);
-    let score = 0;
-    for (const t of terms) {
-      let value: number | undefined;
-      if (t.body !== undefined) {
-        const weightB = bodyB.get(t.term);
-        if (weightB !== undefined) value = (weights.text * (t.body * weightB) * t.idf2) / total;
+    const vectorB = interned(b);
+    if (installed !== owner) install(owner);
+    const table = slotTable;
+    let first = n;
+    let last = -1;
+    if (useBody) {
+      const ids = vectorB.bodyIds;
+      const weightsB = vectorB.bodyWeights;
+      for (let i = 0; i < ids.length; i++) {
+        const slot = table[ids[i]!]!;
+        if (slot < 0 || (slotFields[slot]! & 1) === 0) continue;
+        bodyValue[slot] = (textWeight * (slotBody[slot]! * weightsB[i]!) * slotIdf2[slot]!) / total;
+        matched[slot] |= 1;
+        if (slot < first) first = slot;
+        if (slot > last) last = slot;
       }
-      if (t.title !== undefined) {
-        const weightB = titleB.get(t.term);
-        if (weightB !== undefined) {
-          const titleValue = (weights.title * (t.title * weightB) * t.idf2) / total;
-          value = value === undefined ? titleValue : value + titleValue;
-        }
-      }
-      if (value !== undefined) score += value;
     }
-    if (tags.length > 0 && b.tags.length > 0) {
-      const tagNorm = Math.sqrt(a.tags.length * b.tags.length);
-      const tagsB = tagSet(b);
-      for (const t of tags) if (tagsB.has(t.tag)) score += (weights.tags * t.idf2) / tagNorm / total;
+    if (useTitle) {
+      const ids = vectorB.titleIds;
+      const weightsB = vectorB.titleWeights;
+      for (let i = 0; i < ids.length; i++) {
+        const slot = table[ids[i]!]!;
+        if (slot < 0 || (slotFields[slot]! & 2) === 0) continue;
+        titleValue[slot] = (titleWeight * (slotTitle[slot]! * weightsB[i]!) * slotIdf2[slot]!) / total;
+        matched[slot] |= 2;
+        if (slot < first) first = slot;
+        if (slot > last) last = slot;
+      }
+    }
+    let score = 0;
+    for (let slot = first; slot <= last; slot++) {
+      const m = matched[slot]!;
+      if (m === 0) continue;
+      matched[slot] = 0;
+      score += m === 1 ? bodyValue[slot]! : m === 2 ? titleValue[slot]! : bodyValue[slot]! + titleValue[slot]!;
+    }
+    const tagIdsB = vectorB.tagIds;
+    if (tagCountA > 0 && tagIdsB.length > 0) {
+      const tagNorm = Math.sqrt(tagCountA * tagIdsB.length);
+      const tagIdsA = owner.tagIds;
+      for (let k = 0; k < tagIdsA.length; k++) {
+        if (tagIdsB.includes(tagIdsA[k]!)) score += (tagsWeight * tagIdf2[k]!) / tagNorm / total;
+      }
     }
     return round6(score);
   };
-}
-
-const tagSets = new WeakMap<TermVector, Set<string>>();
-function tagSet(vector: TermVector): Set<string> {
-  let set = tagSets.get(vector);
-  if (!set) {
-    set = new Set(vector.tags);
-    tagSets.set(vector, set);
-  }
-  return set;
 }
 
 /** Ranking order: higher score, then newer date (dated before undated), then key ascending. Total and deterministic. */

@@ -5,6 +5,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { processPost, type PostOutcome } from '../core/post.js';
 import { postStructure, type PostStructure } from '../core/post-view.js';
+import type { Block } from '../core/sections.js';
 import type { SiteConfig } from '../core/types.js';
 
 /** A processed post as the in-process build keeps it: the outcome without the body tree, plus the tree's blocks and sections. */
@@ -25,13 +26,20 @@ export interface ProcessResult {
   readonly cached: number;
 }
 
+/** What a worker sends: a batch of posts as they are done, then the count of cache hits once all are. */
+type WorkerMessage =
+  | { readonly posts: readonly (readonly [key: string, post: ProcessedPost])[] }
+  | { readonly done: true; readonly cached: number };
+
+/** Posts a worker sends per message: few enough that neither side holds many, enough to keep messages cheap. */
+const BATCH = 32;
+
 /**
  * Process a share of the site's posts: read, answer from the cache by content hash, else parse and render.
- * Runs on a worker thread so both cores work; only compact results travel back (no body trees).
+ * Each post is handed to `emit` as soon as it is done, in `job.keys` order; resolves with the number of cache hits.
  * No per-post deadline here (the pipeline's render worker has one): the in-process build is for trusted content.
  */
-export async function processShare(job: ProcessJob): Promise<ProcessResult> {
-  const posts: (readonly [string, ProcessedPost])[] = [];
+export async function processEach(job: ProcessJob, emit: (key: string, post: ProcessedPost) => void): Promise<number> {
   let cached = 0;
   for (const key of job.keys) {
     const bytes = await readFile(join(job.contentDir, key));
@@ -39,33 +47,80 @@ export async function processShare(job: ProcessJob): Promise<ProcessResult> {
     const hit = cacheFile && await readFile(cacheFile).then((data) => JSON.parse(gunzipSync(data).toString('utf8')) as ProcessedPost, () => undefined);
     if (hit) {
       cached++;
-      posts.push([key, hit]);
+      emit(key, withSharedBlocks(hit));
       continue;
     }
     const outcome = processPost({ key, bytes }, job.config);
     const processed: ProcessedPost = outcome.status === 'published'
       ? { status: 'published', post: outcome.post, dedupe: outcome.dedupe, messages: outcome.messages, structure: postStructure(outcome.body) }
       : outcome;
-    posts.push([key, processed]);
     if (cacheFile) {
       await mkdir(job.cache!.dir, { recursive: true });
       await writeFile(cacheFile, gzipSync(JSON.stringify(processed), { level: 1 }));
     }
+    emit(key, withSharedBlocks(processed));
   }
+  return cached;
+}
+
+/** Process a share of the site's posts in this thread (see `processEach`). */
+export async function processShare(job: ProcessJob): Promise<ProcessResult> {
+  const posts: (readonly [string, ProcessedPost])[] = [];
+  const cached = await processEach(job, (key, post) => posts.push([key, post]));
   return { posts, cached };
 }
 
-/** Run `processShare` on a worker thread (from TypeScript source, through tsx). */
-export function processShareInWorker(job: ProcessJob): Promise<ProcessResult> {
+/**
+ * Run `processEach` on a worker thread (from TypeScript source, through tsx). Posts come back in batches while the
+ * worker works, so neither thread holds the whole share: each is handed to `onPost` (in `job.keys` order) when given,
+ * else collected into the result.
+ */
+export function processShareInWorker(job: ProcessJob, onPost?: (key: string, post: ProcessedPost) => void): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
+    const posts: (readonly [string, ProcessedPost])[] = [];
     const worker = new Worker(new URL('./direct-build-worker-entry.mjs', import.meta.url), { workerData: job });
-    worker.once('message', (result: ProcessResult) => resolve(result));
+    worker.on('message', (message: WorkerMessage) => {
+      if (!('done' in message)) for (const [key, post] of message.posts) if (onPost) onPost(key, post); else posts.push([key, post]);
+      else resolve({ posts, cached: message.cached });
+    });
     worker.once('error', reject);
-    worker.once('exit', (code) => { if (code !== 0) reject(new Error(`build worker exited with code ${code}`)); });
+    // After `done` this changes nothing (a promise settles once).
+    worker.once('exit', (code) => reject(new Error(`build worker exited with code ${code} before it finished`)));
   });
+}
+
+/**
+ * The structure with each section's blocks as the very objects of `structure.blocks` (same index, same fields):
+ * the tree lists them twice (once per section too), and a cached post's JSON has a copy per section containing
+ * them. Equal values, so nothing reads differently; one copy of the post's text is kept instead of several.
+ */
+function withSharedBlocks(post: ProcessedPost): ProcessedPost {
+  if (post.status !== 'published') return post;
+  const byIndex = new Map(post.structure.blocks.map((block) => [block.index, block]));
+  const shared = (block: Block): Block => {
+    const same = byIndex.get(block.index);
+    return same !== undefined && sameFields(same, block) ? same : block;
+  };
+  const sections = post.structure.sections.map((section) => ({ ...section, blocks: section.blocks.map(shared) }));
+  return { ...post, structure: { ...post.structure, sections } };
+}
+
+function sameFields(a: Block, b: Block): boolean {
+  const keys = Object.keys(a) as (keyof Block)[];
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 if (!isMainThread && parentPort && (workerData as ProcessJob | undefined)?.keys) {
   const port = parentPort;
-  void processShare(workerData as ProcessJob).then((result) => port.postMessage(result), (err: unknown) => { throw err; });
+  let batch: (readonly [string, ProcessedPost])[] = [];
+  void processEach(workerData as ProcessJob, (key, post) => {
+    batch.push([key, post]);
+    if (batch.length >= BATCH) {
+      port.postMessage({ posts: batch } satisfies WorkerMessage);
+      batch = [];
+    }
+  }).then((cached) => {
+    if (batch.length > 0) port.postMessage({ posts: batch } satisfies WorkerMessage);
+    port.postMessage({ done: true, cached } satisfies WorkerMessage);
+  }, (err: unknown) => { throw err; });
 }

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { Root } from 'mdast';
 import type { PostRecord } from '../adapters/posts-repository.js';
 import { error } from '../core/messages.js';
@@ -26,10 +28,18 @@ export interface DirectBuildOptions {
   readonly cacheDir?: string;
   /** Worker threads for parsing and rendering. @default min(2, cores) */
   readonly workers?: number;
+  /**
+   * Write the site's files here as they are rendered (as `writeSiteFiles` would), instead of returning them: the
+   * pages are then never all in memory at once. The folder should be empty.
+   */
+  readonly outDir?: string;
 }
 
 export interface DirectBuildResult {
+  /** The site's files; empty when they were written to `outDir` instead. */
   readonly files: readonly SiteFile[];
+  /** How many files the site has (written to `outDir`, or in `files`). */
+  readonly fileCount: number;
   readonly reports: ReadonlyMap<string, PostReport>;
   /** The site-wide SEO summary, as the publisher writes it to `reports/_site.json`. */
   readonly siteReport: unknown;
@@ -42,7 +52,8 @@ export interface DirectBuildResult {
  * The whole site from a folder in one process: the same steps and decisions as the event pipeline (processPost,
  * the corpus step, the site renderer), with the stores in memory instead of S3 and DynamoDB. Posts are parsed on
  * worker threads; their results are cached by content hash. A post whose sections are linked to other posts is
- * parsed again at render time (its tree is not kept, to keep memory flat).
+ * parsed again at render time (its tree is not kept, to keep memory flat). What a phase no longer needs is let go
+ * (the posts' structures and the corpus index after the corpus step; each page once written, with `outDir`).
  */
 export async function buildDirect(options: DirectBuildOptions): Promise<DirectBuildResult> {
   const { config } = options;
@@ -52,52 +63,130 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
 
   const keys = await listMarkdownFiles(options.contentDir);
   const version = options.cacheDir ? await cacheVersionOf(config) : '';
-  // Posts are shared out round-robin (similar sizes on each side); results come back in the same order.
+  // Posts are shared out round-robin (similar sizes on each side) and come back while the workers work.
   const shares = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
   const jobs = Array.from({ length: shares }, (_, i) => keys.filter((_, index) => index % shares === i));
+  const processed = new Map<string, ProcessedPost>();
   const results = await Promise.all(jobs.map((share) => processShareInWorker({
     contentDir: options.contentDir, keys: share, config, ...(options.cacheDir && { cache: { dir: options.cacheDir, version } }),
-  })));
-  const processed = new Map(results.flatMap((result) => result.posts));
+  }, (key, post) => processed.set(key, post))));
   const cached = results.reduce((sum, result) => sum + result.cached, 0);
   const pool = new PostWorkerPool({ size: 1 });
   try {
     lap('process');
 
-    const store = new MemoryCorpusStore();
-    loadRecords(keys, processed, '0', store);
-    const liveKeys = keys.filter((key) => store.records.get(key)!.live);
-    // Earliest first: originals are decided before their copies, so fewer posts need deciding twice.
-    const byDate = sortNewestFirst(liveKeys.map((key) => publishedOf(processed.get(key)!)!)).reverse().map((post) => post.key);
-    await buildCorpus(byDate, config, store);
+    const { records, published } = await decideCorpus(keys, processed, config);
+    // The structures and the index are garbage now, most of the heap: collect them before rendering adds more,
+    // or the heap keeps growing into the space they hold.
+    collectGarbage();
     lap('corpus');
 
-    const posts = new Map(liveKeys.map((key) => {
-      const post = publishedOf(processed.get(key)!)!;
-      return [key, viewedPost(post, store.records.get(key)!.view)] as const;
-    }));
-    const body = (key: string) => async () => bodyOf(await pool.process({ key, bytes: await readFile(join(options.contentDir, key)) }, config));
-    const needsBody = liveKeys.filter((key) => (store.records.get(key)!.view?.sectionActions.length ?? 0) > 0);
-    const bodies = new Map(await Promise.all(needsBody.map(async (key) => [key, await body(key)()] as const)));
-    const bodyFor = (key: string) => () => bodies.get(key)!;
+    const liveKeys = keys.filter((key) => records.get(key)!.live);
+    const posts = new Map(liveKeys.map((key) => [key, viewedPost(published.get(key)!, records.get(key)!.view)] as const));
     const listed = sortNewestFirst([...posts.values()]);
-    const pages = listed.map((post) => composePostPage(
-      { ...post, contentHtml: publishedOf(processed.get(post.key)!)!.contentHtml }, bodyFor(post.key), store.records.get(post.key)!.view, posts, config));
-    const withContent = listed.map((post) => ({ ...post, contentHtml: contentFor(
-      { ...post, contentHtml: publishedOf(processed.get(post.key)!)!.contentHtml }, store.records.get(post.key)!.view, bodyFor(post.key)) }));
-    const files = [...pages, ...globalFiles(withContent, config)];
+    const writer = options.outDir === undefined ? undefined : new SiteWriter(options.outDir);
+    const files: SiteFile[] = [];
+    const emit = async (file: SiteFile) => {
+      if (writer) await writer.write(file);
+      else files.push(file);
+    };
+    // Page by page: a post whose sections are linked elsewhere is parsed again for its page and its feed
+    // entry, then its tree is dropped.
+    const withContent: PublishedPost[] = [];
+    for (const post of listed) {
+      const view = records.get(post.key)!.view;
+      const tree = (view?.sectionActions.length ?? 0) > 0
+        ? bodyOf(await pool.process({ key: post.key, bytes: await readFile(join(options.contentDir, post.key)) }, config))
+        : undefined;
+      const bodyFor = () => tree!;
+      const stored = { ...post, contentHtml: published.get(post.key)!.contentHtml };
+      await emit(composePostPage(stored, bodyFor, view, posts, config));
+      withContent.push({ ...post, contentHtml: contentFor(stored, view, bodyFor) });
+    }
+    for (const file of globalFiles(withContent, config)) await emit(file);
+    await writer?.done();
     lap('render');
 
     const siteMessages = siteSeoMessages(listed);
-    const reports = new Map(keys.map((key) => [key, buildReport(store.records.get(key)!, config, POSTS_PREFIX, posts, siteMessages.get(key))] as const));
+    const reports = new Map(keys.map((key) => [key, buildReport(records.get(key)!, config, POSTS_PREFIX, posts, siteMessages.get(key))] as const));
     const siteReport = {
       posts: listed.length,
-      summary: siteSeoSummary(liveKeys.map((key) => ({ key, messages: [...store.records.get(key)!.messages, ...(siteMessages.get(key) ?? [])] })))
+      summary: siteSeoSummary(liveKeys.map((key) => ({ key, messages: [...records.get(key)!.messages, ...(siteMessages.get(key) ?? [])] })))
         .filter((row) => row.warnings > 0),
     };
-    return { files, reports, siteReport, cached, timings };
+    return { files, fileCount: writer?.count ?? files.length, reports, siteReport, cached, timings };
   } finally {
     await pool.close();
+  }
+}
+
+/**
+ * Records as ingest writes them, then the corpus step over the live ones. Takes the processed posts (`processed` is
+ * emptied): returns the records with their views and the published posts with their HTML; the structures and the
+ * index stay here, to be collected once the step is done.
+ */
+async function decideCorpus(
+  keys: readonly string[], processed: Map<string, ProcessedPost>, config: SiteConfig,
+): Promise<{ records: Map<string, PostRecord>; published: Map<string, PublishedPost> }> {
+  const store = new MemoryCorpusStore();
+  loadRecords(keys, processed, '0', store);
+  const published = new Map<string, PublishedPost>();
+  for (const key of keys) if (store.records.get(key)!.live) published.set(key, publishedOf(processed.get(key)!)!);
+  processed.clear();
+  // Earliest first: originals are decided before their copies, so fewer posts need deciding twice.
+  const byDate = sortNewestFirst([...published.values()]).reverse().map((post) => post.key);
+  await buildCorpus(byDate, config, store);
+  return { records: store.records, published };
+}
+
+/**
+ * A full garbage collection now, when V8 lets us ask for one: `--expose-gc` set at run time (as Jest does to
+ * measure leaks) gives new contexts a `gc` function. Where that is not possible, V8 collects when it sees fit.
+ */
+function collectGarbage(): void {
+  try {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  } catch {
+    // Only memory is at stake.
+  }
+}
+
+/** Writes files under a folder as they come, a bounded number at a time, each folder created once. */
+class SiteWriter {
+  count = 0;
+  private readonly dirs = new Map<string, Promise<unknown>>();
+  private readonly writing = new Set<Promise<void>>();
+  private failure: { readonly error: unknown } | undefined;
+
+  constructor(private readonly outDir: string, private readonly parallel = 32) {}
+
+  /** Start writing `file`; waits while `parallel` writes are under way. */
+  async write(file: SiteFile): Promise<void> {
+    while (this.writing.size >= this.parallel) await Promise.race(this.writing);
+    this.check();
+    const path = join(this.outDir, file.path);
+    const dir = dirname(path);
+    let made = this.dirs.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      this.dirs.set(dir, made);
+    }
+    const done: Promise<void> = made.then(() => writeFile(path, file.body))
+      .catch((error: unknown) => { this.failure ??= { error }; })
+      .finally(() => this.writing.delete(done));
+    this.writing.add(done);
+    this.count++;
+  }
+
+  /** Wait for every write started; throws the first failure. */
+  async done(): Promise<void> {
+    await Promise.all(this.writing);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure.error;
   }
 }
 

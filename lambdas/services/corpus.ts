@@ -142,9 +142,77 @@ export async function buildCorpus(keys: readonly string[], config: SiteConfig, s
     const { affected } = await recompute(record, keys.length, config, store, limits, { deferRelated: true });
     for (const [other, reason] of affected) if (reason === 'full' && (passes.get(other) ?? 0) < limits.maxPasses) queue.add(other);
   }
+  await rankAllRelated(keys, keys.length, config, store, limits);
+}
+
+/**
+ * The second half of `buildCorpus`: every post's related list ranked against the complete index, exactly as
+ * `recomputeRelated` ranks it post by post (same document frequencies, same candidates, same scores, so the same
+ * lists), but reading the index once. Only `relby:` postings and views are written in this phase, so term buckets,
+ * term vectors and which posts are live stay as they are: their reads are shared by all posts. Candidates are not
+ * sorted: `rankRelated` does not depend on their order.
+ */
+async function rankAllRelated(keys: readonly string[], livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<void> {
+  /** A post met as a candidate: what ranking needs of it (undefined: no vector, or not live), and the last target it was listed for. */
+  interface Candidate { readonly key: string; readonly input: RankInput | undefined; listedFor: number }
+  /** Term → live holders of its bucket (capped as `rankFromIndex` caps them), and the posts of its heaviest postings. */
+  const holders = new Map<string, number>();
+  const heaviest = new Map<string, readonly Candidate[]>();
+  const candidateOf = new Map<string, Candidate>();
+  let target = 0;
   for (const key of keys) {
+    target++;
     const record = (await store.getRecords([key])).get(key);
-    if (record?.live && record.view) await recomputeRelated(record, record.view, keys.length, config, store, limits);
+    if (!record?.live || !record.view) continue;
+    const post = record.live;
+    const vector = (await store.getTermVectors([key])).get(key);
+    if (!vector) {
+      // Not indexed yet: the full recompute writes to the index, so nothing read so far can be trusted.
+      await recomputeRelated(record, record.view, livePostCount, config, store, limits);
+      holders.clear();
+      heaviest.clear();
+      candidateOf.clear();
+      continue;
+    }
+    const indexed = new Set((await store.entriesOf(key)).map((entry) => entry.bucket));
+    const terms = indexKeys(vector);
+    const uncounted = terms.filter((term) => !holders.has(term));
+    const counts = await Promise.all(uncounted.map((term) => store.count(bucket.term(term), limits.documentFrequencyCap)));
+    uncounted.forEach((term, i) => holders.set(term, counts[i]!));
+    const frequencies = new Map<string, number>();
+    for (const term of terms) {
+      const others = holders.get(term)! - (indexed.has(bucket.term(term)) ? 1 : 0);
+      frequencies.set(term, Math.min(others + 1, limits.documentFrequencyCap));
+    }
+    const corpus: CorpusStats = { postCount: Math.max(livePostCount, 1), documentFrequency: (term) => frequencies.get(term) ?? 1 };
+
+    const lookups = candidateTerms(vector, limits.candidateTerms, corpus);
+    const unread = lookups.filter((term) => !heaviest.has(term));
+    if (unread.length > 0) {
+      const postings = await Promise.all(unread.map((term) => store.query(bucket.term(term), limits.termPostingsLimit)));
+      const unknown = [...new Set(postings.flat().map((p) => p.postKey))].filter((other) => !candidateOf.has(other));
+      const vectors = await store.getTermVectors(unknown);
+      const records = await store.getRecords(unknown);
+      for (const other of unknown) {
+        const otherVector = vectors.get(other);
+        const otherPost = records.get(other)?.live;
+        const input = otherVector && otherPost ? { key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector } : undefined;
+        candidateOf.set(other, { key: other, input, listedFor: 0 });
+      }
+      unread.forEach((term, i) => heaviest.set(term, postings[i]!.map((p) => candidateOf.get(p.postKey)!)));
+    }
+    // Every post found under the lookup terms, once, but the target itself.
+    const candidates: RankInput[] = [];
+    for (const term of lookups) {
+      for (const candidate of heaviest.get(term)!) {
+        if (candidate.listedFor === target || candidate.key === key) continue;
+        candidate.listedFor = target;
+        if (candidate.input) candidates.push(candidate.input);
+      }
+    }
+    const related = rankRelated({ key, ...(post.date !== undefined && { date: post.date }), vector }, candidates, corpus, { limit: config.relatedLimit });
+    await store.replacePostings(relatedPostingsOwner(key), listedByPostings(key, related));
+    await store.putView(key, record.seq, { ...record.view, related });
   }
 }
 
@@ -230,16 +298,16 @@ async function recompute(
   }))).filter((fp): fp is string => fp !== undefined);
 
   const postingData = { postKey: key, postTitle: post.title, url, ...(post.date !== undefined && { postDate: post.date }) };
+  // One data object per section and one for the post, shared by their band postings (read, never changed).
+  const postData = signature && { key, title: post.title, url, ...(post.date !== undefined && { date: post.date }), signature: encodeSignature(signature.signature) };
   const postings: Posting[] = [
     ...fingerprints.map((fp) => ({ bucket: bucket.fingerprint(fp), sortKey: key, postKey: key, data: {} })),
-    ...sections.flatMap((section) => section.bandKeys.map((band) => ({
-      bucket: bucket.section(band), sortKey: `${key}${SEP}${section.sectionId}`, postKey: key,
-      data: { ...postingData, sectionId: section.sectionId, heading: section.heading, ...(section.line !== undefined && { line: section.line }), signature: encodeSignature(section.signature) },
-    }))),
-    ...(signature?.bandKeys ?? []).map((band) => ({
-      bucket: bucket.post(band), sortKey: key, postKey: key,
-      data: { key, title: post.title, url, ...(post.date !== undefined && { date: post.date }), signature: encodeSignature(signature!.signature) },
-    })),
+    ...sections.flatMap((section) => {
+      const sortKey = `${key}${SEP}${section.sectionId}`;
+      const data = { ...postingData, sectionId: section.sectionId, heading: section.heading, ...(section.line !== undefined && { line: section.line }), signature: encodeSignature(section.signature) };
+      return section.bandKeys.map((band) => ({ bucket: bucket.section(band), sortKey, postKey: key, data }));
+    }),
+    ...(signature?.bandKeys ?? []).map((band) => ({ bucket: bucket.post(band), sortKey: key, postKey: key, data: postData! })),
     ...keys.map((term) => ({ bucket: bucket.term(term), sortKey: `${weightSortKey(vector, term)}${SEP}${key}`, postKey: key, data: {} })),
     ...faqFps.map((fp) => ({ bucket: bucket.faq(fp), sortKey: ownFaqKey, postKey: key, data: {} })),
   ];

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { Posting, PostingChanges } from '../../lambdas/adapters/index-repository.js';
+import { resolveSiteConfig } from '../../lambdas/core/config.js';
+import { buildDirect } from '../../lambdas/local/direct-build.js';
+import { MemoryCorpusStore } from '../../lambdas/local/memory-corpus-store.js';
 import { markdown, prose } from '../corpus/fixtures.js';
+import { prng } from '../support/prng.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
@@ -49,5 +54,95 @@ describe('npm run build -- --direct (in-process, in-memory stores)', () => {
     await build(['--direct', '--content', content, '--out', join(work, 'cached-1')]);
     await build(['--direct', '--content', content, '--out', join(work, 'cached-2')]);
     expect(await filesUnder(join(work, 'cached-2'))).toEqual(expected);
+
+    // In-process without `outDir`: the same files, returned instead of written.
+    const result = await buildDirect({ contentDir: content, config: resolveSiteConfig({ siteUrl: 'https://blog.example.com' }), workers: 1 });
+    expect(result.fileCount).toBe(result.files.length);
+    expect(Object.fromEntries(result.files.map((file) => [file.path, file.body]))).toEqual(
+      Object.fromEntries(Object.entries(expected).filter(([path]) => path !== '.content-pipeline-site')));
+  });
+});
+
+/** The in-memory store as it was first written (plain, copying on every call): what the compact one must answer. */
+class ReferenceStore {
+  private readonly buckets = new Map<string, { readonly keys: string[]; readonly byKey: Map<string, Posting> }>();
+  private readonly entries = new Map<string, Posting[]>();
+
+  constructor(private readonly maxMembers: number) {}
+
+  replacePostings(postKey: string, next: readonly Posting[]): PostingChanges {
+    const id = (p: Posting) => `${p.bucket}\u0000${p.sortKey}`;
+    const previous = new Map((this.entries.get(postKey) ?? []).map((p) => [id(p), p]));
+    const unique = new Map(next.map((p) => [id(p), p]));
+    const removed = [...previous.values()].filter((p) => !unique.has(id(p)));
+    const added = [...unique.values()].filter((p) => JSON.stringify(previous.get(id(p))?.data) !== JSON.stringify(p.data) || !previous.has(id(p)));
+    for (const p of removed) {
+      const bucket = this.buckets.get(p.bucket);
+      if (!bucket?.byKey.delete(p.sortKey)) continue;
+      bucket.keys.splice(bucket.keys.findIndex((key) => key >= p.sortKey), 1);
+    }
+    for (const p of added) {
+      let bucket = this.buckets.get(p.bucket);
+      if (!bucket) {
+        bucket = { keys: [], byKey: new Map() };
+        this.buckets.set(p.bucket, bucket);
+      }
+      if (!bucket.byKey.has(p.sortKey)) {
+        bucket.keys.push(p.sortKey);
+        bucket.keys.sort();
+      }
+      bucket.byKey.set(p.sortKey, p);
+    }
+    this.entries.set(postKey, [...unique.values()]);
+    const names = (list: readonly Posting[]) => [...new Set(list.map((p) => p.bucket))].sort();
+    return { addedBuckets: names(added), removedBuckets: names(removed) };
+  }
+
+  entriesOf(postKey: string): readonly { bucket: string }[] {
+    return this.entries.get(postKey) ?? [];
+  }
+
+  query(bucket: string, limit: number): Posting[] {
+    const found = this.buckets.get(bucket);
+    if (!found) return [];
+    return found.keys.slice(0, Math.min(limit, this.maxMembers)).map((key) => found.byKey.get(key)!);
+  }
+
+  count(bucket: string, limit: number): number {
+    return Math.min(this.buckets.get(bucket)?.keys.length ?? 0, limit, this.maxMembers);
+  }
+}
+
+describe('MemoryCorpusStore', () => {
+  it('answers every read as the plain store does, through random replacements', async () => {
+    const random = prng(5);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const owners = ['a.md', 'b.md', 'c.md', 'd.md', 'a.md\u0001related'];
+    const buckets = ['term:rust', 'term:css', 'sec:b1:00ff', 'sec:b2:00ff', 'post:b0:1234', 'fp:9a', 'relby:a.md', 'faq:77'];
+    const sortKeys = ['a.md', 'b.md', 'c.md', 'd.md', '0000100\u0001a.md', '0999999\u0001b.md', 'a.md\u0001intro'];
+    // JSON-equal pairs ({} and { gone: undefined }) and unequal look-alikes (key order, 0 and '0', nesting).
+    const data: Record<string, unknown>[] = [
+      {}, { gone: undefined }, { a: 1, b: 'x' }, { b: 'x', a: 1 }, { a: '1', b: 'x' }, { a: -0 }, { a: 0 },
+      { nested: { a: 1 } }, { nested: { a: 2 } }, { flag: true, none: null }, { list: [1, 2] },
+    ];
+    for (const maxMembers of [2, 200]) {
+      const store = new MemoryCorpusStore(maxMembers);
+      const reference = new ReferenceStore(maxMembers);
+      for (let step = 0; step < 600; step++) {
+        const owner = pick(owners);
+        const next: Posting[] = Array.from({ length: Math.floor(random() * 7) }, () => {
+          const sortKey = pick(sortKeys);
+          return { bucket: pick(buckets), sortKey, postKey: random() < 0.8 ? owner.split('\u0001')[0]! : sortKey, data: { ...pick(data) } };
+        });
+        expect(await store.replacePostings(owner, next)).toEqual(reference.replacePostings(owner, next));
+        for (const name of owners) expect((await store.entriesOf(name)).map((e) => e.bucket)).toEqual(reference.entriesOf(name).map((e) => e.bucket));
+        for (const bucket of buckets) {
+          for (const limit of [0, 1, 3, 50, -1]) {
+            expect(await store.query(bucket, limit)).toEqual(reference.query(bucket, limit));
+            expect(await store.count(bucket, limit)).toBe(reference.count(bucket, limit));
+          }
+        }
+      }
+    }
   });
 });
