@@ -4,6 +4,7 @@ import { applyCrossPostDecisions, type CrossPostDecision, type NearDuplicateDeci
 import { truncate } from './excerpt.js';
 import { faqFingerprint } from './faq.js';
 import { renderHtml } from './markdown-render.js';
+import type { OwnFeatures } from './own-features.js';
 import type { Related } from './related.js';
 import { listBlocks, mainTextBlocks, splitSections, type Block, type Section } from './sections.js';
 import { html, joinHtml } from './site/html.js';
@@ -39,6 +40,8 @@ const SUMMARY_MAX = 280;
 export interface PostStructure {
   readonly blocks: readonly Block[];
   readonly sections: readonly Section[];
+  /** Computed ahead where the post was parsed (the in-process build's workers); the corpus step falls back to computing them. */
+  readonly own?: OwnFeatures;
 }
 
 export function postStructure(tree: Root): PostStructure {

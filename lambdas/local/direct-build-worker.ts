@@ -3,7 +3,10 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { processPost, type PostOutcome } from '../core/post.js';
+import { decodeSignature, encodeSignature } from '../core/minhash.js';
+import type { PostFingerprint, SectionFingerprint } from '../core/cross-post.js';
+import { ownFeatures, type OwnFeatures } from '../core/own-features.js';
+import { processPost, type PostOutcome, type PostSource } from '../core/post.js';
 import { postStructure, type PostStructure } from '../core/post-view.js';
 import type { Block } from '../core/sections.js';
 import type { SiteConfig } from '../core/types.js';
@@ -44,23 +47,64 @@ export async function processEach(job: ProcessJob, emit: (key: string, post: Pro
   for (const key of job.keys) {
     const bytes = await readFile(join(job.contentDir, key));
     const cacheFile = job.cache && join(job.cache.dir, `${createHash('sha256').update(job.cache.version).update(key).update(bytes).digest('hex')}.json.gz`);
-    const hit = cacheFile && await readFile(cacheFile).then((data) => JSON.parse(gunzipSync(data).toString('utf8')) as ProcessedPost, () => undefined);
+    const hit = cacheFile && await readFile(cacheFile).then((data) => fromCached(JSON.parse(gunzipSync(data).toString('utf8')) as CachedPost), () => undefined);
     if (hit) {
       cached++;
       emit(key, withSharedBlocks(hit));
       continue;
     }
-    const outcome = processPost({ key, bytes }, job.config);
-    const processed: ProcessedPost = outcome.status === 'published'
-      ? { status: 'published', post: outcome.post, dedupe: outcome.dedupe, messages: outcome.messages, structure: postStructure(outcome.body) }
-      : outcome;
+    const processed = processForBuild({ key, bytes }, job.config);
     if (cacheFile) {
       await mkdir(job.cache!.dir, { recursive: true });
-      await writeFile(cacheFile, gzipSync(JSON.stringify(processed), { level: 1 }));
+      await writeFile(cacheFile, gzipSync(JSON.stringify(toCached(processed)), { level: 1 }));
     }
     emit(key, withSharedBlocks(processed));
   }
   return cached;
+}
+
+/**
+ * One post as the in-process build keeps it: parsed and rendered, the tree reduced to its structure, and what the
+ * corpus step derives from the post's own text computed here, on the worker, rather than on the main thread.
+ */
+export function processForBuild(source: PostSource, config: SiteConfig): ProcessedPost {
+  const outcome = processPost(source, config);
+  if (outcome.status !== 'published') return outcome;
+  const structure = postStructure(outcome.body);
+  return {
+    status: 'published', post: outcome.post, dedupe: outcome.dedupe, messages: outcome.messages,
+    structure: { ...structure, own: ownFeatures(outcome.post, structure) },
+  };
+}
+
+/** A processed post as the cache holds it in JSON: minhash signatures (typed arrays) encoded as strings. */
+type ProcessedPublished = Extract<ProcessedPost, { status: 'published' }>;
+type CachedPost =
+  | Exclude<ProcessedPost, { status: 'published' }>
+  | (Omit<ProcessedPublished, 'structure'> & { readonly structure: Omit<PostStructure, 'own'> & { readonly own?: FeaturesOf<string> } });
+/** `OwnFeatures` with its signatures as `S`. */
+interface FeaturesOf<S> {
+  readonly sections: readonly (Omit<SectionFingerprint, 'signature'> & { readonly signature: S })[];
+  readonly signature: (Omit<PostFingerprint, 'signature'> & { readonly signature: S }) | undefined;
+  readonly vector: OwnFeatures['vector'];
+}
+
+function withSignatures<A, B>(features: FeaturesOf<A>, convert: (signature: A) => B): FeaturesOf<B> {
+  return {
+    ...features,
+    sections: features.sections.map((section) => ({ ...section, signature: convert(section.signature) })),
+    signature: features.signature && { ...features.signature, signature: convert(features.signature.signature) },
+  };
+}
+
+function toCached(post: ProcessedPost): CachedPost {
+  if (post.status !== 'published' || post.structure.own === undefined) return post as CachedPost;
+  return { ...post, structure: { ...post.structure, own: withSignatures(post.structure.own, encodeSignature) } };
+}
+
+function fromCached(post: CachedPost): ProcessedPost {
+  if (post.status !== 'published' || post.structure.own === undefined) return post as ProcessedPost;
+  return { ...post, structure: { ...post.structure, own: withSignatures(post.structure.own, decodeSignature) } };
 }
 
 /** Process a share of the site's posts in this thread (see `processEach`). */

@@ -263,9 +263,11 @@ async function recompute(
   }));
   const boilerplate = new Set(counts.filter(([, count]) => count >= config.boilerplateMinPosts).map(([fp]) => fp));
   const main = mainTextBlocks(structure.blocks, boilerplate);
+  // Features computed ahead from the text alone (see `OwnFeatures`) assume no boilerplate: used only when that holds.
+  const own = boilerplate.size === 0 ? structure.own : undefined;
 
   // Sections that repeat a section of an earlier post.
-  const sections = sectionFingerprints(structure.sections, { boilerplate });
+  const sections = own?.sections ?? sectionFingerprints(structure.sections, { boilerplate });
   const candidatesBySection: Record<string, CandidateSection[]> = {};
   await Promise.all(sections.map(async (section) => {
     const found = await Promise.all(section.bandKeys.map(async (band) => meet(await store.query(bucket.section(band), limits.bucketLimit))));
@@ -275,7 +277,7 @@ async function recompute(
   const crossPost = decideCrossPost(order, sections, candidatesBySection, { policy: post.repeatPolicy ?? config.repeatPolicy });
 
   // The whole post nearly copying an earlier one.
-  const signature = postSignature(main);
+  const signature = own ? own.signature : postSignature(main);
   const postCandidates = signature
     ? unique((await Promise.all(signature.bandKeys.map(async (band) => meet(await store.query(bucket.post(band), limits.bucketLimit))))).flat()
       .filter((p) => p.postKey !== key), (p) => p.postKey).map((p) => p.data as unknown as CandidatePost)
@@ -284,7 +286,7 @@ async function recompute(
 
   // Related posts: candidates from the inverted index, scored with document frequencies read from it.
   const previousVector = (await store.getTermVectors([key])).get(key);
-  const vector = extractTerms(termInput(post, structure, boilerplate, crossPost.actions));
+  const vector = own && crossPost.actions.length === 0 ? own.vector : extractTerms(termInput(post, structure, boilerplate, crossPost.actions));
   const keys = indexKeys(vector);
   const ranking = options.deferRelated ? undefined : await rankFromIndex(post, vector, indexedBefore, livePostCount, config, store, limits);
   const related = ranking?.related ?? record.view?.related ?? [];
