@@ -203,6 +203,8 @@ async function main(): Promise<number> {
           const s = r.storage.byCommand[c];
           return s ? `${kb(s.bytesIn)} / ${kb(s.bytesOut)}` : '-';
         })]), '     '),
+        '   publish steps, ms (PublishSummary.phasesMs):',
+        ...table(['step', ...labels], (['list', 'corpus', 'render', 'write', 'reports'] as const).map((p) => [p, ...runs.map((r) => r.publish?.phasesMs[p] ?? '-')]), '     '),
         '   summed call time by command, ms (calls overlap; shows where the storage time goes):',
         ...table(['command', ...labels], commands.map((c) => [c, ...runs.map((r) => r.storage.byCommand[c]?.ms ?? 0)]), '     '));
     }

@@ -37,6 +37,11 @@ export interface PublishSummary {
   readonly pages: number;
   readonly written: number;
   readonly deleted: number;
+  /**
+   * Milliseconds spent in each step: `list` (reading the live posts), `corpus`, `render` (bodies read, pages and
+   * listings rendered and hashed), `write` (site files and state), `reports`. Logged, so a slow publish shows where.
+   */
+  readonly phasesMs: Readonly<Record<'list' | 'corpus' | 'render' | 'write' | 'reports', number>>;
 }
 
 /**
@@ -49,13 +54,22 @@ export interface PublishSummary {
  */
 export async function publishSite(requests: readonly PublishRequest[], deps: PublishDeps): Promise<PublishSummary> {
   const { config, repo, site } = deps;
+  let mark = performance.now();
+  const phasesMs = { list: 0, corpus: 0, render: 0, write: 0, reports: 0 };
+  const lap = (phase: keyof typeof phasesMs) => {
+    const now = performance.now();
+    phasesMs[phase] = Math.round(now - mark);
+    mark = now;
+  };
   const rebuildAll = requests.some((r) => r.rebuildAll === true);
   const removedSlugs = new Set(requests.flatMap((r) => r.removedSlugs));
   const before = await repo.listLive();
+  lap('list');
   const changedKeys = new Set([...requests.flatMap((r) => r.keys), ...(rebuildAll ? before.map((post) => post.key) : [])]);
 
   const relistKeys = requests.some((r) => r.refreshRelated === true) ? before.map((post) => post.key) : [];
   const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, cachedCorpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS, relistKeys);
+  lap('corpus');
   // The index listing (a GSI) is eventually consistent: the posts this run recomputed come from consistent reads
   // of their records instead, and posts it removed are left out, so a fresh upload is never missing from the feeds.
   const liveByKey = new Map<string, ListedPost>(before.map((post) => [post.key, post]));
@@ -128,6 +142,7 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   for (const file of shared) hashes[file.path] = contentHash(file.body);
   const unchanged = (file: SiteFile) => !rebuildAll && previous.hashes?.[file.path] === hashes[file.path];
   const files: SiteFile[] = [...pageFiles, ...shared.filter((file) => !unchanged(file))];
+  lap('render');
   const limit = deps.writeConcurrency ?? 16;
   await forEachLimited(files, limit, (file) => site.put(file));
   await forEachLimited([...new Set(stale)], limit, (path) => site.delete(path));
@@ -135,6 +150,7 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   // Only now that the files are written: a run that fails before this point is retried with the old tags.
   await repo.putListedTags(new Map((fullRender ? [...new Set([...byKey.keys(), ...touchedKeys])] : touchedKeys)
     .map((key) => [key, byKey.has(key) ? tagSlugs(key) : undefined] as const)));
+  lap('write');
 
   // Reports last: they describe what is now published. Site-wide SEO findings (duplicate titles, links to
   // missing posts) go into the reports of the recomputed posts and into one site summary, most warnings first.
@@ -148,7 +164,8 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
       .filter((row) => row.warnings > 0),
   });
 
-  const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pageFiles.length, written: files.length, deleted: stale.length };
+  lap('reports');
+  const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pageFiles.length, written: files.length, deleted: stale.length, phasesMs };
   deps.logger.log('info', 'site published', { ...summary });
   return summary;
 }
