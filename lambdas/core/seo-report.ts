@@ -148,6 +148,9 @@ export interface SeoPostSummary {
   readonly internalLinks?: readonly string[];
 }
 
+/** Posts named in a duplicate-title or duplicate-description warning; the rest are counted. */
+const DUPLICATES_NAMED = 5;
+
 /**
  * Site-wide SEO warnings, by post key (every key present, possibly with no messages): titles and descriptions
  * used by more than one post (compared ignoring case and spacing), and links to `/posts/<slug>/` where no post has
@@ -160,13 +163,21 @@ export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, P
     for (const post of posts) {
       const normalized = post[field].normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
       if (normalized === '') continue;
-      groups.set(normalized, [...(groups.get(normalized) ?? []), post.key]);
+      const group = groups.get(normalized);
+      if (group) group.push(post.key);
+      else groups.set(normalized, [post.key]);
     }
     for (const keys of groups.values()) {
       if (keys.length < 2) continue;
+      keys.sort();
       for (const key of keys) {
-        const others = keys.filter((other) => other !== key).sort();
-        byKey.get(key)!.push(warning(ruleId, `The same ${what} is used by ${others.join(', ')}; give each post its own ${what}.`));
+        // Name a few of the others, not all: a description shared by thousands of posts (a CMS default) would
+        // otherwise make every one of their reports list every other post.
+        const named = keys.slice(0, DUPLICATES_NAMED + 1).filter((other) => other !== key).slice(0, DUPLICATES_NAMED);
+        const others = keys.length - 1 > DUPLICATES_NAMED
+          ? `${keys.length - 1} other posts, among them ${named.join(', ')}`
+          : named.join(', ');
+        byKey.get(key)!.push(warning(ruleId, `The same ${what} is used by ${others}; give each post its own ${what}.`));
       }
     }
   };

@@ -154,6 +154,19 @@ describe('siteSeoMessages', () => {
     expect([...messages.values()].flat().every((m) => m.severity === 'warning')).toBe(true);
   });
 
+  it('names five of the other posts and counts the rest when many share a description (a CMS default)', () => {
+    const posts = Array.from({ length: 3000 }, (_, i) => summary(`p${String(i).padStart(4, '0')}.md`, `Title ${i}`, 'Read our latest post.', `p${i}`));
+    const messages = siteSeoMessages(posts);
+    const first = messages.get('p0000.md')![0]!.reason;
+    expect(first).toBe('The same description is used by 2999 other posts, among them p0001.md, p0002.md, p0003.md, p0004.md, p0005.md; give each post its own description.');
+    expect(messages.get('p0003.md')![0]!.reason).toContain('among them p0000.md, p0001.md, p0002.md, p0004.md, p0005.md;');
+    // Each warning stays short: the report of one post does not grow with the site.
+    expect(Math.max(...[...messages.values()].flat().map((m) => m.reason.length))).toBeLessThan(200);
+    // Six or fewer sharing: every other one is named.
+    const few = siteSeoMessages(posts.slice(0, 6));
+    expect(few.get('p0000.md')![0]!.reason).toBe('The same description is used by p0001.md, p0002.md, p0003.md, p0004.md, p0005.md; give each post its own description.');
+  });
+
   it('reports links to posts that do not exist, and deletion of a linked post', () => {
     const posts = [
       summary('a.md', 'A', 'Da', 'a', ['b', 'missing']),
