@@ -9,6 +9,13 @@ export const POSTS_PREFIX = 'posts/';
 /** Key prefix of the private processing reports, outside the notification filter. */
 export const REPORTS_PREFIX = 'reports/';
 
+/**
+ * Key of the publisher's listing snapshot in the source bucket (private, outside the notification filter): every
+ * live post's listing fields as of the last completed publish, so a one-post update reads one object instead of
+ * the whole `byDate` index.
+ */
+export const LISTING_KEY = 'state/listing.json.gz';
+
 /** Suffix of the source objects that trigger ingestion. */
 export const POST_SUFFIX = '.md';
 
@@ -18,6 +25,7 @@ export const POST_SUFFIX = '.md';
  * - `POST#<key>` / `BODY#<hash>`  the rendered body (gzip), content-addressed so a META never points at a half-written body.
  * - `SLUG#<slug>` / `CLAIM`       which post owns a URL slug, so two files can never overwrite each other's page.
  * - `SITE` / `STATE`              what the publisher wrote last time, so it can delete pages that lost their post.
+ * - `SITE` / `PENDING#<key>`       a post view stored by a publish that has not completed yet (the next one finishes it).
  * GSI `byDate`: only live posts carry `gsi1pk = PUBLISHED`, sorted by `<date>#<key>`: the site index without a scan.
  */
 export const POSTS_TABLE_SCHEMA = {

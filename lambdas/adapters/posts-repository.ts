@@ -37,6 +37,21 @@ const LISTED_FIELDS = [
 ] as const satisfies readonly (keyof ListedPost)[];
 const LISTED_VIEW_FIELDS = ['description', 'summary', 'canonicalUrl', 'sectionActions'] as const satisfies readonly (keyof ListingView)[];
 
+/** A live post's listing entry: its listing fields, messages and the listing part of its view (as `listLive` reads them). */
+export function listedPost(live: Omit<LivePost, 'faq' | 'repeatPolicy'>, messages: readonly PostMessage[], view: ListingView | undefined): ListedPost {
+  const listed: Record<string, unknown> = {};
+  for (const field of LISTED_FIELDS) if (live[field] !== undefined) listed[field] = live[field];
+  if (view !== undefined) {
+    const listedView: Record<string, unknown> = {};
+    for (const field of LISTED_VIEW_FIELDS) if (view[field] !== undefined) listedView[field] = view[field];
+    listed.view = listedView;
+  }
+  return { ...listed, messages } as ListedPost;
+}
+
+/** Version of the listing snapshot's format (`SourceStore.getListing`): a snapshot of another version is not read. */
+export const LISTING_VERSION = 1;
+
 /** The `META` item of one source file. */
 export interface PostRecord {
   readonly key: string;
@@ -63,6 +78,9 @@ const slugKey = (slug: string) => ({ [PK]: `SLUG#${slug}`, [SK]: 'CLAIM' });
 const termsKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'TERMS' });
 const listedKey = (key: string) => ({ [PK]: `POST#${key}`, [SK]: 'LISTED' });
 const SITE_STATE_KEY = { [PK]: SITE_STATE_PARTITION, [SK]: 'STATE' };
+/** Journal of views written by a publish that has not completed yet (see `markViewPending`). */
+const PENDING_PREFIX = 'PENDING#';
+const pendingKey = (key: string) => ({ [PK]: SITE_STATE_PARTITION, [SK]: `${PENDING_PREFIX}${key}` });
 
 /** What the publisher remembers between runs, so it can delete pages that no longer have a post. */
 export interface SiteState {
@@ -331,13 +349,47 @@ export class PostsRepository {
         ExclusiveStartKey: start,
       })));
       for (const item of out.Items ?? []) {
-        const row = unmarshall(item) as { record?: { live?: ListedPost; messages?: PostMessage[] }; view?: ListingView };
+        const row = unmarshall(item) as { record?: { live?: LivePost; messages?: PostMessage[] }; view?: ListingView };
         const live = row.record?.live;
-        if (live) posts.push({ ...live, messages: row.record?.messages ?? [], ...(row.view !== undefined && { view: row.view }) });
+        if (live) posts.push(listedPost(live, row.record?.messages ?? [], row.view));
       }
       start = out.LastEvaluatedKey;
     } while (start);
     return posts;
+  }
+
+  /**
+   * Note that the publisher is about to store a new view of `key`. Until `clearPendingViews` the key stays in the
+   * journal, so a publish that fails after storing views but before its pages and listing snapshot are written is
+   * completed by the next one: it reads those posts again and renders their pages.
+   */
+  async markViewPending(key: string): Promise<void> {
+    await this.call('PutItem pending view', () => this.client.send(new PutItemCommand({
+      TableName: this.tableName, Item: marshall(pendingKey(key)),
+    })));
+  }
+
+  async getPendingViews(): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await this.call('Query pending views', () => this.client.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :site AND begins_with(#sk, :pending)',
+        ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+        ExpressionAttributeValues: marshall({ ':site': SITE_STATE_PARTITION, ':pending': PENDING_PREFIX }),
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      })));
+      for (const item of out.Items ?? []) keys.push((unmarshall(item) as { sk: string }).sk.slice(PENDING_PREFIX.length));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  async clearPendingViews(keys: readonly string[]): Promise<void> {
+    const requests: WriteRequest[] = [...new Set(keys)].map((key) => ({ DeleteRequest: { Key: marshall(pendingKey(key)) } }));
+    await batchWriteAll(this.client, this.tableName, requests, 'BatchWriteItem pending views');
   }
 
   async getSiteState(): Promise<SiteState> {

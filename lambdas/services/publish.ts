@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
-import { composePostPage, contentFor, postStructure, viewedPost } from '../core/post-view.js';
+import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
@@ -9,7 +9,7 @@ import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
 import type { IndexRepository, Posting } from '../adapters/index-repository.js';
-import type { ListedPost, PostsRepository } from '../adapters/posts-repository.js';
+import { LISTING_VERSION, listedPost, type ListedPost, type PostRecord, type PostsRepository } from '../adapters/posts-repository.js';
 import type { PublishRequest } from '../adapters/publish-queue.js';
 import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
 import type { Logger } from '../handlers/logger.js';
@@ -45,14 +45,38 @@ export interface PublishSummary {
 }
 
 /**
- * The single writer of the site bucket. Reads the current state from DynamoDB (never the request's copy of it),
- * so publishing is convergent: running it again, or with several requests merged, gives the same site.
+ * The single writer of the site bucket. Reads the current state — records, views and indexes in DynamoDB, and the
+ * listing snapshot it wrote itself — never the request's copy of it, so publishing is convergent: running it
+ * again, or with several requests merged, gives the same site.
  * 1. Corpus step: indexes and per-post decisions (repeats, near copies, boilerplate, related posts, FAQ owners)
  *    for the changed posts and every post their change affects.
  * 2. Pages of those posts, and every file that lists posts (index, tags, feeds, sitemap); pages whose post or tag
  *    is gone are deleted. 3. The authors' reports of the recomputed posts.
  */
 export async function publishSite(requests: readonly PublishRequest[], deps: PublishDeps): Promise<PublishSummary> {
+  let batch = requests;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await publishOnce(batch, deps);
+    } catch (error) {
+      if (!(error instanceof ListingBehind) || attempt >= MAX_LISTING_CATCH_UPS) throw error;
+      deps.logger.log('info', 'listed posts were edited since the last publish: publishing them with this batch', { keys: error.keys });
+      batch = [...batch, { keys: error.keys, removedSlugs: [] }];
+    }
+  }
+}
+
+/** Publishes of posts edited since the snapshot taken into one run, at most (then the batch is retried as usual). */
+const MAX_LISTING_CATCH_UPS = 3;
+
+/** Posts the listing snapshot has at a version whose body is gone (see `publishOnce`). */
+class ListingBehind extends Error {
+  constructor(readonly keys: readonly string[]) {
+    super(`listed posts edited since the last publish: ${keys.join(', ')}`);
+  }
+}
+
+async function publishOnce(requests: readonly PublishRequest[], deps: PublishDeps): Promise<PublishSummary> {
   const { config, repo, site } = deps;
   let mark = performance.now();
   const phasesMs = { list: 0, corpus: 0, render: 0, write: 0, reports: 0 };
@@ -63,18 +87,35 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   };
   const rebuildAll = requests.some((r) => r.rebuildAll === true);
   const removedSlugs = new Set(requests.flatMap((r) => r.removedSlugs));
-  const before = await repo.listLive();
+  const previous = await repo.getSiteState();
+  const settings = contentHash(JSON.stringify(config));
+  const fullRender = rebuildAll || previous.settings !== settings;
+  // The live posts as the last completed publish listed them (its snapshot: one object, whatever the size of the
+  // site). Without one, and for a full render (which so repairs the snapshot), they are read from the table.
+  const snapshot = fullRender ? undefined : await deps.source.getListing<ListedPost>(LISTING_VERSION);
+  const before = snapshot ?? await repo.listLive();
+  // Posts whose views a publish stored without completing: the listing and their pages are brought up to date below.
+  const pending = await repo.getPendingViews();
+  const pendingKeys = new Set(pending);
   lap('list');
   const changedKeys = new Set([...requests.flatMap((r) => r.keys), ...(rebuildAll ? before.map((post) => post.key) : [])]);
 
   const relistKeys = requests.some((r) => r.refreshRelated === true) ? before.map((post) => post.key) : [];
-  const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, cachedCorpusStore(deps), deps.limits ?? DEFAULT_CORPUS_LIMITS, relistKeys);
+  const journaled = new Set(pending);
+  const corpus = await refreshCorpus([...changedKeys].sort(), before.length, config, cachedCorpusStore(deps, journaled), deps.limits ?? DEFAULT_CORPUS_LIMITS, relistKeys);
   lap('corpus');
-  // The index listing (a GSI) is eventually consistent: the posts this run recomputed come from consistent reads
-  // of their records instead, and posts it removed are left out, so a fresh upload is never missing from the feeds.
+  const unfinished = pending.filter((key) => !corpus.recomputed.has(key) && !corpus.removed.includes(key));
+  const unfinishedRecords = await repo.getRecords(unfinished);
+  const fresh = new Map<string, { readonly record: PostRecord; readonly view?: PostView }>([
+    ...corpus.recomputed,
+    ...[...unfinishedRecords].map(([key, record]) => [key, { record, ...(record.view !== undefined && { view: record.view }) }] as const),
+  ]);
+  const removed = [...corpus.removed, ...unfinished.filter((key) => !unfinishedRecords.get(key)?.live)];
+  // The posts this run read consistently replace their listing entries (the snapshot, or the eventually consistent
+  // index, may be older), and posts it removed are left out, so a fresh upload is never missing from the feeds.
   const liveByKey = new Map<string, ListedPost>(before.map((post) => [post.key, post]));
-  for (const key of corpus.removed) liveByKey.delete(key);
-  for (const [key, { record, view }] of corpus.recomputed) {
+  for (const key of removed) liveByKey.delete(key);
+  for (const [key, { record, view }] of fresh) {
     if (record.live) liveByKey.set(key, { ...record.live, messages: record.messages, ...(view !== undefined && { view }) });
   }
   const live = [...liveByKey.values()];
@@ -83,18 +124,19 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
 
   // Pages to render: the changed posts, and affected posts whose decisions actually changed (a new post entering
   // an older post's related list re-publishes that page; a post that merely shares an index bucket does not).
-  const pages = [...corpus.recomputed].flatMap(([key, { view, previousView }]) =>
-    byKey.has(key) && view !== undefined && (changedKeys.has(key) || JSON.stringify(previousView) !== JSON.stringify(view)) ? [{ key, view }] : []);
+  // The posts an unfinished publish recomputed are rendered whatever they were: their pages may not have been written.
+  const pages = [...fresh].flatMap(([key, { view }]) => {
+    const previousView = corpus.recomputed.get(key)?.previousView;
+    const render = changedKeys.has(key) || pendingKeys.has(key) || JSON.stringify(previousView) !== JSON.stringify(view);
+    return byKey.has(key) && view !== undefined && render ? [{ key, view }] : [];
+  });
 
   // Listings that can have changed: those of the tags (before and after) of every post whose entry may differ from
   // what the last publish listed. The other tags' pages and feeds are left as they are, so a one-post update
   // renders a few tags, not all of them. A full rebuild, or a change of settings, renders every tag.
-  const previous = await repo.getSiteState();
-  const settings = contentHash(JSON.stringify(config));
   const beforeByKey = new Map(before.map((post) => [post.key, post]));
-  const touchedKeys = [...new Set([...changedKeys, ...corpus.removed, ...pages.map((page) => page.key)])];
+  const touchedKeys = [...new Set([...changedKeys, ...removed, ...pages.map((page) => page.key)])];
   const tagSlugs = (key: string) => [...new Set(byKey.get(key)?.tags.map(toSlug).filter((slug) => slug !== '') ?? [])].sort();
-  const fullRender = rebuildAll || previous.settings !== settings;
   let touchedTags: Set<string> | undefined;
   if (!fullRender) {
     // Tags as the last completed publish listed them (a post never recorded: as the listing had it).
@@ -106,6 +148,11 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
 
   const feedKeys = new Set(postsInFeeds(listed, config.feedItemLimit, touchedTags).map((post) => post.key));
   const bodies = await repo.getBodies([...new Set([...pages.map((page) => page.key), ...feedKeys])].map((key) => byKey.get(key)!));
+  // A post listed as the snapshot has it whose body is gone was edited since: ingest has stored the new version and
+  // deleted the old body, and its publish request is queued behind this one. Waiting would never end (this batch
+  // is retried first), so it is published now, with this batch.
+  const editedSince = [...feedKeys].filter((key) => !bodies.has(key) && !fresh.has(key));
+  if (editedSince.length > 0) throw new ListingBehind(editedSince);
   const bodyOf = (key: string): Root => {
     const body = bodies.get(key);
     // An edit landed between reading the index and the bodies: the next attempt sees a consistent pair.
@@ -126,7 +173,7 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   const liveSlugs = new Set(listed.map((post) => post.slug));
   const sharedPaths = new Set([...shared.map((file) => file.path), ...keptPaths]);
   const stale = [
-    ...[...removedSlugs, ...corpus.removed.map((key) => beforeByKey.get(key)?.slug)]
+    ...[...removedSlugs, ...removed.map((key) => beforeByKey.get(key)?.slug)]
       .filter((slug): slug is string => slug !== undefined && !liveSlugs.has(slug))
       .map((slug) => sitePaths.postFile(slug)),
     // A tag with no posts left, an archive page or a sitemap part no longer needed.
@@ -150,12 +197,15 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   // Only now that the files are written: a run that fails before this point is retried with the old tags.
   await repo.putListedTags(new Map((fullRender ? [...new Set([...byKey.keys(), ...touchedKeys])] : touchedKeys)
     .map((key) => [key, byKey.has(key) ? tagSlugs(key) : undefined] as const)));
+  // The snapshot, then the journal: a run that fails before this point leaves both as they were for the next one.
+  await deps.source.putListing(LISTING_VERSION, live.map((post) => listedPost(post, post.messages, post.view)));
+  await repo.clearPendingViews([...journaled]);
   lap('write');
 
   // Reports last: they describe what is now published. Site-wide SEO findings (duplicate titles, links to
   // missing posts) go into the reports of the recomputed posts and into one site summary, most warnings first.
   const siteMessages = siteSeoMessages(listed);
-  const records = await repo.getRecords([...corpus.recomputed.keys()]);
+  const records = await repo.getRecords([...fresh.keys()]);
   await forEachLimited([...records.values()], limit, (record) => deps.source.putReport(record.key,
     buildReport(record, config, deps.source.layout.postsPrefix, byKey, siteMessages.get(record.key))));
   await deps.source.putSiteReport({
@@ -165,7 +215,7 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
   });
 
   lap('reports');
-  const summary = { livePosts: listed.length, recomputed: corpus.recomputed.size, pages: pageFiles.length, written: files.length, deleted: stale.length, phasesMs };
+  const summary = { livePosts: listed.length, recomputed: fresh.size, pages: pageFiles.length, written: files.length, deleted: stale.length, phasesMs };
   deps.logger.log('info', 'site published', { ...summary });
   return summary;
 }
@@ -173,9 +223,9 @@ export async function publishSite(requests: readonly PublishRequest[], deps: Pub
 /**
  * The corpus store for one publish run. Bucket reads are remembered for the run and forgotten when the run
  * writes that bucket: a batch that re-decides many posts reads each common bucket (a frequent term, a shared
- * section band) once, not once per post.
+ * section band) once, not once per post. Each post whose view it stores is added to `journaled` (and the journal).
  */
-function cachedCorpusStore(deps: PublishDeps): CorpusStore {
+function cachedCorpusStore(deps: PublishDeps, journaled: Set<string>): CorpusStore {
   const { repo, index } = deps;
   const queries = new Map<string, Promise<Posting[]>>();
   const counts = new Map<string, Promise<number>>();
@@ -202,7 +252,14 @@ function cachedCorpusStore(deps: PublishDeps): CorpusStore {
     },
     getTermVectors: (keys) => repo.getTermVectors(keys),
     putTermVector: (key, vector) => repo.putTermVector(key, vector),
-    putView: (key, seq, view) => repo.putView(key, seq, view),
+    async putView(key, seq, view) {
+      // Journal first: a view stored by a run that then fails is found by the next run (see `markViewPending`).
+      if (!journaled.has(key)) {
+        await repo.markViewPending(key);
+        journaled.add(key);
+      }
+      return repo.putView(key, seq, view);
+    },
     async replacePostings(key, postings) {
       const changes = await index.replacePostings(key, postings);
       forget([...changes.addedBuckets, ...changes.removedBuckets]);

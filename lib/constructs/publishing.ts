@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, PUBLISHER_PARTITIONS, REPORTS_PREFIX } from '../contract.js';
+import { ENV, LISTING_KEY, PUBLISHER_PARTITIONS, REPORTS_PREFIX } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
 
@@ -148,9 +148,14 @@ export class Publishing extends Construct {
       }),
     );
 
-    // Source bucket: the publisher completes each author's report (reports/*); it cannot read or write posts.
+    // Source bucket: the publisher completes each author's report (reports/*) and keeps its listing snapshot (one
+    // object); it cannot read or write posts. ListBucket, so a missing snapshot (the first run) answers 404, not 403.
     const reports = props.sourceBucket.arnForObjects(`${REPORTS_PREFIX}*`);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReportsWrite', actions: ['s3:PutObject'], resources: [reports] }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ListingSnapshotReadWrite', actions: ['s3:GetObject', 's3:PutObject'], resources: [props.sourceBucket.arnForObjects(LISTING_KEY)],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SourceBucketList', actions: ['s3:ListBucket'], resources: [props.sourceBucket.bucketArn] }));
 
     // Site bucket: objects read/write/delete, and ListBucket so a missing object (e.g. the manifest on the
     // first run) answers 404 NoSuchKey instead of 403 AccessDenied, and stale pages can be found for pruning.

@@ -435,13 +435,16 @@ describe('ContentPipelineStack', () => {
       expect(tableActions.filter((a) => /dynamodb:(DeleteTable|UpdateTable|CreateTable)/.test(a))).toEqual([]);
     });
 
-    it('publish: reads the table, reads/writes the site bucket, writes only reports/* of the source bucket', () => {
+    it('publish: reads the table, reads/writes the site bucket; in the source bucket writes reports/* and keeps its listing snapshot, never posts', () => {
       const statements = statementsOfFunction(template, ids.publishFn);
       const touched = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
       expect(touched.has(ids.logsBucket)).toBe(false);
       expect(touched.has(ids.ingestQueue)).toBe(false);
       const source = `${ids.sourceBucket}.Arn`;
-      expect(actionsOn(statements, (arn) => arn.startsWith(source))).toEqual([`s3:PutObject ${source}/reports/*`]);
+      expect(actionsOn(statements, (arn) => arn.startsWith(source)).sort()).toEqual([
+        `s3:PutObject ${source}/reports/*`, `s3:GetObject ${source}/state/listing.json.gz`, `s3:PutObject ${source}/state/listing.json.gz`,
+        `s3:ListBucket ${source}`,
+      ].sort());
       const site = `${ids.siteBucket}.Arn`;
       expect(actionsOn(statements, (arn) => arn.startsWith(site)).sort()).toEqual(
         [`s3:DeleteObject ${site}/*`, `s3:GetObject ${site}/*`, `s3:PutObject ${site}/*`, `s3:ListBucket ${site}`].sort(),
