@@ -7,6 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { StaleEventError } from '../core/errors.js';
 import type { Root } from 'mdast';
 import type { PostView } from '../core/post-view.js';
+import type { Related } from '../core/related.js';
 import type { TermVector } from '../core/terms.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
@@ -51,6 +52,12 @@ export function listedPost(live: Omit<LivePost, 'faq' | 'repeatPolicy'>, message
 
 /** Version of the listing snapshot's format (`SourceStore.getListing`): a snapshot of another version is not read. */
 export const LISTING_VERSION = 1;
+
+/** What related-post ranking needs of a live post met as a candidate (see `getCandidateFacts`). */
+export interface CandidateFacts {
+  readonly date?: string;
+  readonly related: readonly Related[];
+}
 
 /** The `META` item of one source file. */
 export interface PostRecord {
@@ -243,6 +250,25 @@ export class PostsRepository {
   }
 
   /**
+   * What related-post ranking needs of candidate posts, for the live ones only: date and current related list.
+   * A projection of the records (a few hundred bytes each instead of the whole record and view): a post's ranking
+   * reads a few hundred candidates.
+   */
+  async getCandidateFacts(keys: readonly string[]): Promise<Map<string, CandidateFacts>> {
+    const facts = new Map<string, CandidateFacts>();
+    const projection = {
+      expression: '#record.#live.#key, #record.#live.#date, #view.#related',
+      names: { '#record': 'record', '#live': 'live', '#key': 'key', '#date': 'date', '#view': 'view', '#related': 'related' },
+    };
+    for (const item of await this.batchGet([...new Set(keys)].map((key) => metaKey(key)), 'BatchGetItem candidates', projection)) {
+      const row = unmarshall(item) as { record?: { live?: { key: string; date?: string } }; view?: { related?: Related[] } };
+      const live = row.record?.live;
+      if (live) facts.set(live.key, { ...(live.date !== undefined && { date: live.date }), related: row.view?.related ?? [] });
+    }
+    return facts;
+  }
+
+  /**
    * Store what the publisher decided about a post, only if the record is still the version it decided about:
    * if an upload landed meanwhile, its own publish will decide again. Returns false when it lost that race.
    */
@@ -282,14 +308,21 @@ export class PostsRepository {
     }
   }
 
-  private async batchGet(keys: Record<string, unknown>[], what: string): Promise<Record<string, AttributeValue>[]> {
+  private async batchGet(
+    keys: Record<string, unknown>[], what: string, projection?: { readonly expression: string; readonly names: Record<string, string> },
+  ): Promise<Record<string, AttributeValue>[]> {
     const items: Record<string, AttributeValue>[] = [];
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       let pending: Record<string, AttributeValue>[] = keys.slice(start, start + BATCH_GET_LIMIT).map((key) => marshall(key));
       for (let round = 0; pending.length > 0; round++) {
         if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed keys after retries'), what);
         const out = await this.call(what, () => this.client.send(new BatchGetItemCommand({
-          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          RequestItems: {
+            [this.tableName]: {
+              Keys: pending, ConsistentRead: true,
+              ...(projection && { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names }),
+            },
+          },
         })));
         items.push(...(out.Responses?.[this.tableName] ?? []));
         pending = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Record<string, AttributeValue>[];

@@ -1,6 +1,6 @@
 import type { Posting, PostingChanges } from '../adapters/index-repository.js';
 import { DEFAULT_MAX_BUCKET_MEMBERS } from '../adapters/index-repository.js';
-import type { PostRecord } from '../adapters/posts-repository.js';
+import type { CandidateFacts, PostRecord } from '../adapters/posts-repository.js';
 import type { PostStructure, PostView } from '../core/post-view.js';
 import type { TermVector, WeightedTerm } from '../core/terms.js';
 import type { CorpusStore } from '../services/corpus.js';
@@ -51,6 +51,15 @@ export class MemoryCorpusStore implements CorpusStore {
     for (const key of keys) {
       const record = this.records.get(key);
       if (record) found.set(key, record);
+    }
+    return found;
+  }
+
+  async getCandidateFacts(keys: readonly string[]): Promise<Map<string, CandidateFacts>> {
+    const found = new Map<string, CandidateFacts>();
+    for (const key of keys) {
+      const record = this.records.get(key);
+      if (record?.live) found.set(key, { ...(record.live.date !== undefined && { date: record.live.date }), related: record.view?.related ?? [] });
     }
     return found;
   }

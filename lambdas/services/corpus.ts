@@ -14,7 +14,7 @@ import { extractTerms, indexKeys, type TermVector } from '../core/terms.js';
 import type { SiteConfig } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
 import type { Posting, PostingChanges } from '../adapters/index-repository.js';
-import type { LivePost, PostRecord } from '../adapters/posts-repository.js';
+import type { CandidateFacts, LivePost, PostRecord } from '../adapters/posts-repository.js';
 
 /**
  * Storage the corpus step needs: post records and bodies, term vectors, and the posting-list indexes.
@@ -22,6 +22,8 @@ import type { LivePost, PostRecord } from '../adapters/posts-repository.js';
  */
 export interface CorpusStore {
   getRecords(keys: readonly string[]): Promise<Map<string, PostRecord>>;
+  /** Date and related list of each live post among `keys` (others are left out): what ranking reads of candidates. */
+  getCandidateFacts(keys: readonly string[]): Promise<Map<string, CandidateFacts>>;
   /** Blocks and sections of each post's stored body (see `postStructure`). */
   getStructures(posts: readonly Pick<LivePost, 'key' | 'contentHash'>[]): Promise<Map<string, PostStructure>>;
   getTermVectors(keys: readonly string[]): Promise<Map<string, TermVector>>;
@@ -192,10 +194,10 @@ async function rankAllRelated(keys: readonly string[], livePostCount: number, co
       const postings = await Promise.all(unread.map((term) => store.query(bucket.term(term), limits.termPostingsLimit)));
       const unknown = [...new Set(postings.flat().map((p) => p.postKey))].filter((other) => !candidateOf.has(other));
       const vectors = await store.getTermVectors(unknown);
-      const records = await store.getRecords(unknown);
+      const facts = await store.getCandidateFacts(unknown);
       for (const other of unknown) {
         const otherVector = vectors.get(other);
-        const otherPost = records.get(other)?.live;
+        const otherPost = facts.get(other);
         const input = otherVector && otherPost ? { key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector } : undefined;
         candidateOf.set(other, { key: other, input, listedFor: 0 });
       }
@@ -365,7 +367,7 @@ interface Ranking {
   readonly related: Related[];
   readonly target: RankInput;
   readonly candidates: readonly RankInput[];
-  readonly candidateRecords: ReadonlyMap<string, PostRecord>;
+  readonly candidateFacts: ReadonlyMap<string, CandidateFacts>;
   readonly corpus: CorpusStats;
 }
 
@@ -382,23 +384,23 @@ async function rankFromIndex(post: LivePost, vector: TermVector, indexed: Readon
   const candidateKeys = [...new Set((await Promise.all(lookups.map((term) => store.query(bucket.term(term), limits.termPostingsLimit))))
     .flat().map((p) => p.postKey).filter((other) => other !== key))].sort();
   const vectors = await store.getTermVectors(candidateKeys);
-  const candidateRecords = await store.getRecords(candidateKeys);
+  const candidateFacts = await store.getCandidateFacts(candidateKeys);
   const candidates: RankInput[] = candidateKeys.flatMap((other) => {
     const otherVector = vectors.get(other);
-    const otherPost = candidateRecords.get(other)?.live;
+    const otherPost = candidateFacts.get(other);
     return otherVector && otherPost ? [{ key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector }] : [];
   });
   const target: RankInput = { key, ...(post.date !== undefined && { date: post.date }), vector };
-  return { related: rankRelated(target, candidates, corpus, { limit: config.relatedLimit }), target, candidates, candidateRecords, corpus };
+  return { related: rankRelated(target, candidates, corpus, { limit: config.relatedLimit }), target, candidates, candidateFacts, corpus };
 }
 
 /** Posts whose related list may change because this post's terms changed: those listing it, and those it now enters. */
 async function listsToRevisit(post: LivePost, vector: TermVector, ranking: Ranking, config: SiteConfig, store: CorpusStore, limits: CorpusLimits): Promise<Set<string>> {
   const revisit = new Set((await store.query(bucket.listedBy(post.key), limits.bucketLimit)).map((p) => p.postKey));
   for (const candidate of ranking.candidates) {
-    const otherView = ranking.candidateRecords.get(candidate.key)?.view;
+    const otherRelated = ranking.candidateFacts.get(candidate.key)?.related ?? [];
     const score = rankRelated(candidate, [{ ...ranking.target, vector }], ranking.corpus, { limit: 1, minScore: 0 })[0];
-    if (score && wouldEnter(otherView?.related ?? [], { key: post.key, score: score.score, ...(post.date !== undefined && { date: post.date }) }, config.relatedLimit)) {
+    if (score && wouldEnter(otherRelated, { key: post.key, score: score.score, ...(post.date !== undefined && { date: post.date }) }, config.relatedLimit)) {
       revisit.add(candidate.key);
     }
   }

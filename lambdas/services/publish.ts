@@ -9,7 +9,9 @@ import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
 import type { IndexRepository, Posting } from '../adapters/index-repository.js';
-import { LISTING_VERSION, listedPost, type ListedPost, type PostRecord, type PostsRepository } from '../adapters/posts-repository.js';
+import {
+  LISTING_VERSION, listedPost, type CandidateFacts, type ListedPost, type PostRecord, type PostsRepository,
+} from '../adapters/posts-repository.js';
 import type { PublishRequest } from '../adapters/publish-queue.js';
 import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
 import type { Logger } from '../handlers/logger.js';
@@ -223,7 +225,8 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
 /**
  * The corpus store for one publish run. Bucket reads are remembered for the run and forgotten when the run
  * writes that bucket: a batch that re-decides many posts reads each common bucket (a frequent term, a shared
- * section band) once, not once per post. Each post whose view it stores is added to `journaled` (and the journal).
+ * section band) once, not once per post; so are candidates' facts. Each post whose view it stores is added to
+ * `journaled` (and the journal).
  */
 function cachedCorpusStore(deps: PublishDeps, journaled: Set<string>): CorpusStore {
   const { repo, index } = deps;
@@ -244,8 +247,24 @@ function cachedCorpusStore(deps: PublishDeps, journaled: Set<string>): CorpusSto
     }
     return value;
   };
+  // Candidates' facts for the run: a batch ranks many posts against overlapping candidates. Dates do not change
+  // within a run (an edit's own publish follows it); related lists do, and are updated as views are stored.
+  const facts = new Map<string, CandidateFacts | undefined>();
   return {
     getRecords: (keys) => repo.getRecords(keys),
+    async getCandidateFacts(keys) {
+      const unread = [...new Set(keys)].filter((key) => !facts.has(key));
+      if (unread.length > 0) {
+        const read = await repo.getCandidateFacts(unread);
+        for (const key of unread) facts.set(key, read.get(key));
+      }
+      const found = new Map<string, CandidateFacts>();
+      for (const key of keys) {
+        const fact = facts.get(key);
+        if (fact) found.set(key, fact);
+      }
+      return found;
+    },
     async getStructures(posts) {
       const bodies = await repo.getBodies(posts);
       return new Map([...bodies].map(([key, body]) => [key, postStructure(body)]));
@@ -258,7 +277,10 @@ function cachedCorpusStore(deps: PublishDeps, journaled: Set<string>): CorpusSto
         await repo.markViewPending(key);
         journaled.add(key);
       }
-      return repo.putView(key, seq, view);
+      const stored = await repo.putView(key, seq, view);
+      const fact = facts.get(key);
+      if (stored && fact) facts.set(key, { ...fact, related: view.related });
+      return stored;
     },
     async replacePostings(key, postings) {
       const changes = await index.replacePostings(key, postings);

@@ -78,6 +78,21 @@ describe('related posts on the embedded stack', () => {
     expect(changed.length).toBeLessThan(rest.length);
   });
 
+  it('reads candidates\' facts as a projection equal to the records: live posts only, date and related list', async () => {
+    const s = await stack();
+    const posts = topicPosts(2);
+    for (const post of posts) await s.upload(post.key, post.markdown);
+    await s.upload(posts[0]!.key, posts[0]!.markdown.replace('---\n\n', 'draft: true\n---\n\n'));
+    const keys = [...posts.map((post) => post.key), 'never-uploaded.md'];
+    const records = await s.repo.getRecords(keys);
+    const expected = new Map([...records].flatMap(([key, record]) => (record.live
+      ? [[key, { ...(record.live.date !== undefined && { date: record.live.date }), related: record.view?.related ?? [] }] as const]
+      : [])));
+    expect(expected.size).toBe(posts.length - 1);
+    expect([...expected.values()].every((facts) => facts.related.length > 0)).toBe(true);
+    expect(await s.repo.getCandidateFacts(keys)).toEqual(expected);
+  });
+
   it('is stable: re-running a publish, or a full rebuild after one, changes no page', async () => {
     const s = await stack();
     const posts = topicPosts(2);
