@@ -72,8 +72,8 @@ export class SourceStore {
   }
 
   /**
-   * The publisher's listing snapshot (see `LISTING_KEY`), or `undefined` when there is none or it was written in
-   * another format version: the caller then reads the listing from the table.
+   * The publisher's listing snapshot (see `LISTING_KEY`), or `undefined` when there is none, it cannot be read or it
+   * was written in another format version: the caller then reads the listing from the table.
    */
   async getListing<T>(version: number): Promise<T[] | undefined> {
     let bytes: Uint8Array;
@@ -84,7 +84,13 @@ export class SourceStore {
       if (isAwsErrorNamed(cause, 'NoSuchKey', 'NotFound')) return undefined;
       throw classifyAwsError(cause, 'GetObject listing');
     }
-    const snapshot = JSON.parse(gunzipSync(bytes).toString('utf8')) as { version?: number; posts?: T[] };
+    let snapshot: { version?: number; posts?: T[] };
+    try {
+      snapshot = JSON.parse(gunzipSync(bytes).toString('utf8')) as typeof snapshot;
+    } catch {
+      // Unreadable (truncated, or written by hand): the table has the truth, and the next publish rewrites it.
+      return undefined;
+    }
     return snapshot.version === version && Array.isArray(snapshot.posts) ? snapshot.posts : undefined;
   }
 
@@ -92,7 +98,7 @@ export class SourceStore {
     // Level 1: a 10,000-post listing is ~10 MB of JSON; the fastest level still shrinks it about fourfold.
     await this.send('PutObject listing', new PutObjectCommand({
       Bucket: this.bucket, Key: LISTING_KEY, Body: gzipSync(JSON.stringify({ version, posts }), { level: 1 }),
-      ContentType: 'application/json', ContentEncoding: 'gzip',
+      ContentType: 'application/gzip',
     }));
   }
 

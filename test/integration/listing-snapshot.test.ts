@@ -1,4 +1,7 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LISTING_KEY } from '../../lambdas/contract.js';
 import { LISTING_VERSION, type ListedPost } from '../../lambdas/adapters/posts-repository.js';
 import type { PublishSummary } from '../../lambdas/services/publish.js';
 import { injectFaults } from '../hostile/fault-injector.js';
@@ -105,5 +108,21 @@ describe('the publisher\'s listing snapshot', () => {
     await stack.settled();
     expect(stack.deadLetters).toEqual([]);
     expect(byKey((await stack.source.getListing<ListedPost>(LISTING_VERSION))!)).toEqual(byKey(await stack.repo.listLive()));
+  });
+
+  it('falls back to the table when the snapshot is unreadable or of another version, and rewrites it', async () => {
+    const stack = await startTestStack();
+    stacks.push(stack);
+    const listingQueries = countListingQueries(stack);
+    await stack.upload('one.md', post({ title: 'One', date: '2024-01-01' }, 'The first post.'));
+    for (const [name, body] of [['truncated', 'not gzip at all'], ['another version', gzipSync(JSON.stringify({ version: LISTING_VERSION + 1, posts: [] }))]] as const) {
+      await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key: LISTING_KEY, Body: body }));
+      const queries = listingQueries.count();
+      await stack.upload('two.md', post({ title: `Two (${name})`, date: '2024-02-01' }, `The second post, ${name}.`));
+      expect(listingQueries.count(), name).toBeGreaterThan(queries);
+      expect(stack.deadLetters).toEqual([]);
+      expect((await stack.page('index.html'))!).toContain('One');
+      expect(byKey((await stack.source.getListing<ListedPost>(LISTING_VERSION))!)).toEqual(byKey(await stack.repo.listLive()));
+    }
   });
 });
