@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prng } from '../support/prng.js';
 import {
   escapeAttr,
   escapeHtml,
@@ -82,6 +83,22 @@ describe('stripInvalidXmlChars', () => {
 describe('stripInvalidHtmlChars', () => {
   it('also removes DEL, C1 controls and noncharacters', () => {
     expect(stripInvalidHtmlChars('a\u007fb\u0085c\uFDD0d\u{1FFFE}e\u0001f\tg\nh')).toBe('abcdef\tg\nh');
+  });
+
+  it('gives what the full Unicode-property pattern gives, on random text around every range edge', () => {
+    const full = /(?![\t\n\r])[\p{Cc}\p{Cs}\p{Noncharacter_Code_Point}]/gu;
+    const edges = [0x0, 0x8, 0x9, 0xa, 0xb, 0xd, 0xe, 0x1f, 0x20, 0x7e, 0x7f, 0x9f, 0xa0, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000,
+      0xfdcf, 0xfdd0, 0xfdef, 0xfdf0, 0xfffd, 0xfffe, 0xffff, 0x1fffe, 0x1ffff, 0x10fffe, 0x1f600, 0x4e2d, 0x61];
+    const random = prng(3);
+    for (let i = 0; i < 5000; i++) {
+      const length = Math.floor(random() * 6);
+      // Code points, and now and then a lone half of a surrogate pair.
+      const text = Array.from({ length }, () => {
+        const point = edges[Math.floor(random() * edges.length)]!;
+        return random() < 0.1 && point > 0xffff ? String.fromCodePoint(point).slice(0, 1) : String.fromCodePoint(point);
+      }).join('');
+      expect(stripInvalidHtmlChars(text), JSON.stringify(text)).toBe(text.replace(full, ''));
+    }
   });
 });
 

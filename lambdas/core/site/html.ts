@@ -14,8 +14,14 @@ export function stripInvalidXmlChars(text: string): string {
   return text.replace(INVALID_XML_CHARS, '');
 }
 
+/**
+ * A first look without Unicode properties (several times faster on a whole page): every character
+ * `INVALID_HTML_CHARS` matches is in one of these ranges, or is astral and so starts with a surrogate.
+ */
+const MAYBE_INVALID_HTML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
+
 export function stripInvalidHtmlChars(text: string): string {
-  return text.replace(INVALID_HTML_CHARS, '');
+  return MAYBE_INVALID_HTML_CHARS.test(text) ? text.replace(INVALID_HTML_CHARS, '') : text;
 }
 
 /** Escape text for an HTML or XML text node. */
