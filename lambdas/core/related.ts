@@ -133,8 +133,12 @@ export function resolveRelatedOptions(input: RelatedOptionsInput = {}): RelatedO
 export function idfWeight(documentFrequency: number, postCount: number): number {
   const n = Math.max(1, postCount);
   const df = Math.min(n, Math.max(1, documentFrequency));
-  const idf = (d: number) => Math.log(1 + (n - d + 0.5) / (d + 0.5));
-  return idf(df) / idf(1);
+  return bm25Idf(df, n) / bm25Idf(1, n);
+}
+
+// Module level, not a closure in `idfWeight`: it runs for every shared term of every scored pair.
+function bm25Idf(documentFrequency: number, postCount: number): number {
+  return Math.log(1 + (postCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
 }
 
 export function scorePair(a: TermVector, b: TermVector, corpus: CorpusStats, options: RelatedOptionsInput = {}): PairScore {
