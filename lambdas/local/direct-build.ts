@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -63,12 +63,13 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
 
   const keys = await listMarkdownFiles(options.contentDir);
   const version = options.cacheDir ? await cacheVersionOf(config) : '';
+  const cacheDir = options.cacheDir && await versionCacheDir(options.cacheDir, version);
   // Posts are shared out round-robin (similar sizes on each side) and come back while the workers work.
   const shares = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
   const jobs = Array.from({ length: shares }, (_, i) => keys.filter((_, index) => index % shares === i));
   const processed = new Map<string, ProcessedPost>();
   const results = await Promise.all(jobs.map((share) => processShareInWorker({
-    contentDir: options.contentDir, keys: share, config, ...(options.cacheDir && { cache: { dir: options.cacheDir, version } }),
+    contentDir: options.contentDir, keys: share, config, ...(cacheDir && { cache: { dir: cacheDir, version } }),
   }, (key, post) => processed.set(key, post))));
   const cached = results.reduce((sum, result) => sum + result.cached, 0);
   const pool = new PostWorkerPool({ size: 1 });
@@ -241,6 +242,34 @@ function bodyOf(outcome: PostOutcome): Root {
 
 function slugTaken(slug: string, owner: string): PostMessage {
   return error('post:slug-taken', `The URL /posts/${slug}/ is already used by ${POSTS_PREFIX}${owner}; set a different \`slug:\` in the front matter.`, 1);
+}
+
+/** Cache versions kept besides the current one, most recently used first: going back to the previous setting is cheap. */
+const OTHER_CACHE_VERSIONS_KEPT = 1;
+
+/**
+ * This version's cache folder (`<cacheDir>/<version prefix>`), marked as used now. Folders of other versions beyond
+ * the most recently used, and the entries of the flat layout used before, are removed: every edit of the pipeline
+ * or of a setting starts a new version, and without this the cache only grows.
+ */
+async function versionCacheDir(cacheDir: string, version: string): Promise<string> {
+  const dir = join(cacheDir, version.slice(0, 16));
+  await mkdir(dir, { recursive: true });
+  const now = new Date();
+  await utimes(dir, now, now);
+  const stale: string[] = [];
+  const others: { readonly path: string; readonly used: number }[] = [];
+  for (const entry of await readdir(cacheDir, { withFileTypes: true })) {
+    const path = join(cacheDir, entry.name);
+    if (entry.isFile() && entry.name.endsWith('.json.gz')) stale.push(path);
+    else if (entry.isDirectory() && /^[0-9a-f]{16}$/.test(entry.name) && path !== dir) others.push({ path, used: (await stat(path)).mtimeMs });
+  }
+  others.sort((a, b) => b.used - a.used);
+  stale.push(...others.slice(OTHER_CACHE_VERSIONS_KEPT).map((other) => other.path));
+  for (let start = 0; start < stale.length; start += 256) {
+    await Promise.all(stale.slice(start, start + 256).map((path) => rm(path, { recursive: true, force: true })));
+  }
+  return dir;
 }
 
 /**

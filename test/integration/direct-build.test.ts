@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,32 @@ describe('npm run build -- --direct (in-process, in-memory stores)', () => {
     expect(result.fileCount).toBe(result.files.length);
     expect(Object.fromEntries(result.files.map((file) => [file.path, file.body]))).toEqual(
       Object.fromEntries(Object.entries(expected).filter(([path]) => path !== '.content-pipeline-site')));
+  });
+});
+
+describe('the direct build\'s cache', () => {
+  it('keeps this version and the most recently used other one, and removes older versions and the old flat layout', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'direct-cache-'));
+    await writeFile(join(cacheDir, 'legacy-entry.json.gz'), 'old layout');
+    const old = ['0000000000000001', '0000000000000002', '0000000000000003'];
+    for (const [i, name] of old.entries()) {
+      await mkdir(join(cacheDir, name));
+      await writeFile(join(cacheDir, name, 'entry.json.gz'), 'x');
+      const used = new Date(Date.UTC(2026, 0, 1 + i));
+      await utimes(join(cacheDir, name), used, used);
+    }
+    await mkdir(join(cacheDir, 'not-a-version'));
+    const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com' });
+    const first = await buildDirect({ contentDir: join(root, 'content'), config, workers: 1, cacheDir });
+    expect(first.cached).toBe(0);
+    const entries = (await readdir(cacheDir)).sort();
+    const current = entries.filter((name) => /^[0-9a-f]{16}$/.test(name) && !old.includes(name));
+    expect(current).toHaveLength(1);
+    expect((await readdir(join(cacheDir, current[0]!))).length).toBe(first.reports.size);
+    // The newest of the old versions stays; the older ones, the flat entry and nothing else go.
+    expect(entries).toEqual([current[0]!, '0000000000000003', 'not-a-version'].sort());
+    // And the current version answers the next build.
+    expect((await buildDirect({ contentDir: join(root, 'content'), config, workers: 1, cacheDir })).cached).toBe(first.reports.size);
   });
 });
 
