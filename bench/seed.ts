@@ -1,15 +1,16 @@
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAX_BUCKET_MEMBERS, IndexRepository, type Posting, type PostingChanges } from '../lambdas/adapters/index-repository.js';
+import { IndexRepository, type Posting, type PostingChanges } from '../lambdas/adapters/index-repository.js';
 import { POSTS_TABLE_SCHEMA } from '../lambdas/contract.js';
+import { DEFAULT_MAX_BUCKET_MEMBERS } from '../lambdas/core/limits.js';
 import { composePostPage, contentFor, viewedPost } from '../lambdas/core/post-view.js';
 import { sortNewestFirst } from '../lambdas/core/site/order.js';
 import { globalFiles } from '../lambdas/core/site/site.js';
 import type { TermVector } from '../lambdas/core/terms.js';
 import type { PublishedPost, SiteConfig } from '../lambdas/core/types.js';
 import { normaliseSequencer } from '../lambdas/handlers/s3-events.js';
-import { listMarkdownFiles } from '../lambdas/local/content-files.js';
+import { listMarkdownFiles } from '../lambdas/local/markdown-files.js';
 import { loadRecords } from '../lambdas/local/direct-build.js';
 import type { ProcessedPost } from '../lambdas/local/direct-build-worker.js';
 import type { EmbeddedStack } from '../lambdas/local/embedded-stack.js';

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import type { SiteConfig } from '../lambdas/core/types.js';
-import { listMarkdownFiles } from '../lambdas/local/content-files.js';
+import { listMarkdownFiles } from '../lambdas/local/markdown-files.js';
 import { startEmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import type { IngestResult } from '../lambdas/services/ingest.js';
 import type { PublishSummary } from '../lambdas/services/publish.js';

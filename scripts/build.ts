@@ -14,10 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import type { SiteConfig } from '../lambdas/core/types.js';
-import { ContentUploader, downloadPrefix } from '../lambdas/local/content-files.js';
-import { buildDirect, writeSiteFiles } from '../lambdas/local/direct-build.js';
-import { startEmbeddedStack } from '../lambdas/local/embedded-stack.js';
-import { formatReports, readReports } from '../lambdas/local/results.js';
+import { formatReports } from '../lambdas/local/report-lines.js';
 import type { PostReport } from '../lambdas/services/report.js';
 
 const SITE_MARKER = '.content-pipeline-site';
@@ -68,6 +65,10 @@ async function main(): Promise<number> {
 
 /** Upload every post to the embedded stack's source bucket, let the handlers work, download the site bucket. */
 async function buildThroughPipeline(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined): Promise<BuildOutcome> {
+  // Each mode loads only its own modules: the in-process build starts without the AWS SDK and the emulators.
+  const { startEmbeddedStack } = await import('../lambdas/local/embedded-stack.js');
+  const { ContentUploader, downloadPrefix } = await import('../lambdas/local/content-files.js');
+  const { readReports } = await import('../lambdas/local/results.js');
   const stack = await startEmbeddedStack({ config });
   try {
     await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
@@ -93,6 +94,7 @@ async function buildThroughPipeline(contentDir: string, outDir: string, config: 
 }
 
 async function buildInProcess(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean): Promise<BuildOutcome> {
+  const { buildDirect, writeSiteFiles } = await import('../lambdas/local/direct-build.js');
   // Pages are written as they are rendered, so they are never all in memory at once.
   const result = await buildDirect({
     contentDir, config, outDir,

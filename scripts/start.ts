@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
-import { formatReports, readReports } from '../lambdas/local/results.js';
+import { formatReports } from '../lambdas/local/report-lines.js';
+import { readReports } from '../lambdas/local/results.js';
 
 const { values } = parseArgs({
   options: { content: { type: 'string', default: 'content' }, port: { type: 'string', default: process.env.PORT ?? '8080' } },

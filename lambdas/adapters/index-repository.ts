@@ -5,6 +5,7 @@ import {
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { POSTS_TABLE_SCHEMA } from '../contract.js';
+import { DEFAULT_MAX_BUCKET_MEMBERS } from '../core/limits.js';
 import { classifyAwsError } from './aws-errors.js';
 import { batchWriteAll, delay, MAX_UNPROCESSED_ROUNDS } from './dynamo-batch.js';
 
@@ -48,8 +49,6 @@ interface ReadResult { members: Members; counts: number }
 
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
 const BATCH_GET_LIMIT = 100;
-/** Members kept per bucket: document frequencies count up to this, candidates come from these. */
-export const DEFAULT_MAX_BUCKET_MEMBERS = 200;
 
 const bucketKey = (bucket: string) => ({ [PK]: `IX#${bucket}`, [SK]: 'B' });
 const indexedKey = (postKey: string) => ({ [PK]: `POST#${postKey}`, [SK]: 'INDEXED' });

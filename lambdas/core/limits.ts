@@ -9,6 +9,12 @@ import type { PostMessage } from './types.js';
 /** Time budget for parsing and rendering one post. */
 export const DEFAULT_RENDER_TIMEOUT_MS = 2000;
 
+/**
+ * Members kept per corpus index bucket (in DynamoDB and in the in-process build's memory store alike): document
+ * frequencies count up to this, related-post candidates come from these.
+ */
+export const DEFAULT_MAX_BUCKET_MEMBERS = 200;
+
 /** Deepest nesting of block quotes and lists a post may use; real posts stay under 10. */
 export const MAX_BLOCK_NESTING = 100;
 

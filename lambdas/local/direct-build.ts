@@ -17,7 +17,7 @@ import { buildCorpus } from '../services/corpus.js';
 import { PostWorkerPool } from '../services/post-worker.js';
 import { buildReport, type PostReport } from '../services/report.js';
 import { POSTS_PREFIX } from '../contract.js';
-import { listMarkdownFiles } from './content-files.js';
+import { listMarkdownFiles } from './markdown-files.js';
 import { processShareInWorker, type ProcessedPost } from './direct-build-worker.js';
 import { MemoryCorpusStore } from './memory-corpus-store.js';
 

@@ -1,5 +1,5 @@
 import type { Posting, PostingChanges } from '../adapters/index-repository.js';
-import { DEFAULT_MAX_BUCKET_MEMBERS } from '../adapters/index-repository.js';
+import { DEFAULT_MAX_BUCKET_MEMBERS } from '../core/limits.js';
 import type { CandidateFacts, PostRecord } from '../adapters/posts-repository.js';
 import type { PostStructure, PostView } from '../core/post-view.js';
 import type { TermVector, WeightedTerm } from '../core/terms.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { listMarkdownFiles } from '../../lambdas/local/content-files.js';
+import { listMarkdownFiles } from '../../lambdas/local/markdown-files.js';
 import { topicCorpus } from '../related/fixtures.js';
 import { startTestStack, type TestStack } from '../integration/stack-helpers.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { listMarkdownFiles } from '../../lambdas/local/content-files.js';
+import { listMarkdownFiles } from '../../lambdas/local/markdown-files.js';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');

@@ -9,7 +9,7 @@ import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { processPost } from '../../lambdas/core/post.js';
 import { buildSite } from '../../lambdas/core/site/site.js';
 import type { PublishedPost } from '../../lambdas/core/types.js';
-import { listMarkdownFiles } from '../../lambdas/local/content-files.js';
+import { listMarkdownFiles } from '../../lambdas/local/markdown-files.js';
 
 const run = promisify(execFile);
 const vnuJar = createRequire(import.meta.url)('vnu-jar') as string;

@@ -1,0 +1,10 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { processForBuild } from './lambdas/local/direct-build-worker.js';
+import { DEFAULT_SITE_CONFIG } from './lambdas/core/config.js';
+const dir = '/tmp/content-pipeline-bench/blog-4000-seed7/posts';
+const files = readdirSync(dir).slice(0, 1000);
+const sources = files.map((f) => ({ key: f, bytes: readFileSync(`${dir}/${f}`) }));
+for (const s of sources.slice(0, 100)) processForBuild(s, DEFAULT_SITE_CONFIG);
+const t = performance.now();
+for (const s of sources) processForBuild(s, DEFAULT_SITE_CONFIG);
+console.log('ms/post', ((performance.now() - t) / sources.length).toFixed(2));
