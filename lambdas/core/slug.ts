@@ -5,8 +5,25 @@ import { slug as githubSlug } from 'github-slugger';
  * NFKC (so full-width dots and letters collapse), lower case, letters/digits/hyphens only.
  * `../`, slashes, backslashes, NUL and URLs cannot survive this, so a slug is always confined to its folder.
  * Returns '' when nothing usable is left; callers decide the fallback.
+ * Remembered for short inputs: every listing slugs the same few hundred tags once per post it lists.
  */
 export function toSlug(input: string): string {
+  const remembered = slugs.get(input);
+  if (remembered !== undefined) return remembered;
+  const slug = slugOf(input);
+  if (input.length <= SLUG_MEMO_MAX_INPUT) {
+    // Bounded: past the limit the memo starts over rather than growing with every distinct input.
+    if (slugs.size >= SLUG_MEMO_MAX_ENTRIES) slugs.clear();
+    slugs.set(input, slug);
+  }
+  return slug;
+}
+
+const slugs = new Map<string, string>();
+const SLUG_MEMO_MAX_ENTRIES = 10_000;
+const SLUG_MEMO_MAX_INPUT = 200;
+
+function slugOf(input: string): string {
   const normalised = input.normalize('NFKC').replace(/[\u0000-\u001f\u007f]/g, ' ');
   return githubSlug(normalised.replace(/[./\\:]+/g, ' ').trim())
     .replace(/_/g, '-')

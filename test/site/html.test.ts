@@ -21,6 +21,17 @@ describe('escaping', () => {
   it('escapes a literal entity instead of passing it through', () => {
     expect(escapeHtml('AT&amp;T')).toBe('AT&amp;amp;T');
   });
+
+  it('gives what replacing every metacharacter gives, on random text with and without them', () => {
+    const random = prng(5);
+    const alphabet = ['a', ' ', '&', '<', '>', '"', "'", 'é', '😀', '\n'];
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: Math.floor(random() * 8) }, () => alphabet[Math.floor(random() * alphabet.length)]!).join('');
+      const text1 = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      expect(escapeHtml(text), JSON.stringify(text)).toBe(text1);
+      expect(escapeAttr(text), JSON.stringify(text)).toBe(text1.replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+    }
+  });
 });
 
 describe('html template', () => {

@@ -24,13 +24,19 @@ export function stripInvalidHtmlChars(text: string): string {
   return MAYBE_INVALID_HTML_CHARS.test(text) ? text.replace(INVALID_HTML_CHARS, '') : text;
 }
 
+// Most interpolated strings (URLs, dates, most titles) need no escaping: one test, not five replacements.
+const HTML_SPECIAL = /[&<>]/;
+const ATTR_SPECIAL = /[&<>"']/;
+
 /** Escape text for an HTML or XML text node. */
 export function escapeHtml(text: string): string {
+  if (!HTML_SPECIAL.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Escape text for a quoted HTML attribute value (either quote style); also safe in text nodes. */
 export function escapeAttr(text: string): string {
+  if (!ATTR_SPECIAL.test(text)) return text;
   return escapeHtml(text).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

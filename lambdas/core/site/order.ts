@@ -1,6 +1,7 @@
 import { toSlug } from '../slug.js';
 import type { PublishedPost } from '../types.js';
 import { compareStrings } from './text.js';
+import { compareTimestamps } from './timestamps.js';
 
 /**
  * Newest `date` first, undated posts after all dated ones; ties by `key`, so the order never depends on
@@ -9,7 +10,7 @@ import { compareStrings } from './text.js';
 export function sortNewestFirst(posts: readonly PublishedPost[]): PublishedPost[] {
   return [...posts].sort((a, b) => {
     if (a.date !== undefined && b.date !== undefined) {
-      const newerFirst = Date.parse(b.date) - Date.parse(a.date);
+      const newerFirst = compareTimestamps(b.date, a.date);
       if (newerFirst !== 0) return newerFirst;
     } else if (a.date !== b.date) {
       return a.date === undefined ? 1 : -1;
@@ -22,7 +23,7 @@ export function sortNewestFirst(posts: readonly PublishedPost[]): PublishedPost[
 export function newestTimestamp(timestamps: readonly (string | undefined)[]): string | undefined {
   let newest: string | undefined;
   for (const timestamp of timestamps) {
-    if (timestamp !== undefined && (newest === undefined || Date.parse(timestamp) > Date.parse(newest))) newest = timestamp;
+    if (timestamp !== undefined && (newest === undefined || compareTimestamps(timestamp, newest) > 0)) newest = timestamp;
   }
   return newest;
 }

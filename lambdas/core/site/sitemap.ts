@@ -4,6 +4,7 @@ import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { siteFile } from './files.js';
 import { escapeHtml } from './html.js';
 import { lastModified, newestTimestamp, newestUpdate, sortNewestFirst, tagsOf } from './order.js';
+import { canonicalTimestamp } from './timestamps.js';
 import { extraSitePaths, postUrl } from './urls.js';
 
 /** The sitemaps.org limit of URLs in one sitemap file. */
@@ -28,7 +29,7 @@ interface SitemapEntry {
 const SITEMAP_NAMESPACE = 'http://www.sitemaps.org/schemas/sitemap/0.9';
 
 function lastmodElement(lastmod: string | undefined): string {
-  return lastmod === undefined ? '' : `<lastmod>${new Date(lastmod).toISOString()}</lastmod>`;
+  return lastmod === undefined ? '' : `<lastmod>${canonicalTimestamp(lastmod)}</lastmod>`;
 }
 
 function urlset(entries: readonly SitemapEntry[]): string {

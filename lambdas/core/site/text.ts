@@ -1,4 +1,5 @@
 /** Plain-text helpers shared by the pages and feeds. Locale-independent on purpose: output must not depend on ICU data. */
+import { canonicalTimestamp } from './timestamps.js';
 
 /** Compare by UTF-16 code units: unlike `localeCompare`, the same on every machine. */
 export function compareStrings(a: string, b: string): number {
@@ -23,5 +24,5 @@ export function truncate(text: string, maxChars: number): string {
 
 /** `YYYY-MM-DD` of an ISO timestamp, in UTC, for visible dates (the `datetime` attribute carries the full value). */
 export function displayDate(isoTimestamp: string): string {
-  return new Date(isoTimestamp).toISOString().slice(0, 10);
+  return canonicalTimestamp(isoTimestamp).slice(0, 10);
 }
