@@ -5,9 +5,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeSignature, encodeSignature } from '../core/minhash.js';
 import type { PostFingerprint, SectionFingerprint } from '../core/cross-post.js';
-import { ownFeatures, type OwnFeatures } from '../core/own-features.js';
-import { processPost, type PostOutcome, type PostSource } from '../core/post.js';
-import { postStructure, type PostStructure } from '../core/post-view.js';
+import type { OwnFeatures } from '../core/own-features.js';
+import type { PostOutcome } from '../core/post.js';
+import type { PostStructure } from '../core/post-view.js';
 import type { Block } from '../core/sections.js';
 import type { SiteConfig } from '../core/types.js';
 
@@ -53,6 +53,8 @@ export async function processEach(job: ProcessJob, emit: (key: string, post: Pro
       emit(key, withSharedBlocks(hit));
       continue;
     }
+    // The parser is loaded on the first cache miss only: a worker answering from the cache starts faster without it.
+    const { processForBuild } = await import('./build-process.js');
     const processed = processForBuild({ key, bytes }, job.config);
     if (cacheFile) {
       await mkdir(job.cache!.dir, { recursive: true });
@@ -61,20 +63,6 @@ export async function processEach(job: ProcessJob, emit: (key: string, post: Pro
     emit(key, withSharedBlocks(processed));
   }
   return cached;
-}
-
-/**
- * One post as the in-process build keeps it: parsed and rendered, the tree reduced to its structure, and what the
- * corpus step derives from the post's own text computed here, on the worker, rather than on the main thread.
- */
-export function processForBuild(source: PostSource, config: SiteConfig): ProcessedPost {
-  const outcome = processPost(source, config);
-  if (outcome.status !== 'published') return outcome;
-  const structure = postStructure(outcome.body);
-  return {
-    status: 'published', post: outcome.post, dedupe: outcome.dedupe, messages: outcome.messages,
-    structure: { ...structure, own: ownFeatures(outcome.post, structure) },
-  };
 }
 
 /** A processed post as the cache holds it in JSON: minhash signatures (typed arrays) encoded as strings. */

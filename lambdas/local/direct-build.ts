@@ -274,7 +274,8 @@ async function versionCacheDir(cacheDir: string, version: string): Promise<strin
 
 /**
  * Cached results are only valid for the same pipeline code and settings: the version is a hash of the core's
- * source files and of the site config, so editing the pipeline or a setting empties the cache in effect.
+ * source files, of the modules that make and store a cache entry, and of the site config, so editing the pipeline,
+ * the entry format or a setting empties the cache in effect.
  */
 async function cacheVersionOf(config: SiteConfig): Promise<string> {
   const coreDir = join(import.meta.dirname, '..', 'core');
@@ -282,5 +283,9 @@ async function cacheVersionOf(config: SiteConfig): Promise<string> {
   for (const file of (await readdir(coreDir, { recursive: true })).filter((f) => f.endsWith('.ts')).sort()) {
     hash.update(file).update(await readFile(join(coreDir, file)));
   }
+  for (const file of CACHE_ENTRY_MODULES) hash.update(file).update(await readFile(join(import.meta.dirname, file)));
   return hash.digest('hex');
 }
+
+/** Modules beside this one whose code decides what a cache entry holds. */
+const CACHE_ENTRY_MODULES = ['build-process.ts', 'direct-build-worker.ts'];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtInPosts } from '../../bench/corpus.js';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
-import { processForBuild, type ProcessedPost } from '../../lambdas/local/direct-build-worker.js';
+import { processForBuild } from '../../lambdas/local/build-process.js';
+import type { ProcessedPost } from '../../lambdas/local/direct-build-worker.js';
 import { loadRecords } from '../../lambdas/local/direct-build.js';
 import { MemoryCorpusStore } from '../../lambdas/local/memory-corpus-store.js';
 import { buildCorpus, DEFAULT_CORPUS_LIMITS, refreshCorpus } from '../../lambdas/services/corpus.js';
