@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import type { SiteConfig } from '../lambdas/core/types.js';
@@ -21,7 +21,8 @@ const SITE_MARKER = '.content-pipeline-site';
 
 interface BuildOutcome {
   readonly reports: ReadonlyMap<string, PostReport>;
-  readonly files: number;
+  /** Site-relative paths of the files written. */
+  readonly paths: readonly string[];
   readonly internalFailures: readonly string[];
 }
 
@@ -44,7 +45,7 @@ async function main(): Promise<number> {
     console.error(`content folder not found: ${contentDir}`);
     return 1;
   }
-  await prepareOutDir(outDir);
+  const previousFiles = await previousOutput(outDir);
   const config = resolveSiteConfig({ ...(values['site-url'] && { siteUrl: values['site-url'] }) });
   const reportsDir = values.reports ? resolve(values.reports) : undefined;
 
@@ -52,12 +53,13 @@ async function main(): Promise<number> {
   const outcome = values.direct
     ? await buildInProcess(contentDir, outDir, config, reportsDir, values.cache === true)
     : await buildThroughPipeline(contentDir, outDir, config, reportsDir);
-  await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the folder is replaced on the next build.\n');
+  await removeStale(outDir, previousFiles, new Set(outcome.paths));
+  await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the next build updates it in place.\n');
 
   for (const line of formatReports(outcome.reports, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);
   const count = (status: string) => [...outcome.reports.values()].filter((report) => report.status === status).length;
   console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected; `
-    + `${outcome.files} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
+    + `${outcome.paths.length} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
   for (const failure of outcome.internalFailures) console.error(failure);
   if (outcome.internalFailures.length > 0) return 1;
   return count('rejected') > 0 ? 2 : 0;
@@ -85,7 +87,7 @@ async function buildThroughPipeline(contentDir: string, outDir: string, config: 
     }
     return {
       reports,
-      files: files.length,
+      paths: files,
       internalFailures: stack.deadLetters.map((letter) => `dead letter (${letter.queue}): ${letter.reason}\n  ${letter.body}`),
     };
   } finally {
@@ -105,18 +107,40 @@ async function buildInProcess(contentDir: string, outDir: string, config: SiteCo
     const json = (path: string, value: unknown) => ({ path, body: `${JSON.stringify(value, null, 2)}\n`, contentType: 'application/json', cacheControl: '' });
     await writeSiteFiles([...[...result.reports].map(([key, report]) => json(`${key}.json`, report)), json('_site.json', result.siteReport)], reportsDir);
   }
-  return { reports: result.reports, files: result.fileCount, internalFailures: [] };
+  return { reports: result.reports, paths: result.paths, internalFailures: [] };
 }
 
-/** Replace a previous build's output, but never wipe a folder this tool did not write. */
-async function prepareOutDir(outDir: string): Promise<void> {
+/**
+ * The files a previous build left in `outDir` (site-relative paths, the marker left out), once the folder is known
+ * to be ours: missing, empty, or marked by this tool; a folder this tool did not write is never touched. The new
+ * build writes over them in place and `removeStale` deletes what it no longer produces: deleting the whole folder
+ * first cost ~0.6 s on a 4,800-file site, and a build failing after that left an unmarked folder behind.
+ */
+async function previousOutput(outDir: string): Promise<string[]> {
   if (existsSync(outDir) && (await readdir(outDir)).length > 0) {
     if (!existsSync(join(outDir, SITE_MARKER))) {
       throw new Error(`${outDir} is not empty and was not written by this build; choose another --out folder`);
     }
-    await rm(outDir, { recursive: true, force: true });
+    return (await readdir(outDir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => !entry.isDirectory())
+      .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+      .filter((path) => path !== SITE_MARKER);
   }
   await mkdir(outDir, { recursive: true });
+  return [];
+}
+
+/** Delete the files of the previous build that this one did not write, and the folders that leaves empty. */
+async function removeStale(outDir: string, previousFiles: readonly string[], written: ReadonlySet<string>): Promise<void> {
+  const folders = new Set<string>();
+  for (const path of previousFiles.filter((file) => !written.has(file))) {
+    await rm(join(outDir, path), { force: true });
+    for (let folder = dirname(path); folder !== '.'; folder = dirname(folder)) folders.add(folder);
+  }
+  // Deepest first, so a folder is empty once its subfolders are gone; a folder still holding files stays.
+  for (const folder of [...folders].sort((a, b) => b.split('/').length - a.split('/').length)) {
+    if ((await readdir(join(outDir, folder))).length === 0) await rm(join(outDir, folder), { recursive: true });
+  }
 }
 
 main().then((code) => { process.exitCode = code; }, (err) => {

@@ -40,6 +40,8 @@ export interface DirectBuildResult {
   readonly files: readonly SiteFile[];
   /** How many files the site has (written to `outDir`, or in `files`). */
   readonly fileCount: number;
+  /** Site-relative paths of those files. */
+  readonly paths: readonly string[];
   readonly reports: ReadonlyMap<string, PostReport>;
   /** The site-wide SEO summary, as the publisher writes it to `reports/_site.json`. */
   readonly siteReport: unknown;
@@ -115,7 +117,7 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
       summary: siteSeoSummary(liveKeys.map((key) => ({ key, messages: [...records.get(key)!.messages, ...(siteMessages.get(key) ?? [])] })))
         .filter((row) => row.warnings > 0),
     };
-    return { files, fileCount: writer?.count ?? files.length, reports, siteReport, cached, timings };
+    return { files, fileCount: writer?.count ?? files.length, paths: writer?.paths ?? files.map((file) => file.path), reports, siteReport, cached, timings };
   } finally {
     await pool.close();
   }
@@ -156,6 +158,7 @@ function collectGarbage(): void {
 /** Writes files under a folder as they come, a bounded number at a time, each folder created once. */
 class SiteWriter {
   count = 0;
+  readonly paths: string[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
   private readonly writing = new Set<Promise<void>>();
   private failure: { readonly error: unknown } | undefined;
@@ -178,6 +181,7 @@ class SiteWriter {
       .finally(() => this.writing.delete(done));
     this.writing.add(done);
     this.count++;
+    this.paths.push(file.path);
   }
 
   /** Wait for every write started; throws the first failure. */

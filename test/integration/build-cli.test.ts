@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -72,6 +72,28 @@ describe('npm run build', () => {
     const site = await filesUnder(join(work, 'site'));
     expect(site.has('posts/how-ketamine-and-antidepressants-differs/index.html')).toBe(true);
     expect(site.get('feed.xml')).not.toContain('Broken');
+  });
+
+  it('updates its previous output in place: files it no longer produces and their empty folders are removed', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'build-cli-'));
+    const content = join(work, 'content');
+    await mkdir(content);
+    for (const name of ['a', 'b']) await copyFile(join(root, 'content', 'how-ketamine-and-antidepressants-differs.md'), join(content, `${name}.md`));
+    await writeFile(join(content, 'b.md'), (await readFile(join(content, 'b.md'), 'utf8')).replace(/^title: .*$/m, 'title: Second copy').replace(/^slug: .*$/m, 'slug: second-copy'));
+    const out = join(work, 'site');
+    expect((await build(['--direct', '--no-cache', '--content', content, '--out', out])).code).toBe(0);
+    const before = await filesUnder(out);
+    expect(before.has('posts/second-copy/index.html')).toBe(true);
+
+    // The second post is deleted: its page, and its folder, go; the rest is rewritten in place.
+    await rm(join(content, 'b.md'));
+    expect((await build(['--direct', '--no-cache', '--content', content, '--out', out])).code).toBe(0);
+    const after = await filesUnder(out);
+    expect(after.has('posts/second-copy/index.html')).toBe(false);
+    expect(await readdir(join(out, 'posts'))).not.toContain('second-copy');
+    // Exactly what a build into an empty folder gives.
+    expect((await build(['--direct', '--no-cache', '--content', content, '--out', join(work, 'fresh')])).code).toBe(0);
+    expect(after).toEqual(await filesUnder(join(work, 'fresh')));
   });
 
   it('refuses to overwrite a folder it did not write', async () => {
