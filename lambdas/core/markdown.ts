@@ -41,9 +41,3 @@ export function plainTextBlocks(tree: MdastRoot): string[] {
     .filter((text) => text !== '');
 }
 
-export function countWords(blocks: readonly string[]): number {
-  const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-  let words = 0;
-  for (const block of blocks) for (const part of segmenter.segment(block)) if (part.isWordLike) words++;
-  return words;
-}

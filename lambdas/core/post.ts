@@ -8,12 +8,13 @@ import { excerpt, truncate } from './excerpt.js';
 import { extractFaq } from './faq-extract.js';
 import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { checkBlockNesting, checkFrontMatterNesting } from './limits.js';
-import { countWords, firstHeading, parseMarkdown, plainTextBlocks } from './markdown.js';
+import { firstHeading, parseMarkdown, plainTextBlocks } from './markdown.js';
 import { renderHtml } from './markdown-render.js';
 import { error, hasErrors, info, warning } from './messages.js';
 import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
 import { sitePaths, slugFromKey } from './slug.js';
 import type { PostMessage, PublishedPost, SiteConfig } from './types.js';
+import { countWords } from './word-count.js';
 
 /** What the ingest step knows about an uploaded file. */
 export interface PostSource {
