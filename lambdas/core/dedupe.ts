@@ -94,8 +94,8 @@ interface Candidate {
 
 export function dedupeWithinPost(tree: Root, options: DedupeOptions = {}): DedupeResult {
   const settings = { ...DEDUPE_DEFAULTS, ...options };
-  const sections = splitSections(tree);
   const blocks = listBlocks(tree);
+  const sections = splitSections(tree, blocks);
 
   const kept: Candidate[] = [];
   const exact = new Map<string, Block>();

@@ -45,7 +45,8 @@ export interface PostStructure {
 }
 
 export function postStructure(tree: Root): PostStructure {
-  return { blocks: listBlocks(tree), sections: splitSections(tree) };
+  const blocks = listBlocks(tree);
+  return { blocks, sections: splitSections(tree, blocks) };
 }
 
 /** Description and summary from the post's own text: boilerplate (calls to action, disclaimers) left out. */

@@ -72,9 +72,11 @@ export function listBlocks(tree: Root): Block[] {
   return blocks;
 }
 
-/** Split a post into its intro and heading sections, in document order (see `Section`). */
-export function splitSections(tree: Root): Section[] {
-  const blocks = listBlocks(tree);
+/**
+ * Split a post into its intro and heading sections, in document order (see `Section`). `blocks` are
+ * `listBlocks(tree)`, when the caller has them already (listing a post's blocks is most of the work).
+ */
+export function splitSections(tree: Root, blocks: readonly Block[] = listBlocks(tree)): Section[] {
   const anchors = headingAnchors(tree);
   const h1Slugger = new GithubSlugger();
   const firstContent = tree.children.findIndex((node) => node.type !== 'yaml');
