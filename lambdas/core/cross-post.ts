@@ -1,7 +1,8 @@
 import type { Paragraph, Root, RootContent } from 'mdast';
 import { parseDate } from './dates.js';
-import { decodeSignature, estimateJaccard, lshBandKeys, minhashSignature } from './minhash.js';
-import { anchorOf, blockShingles, splitSections, type Block, type Section, type SectionRef } from './sections.js';
+import { decodeSignature, estimateJaccard, lshBandKeys, minhashSignature, unionSignature } from './minhash.js';
+import { shingles, words } from './normalize.js';
+import { anchorOf, splitSections, type Block, type Section, type SectionRef } from './sections.js';
 
 /**
  * Repeats across posts, as pure pieces for the ingest/publish services (which own the DynamoDB indexes):
@@ -49,7 +50,7 @@ export function sectionFingerprints(sections: readonly Section[], options: { boi
     const blocks = section.blocks.filter((block) => !boilerplate.has(block.fingerprint));
     const wordCount = blocks.reduce((sum, block) => sum + block.wordCount, 0);
     if (wordCount < minWords) continue;
-    const signature = minhashSignature(blockShingles(blocks));
+    const signature = signatureOfBlocks(blocks);
     result.push({
       sectionId: section.id, heading: section.heading, depth: section.depth,
       ...(section.line !== undefined && { line: section.line }), ...(section.parentId !== undefined && { parentId: section.parentId }),
@@ -276,8 +277,23 @@ export interface PostFingerprint {
 export function postSignature(mainBlocks: readonly Block[], minWords = MIN_SECTION_WORDS): PostFingerprint | undefined {
   const wordCount = mainBlocks.reduce((sum, block) => sum + block.wordCount, 0);
   if (wordCount < minWords) return undefined;
-  const signature = minhashSignature(blockShingles(mainBlocks));
+  const signature = signatureOfBlocks(mainBlocks);
   return { wordCount, signature, bandKeys: lshBandKeys(signature) };
+}
+
+/** Each block's own signature, once per block object: nested sections and the whole post share their blocks. */
+const blockSignatures = new WeakMap<Block, Uint32Array>();
+
+/** `minhashSignature(blockShingles(blocks))`, from the blocks' own signatures (see `unionSignature`). */
+export function signatureOfBlocks(blocks: readonly Block[]): Uint32Array {
+  return unionSignature(blocks.map((block) => {
+    let signature = blockSignatures.get(block);
+    if (signature === undefined) {
+      signature = minhashSignature(shingles(words(block.text)));
+      blockSignatures.set(block, signature);
+    }
+    return signature;
+  }));
 }
 
 /** What the post index knows about another post. */

@@ -46,6 +46,20 @@ export function minhashSignature(shingles: Iterable<string>, permutations = MINH
 }
 
 /**
+ * The signature of the union of some shingle sets, from their signatures: per permutation, the minimum over a union
+ * is the minimum of the parts' minimums. Equal, bit for bit, to `minhashSignature` of the union, so a text made of
+ * parts (a section of blocks) is hashed once per part, however many sections share the part.
+ */
+export function unionSignature(parts: Iterable<Uint32Array>, permutations = MINHASH_PERMUTATIONS): Uint32Array {
+  const signature = new Uint32Array(permutations).fill(EMPTY);
+  for (const part of parts) {
+    if (part.length !== permutations) throw new RangeError(`a signature of ${part.length} values cannot join signatures of ${permutations}`);
+    for (let i = 0; i < permutations; i++) if (part[i]! < signature[i]!) signature[i] = part[i]!;
+  }
+  return signature;
+}
+
+/**
  * Estimated Jaccard similarity: the share of rows where both signatures hold the same minimum. Rows of an empty set
  * never agree, so empty text is similar to nothing (not even to empty text).
  */

@@ -3,11 +3,12 @@ import type { Root } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import {
   applyCrossPostDecisions, comparePostOrder, decideCrossPost, findNearDuplicateOriginal, postSignature, sectionFingerprints,
-  type CandidatePost, type CandidateSection, type CrossPostOptions, type SectionFingerprint,
+  signatureOfBlocks, type CandidatePost, type CandidateSection, type CrossPostOptions, type SectionFingerprint,
 } from '../../lambdas/core/cross-post.js';
 import { decisionMessage, dedupeWithinPost } from '../../lambdas/core/dedupe.js';
-import { encodeSignature } from '../../lambdas/core/minhash.js';
-import { distinctFingerprints, listBlocks, mainTextBlocks, selectBoilerplate, splitSections } from '../../lambdas/core/sections.js';
+import { encodeSignature, minhashSignature } from '../../lambdas/core/minhash.js';
+import { blockShingles, distinctFingerprints, listBlocks, mainTextBlocks, selectBoilerplate, splitSections } from '../../lambdas/core/sections.js';
+import { prng } from '../support/prng.js';
 import { count, md, paragraph, render, seedText, wordsFrom } from './helpers.js';
 
 const SITE = 'https://blog.example.com';
@@ -282,5 +283,21 @@ describe('near-duplicate posts', () => {
   it('gives posts with under 50 words of main text no signature', () => {
     expect(fingerprint(`${paragraph(400, 40)}\n\n${boilerplateText}`)).toBeUndefined();
     expect(findNearDuplicateOriginal({ key: 'x.md' }, undefined, candidates())).toEqual({ decisions: [] });
+  });
+});
+
+describe('signatures of sections and posts', () => {
+  it('are the signature of the blocks\' shingles, computed from each block\'s own signature', () => {
+    const random = prng(23);
+    // Blocks sharing words (so shingles repeat across blocks), short ones (one shingle) and empty ones.
+    const vocabulary = wordsFrom(5, 40);
+    const text = (length: number) => Array.from({ length }, () => vocabulary[Math.floor(random() * vocabulary.length)]!).join(' ');
+    const tree = md(Array.from({ length: 30 }, (_, i) => (i % 7 === 3 ? `## Part ${i}` : i % 11 === 5 ? '```\n\n```' : text(Math.floor(random() * 60)))).join('\n\n'));
+    const blocks = listBlocks(tree);
+    for (let i = 0; i < 200; i++) {
+      const chosen = blocks.filter(() => random() < 0.3);
+      expect(signatureOfBlocks(chosen)).toEqual(minhashSignature(blockShingles(chosen)));
+    }
+    expect(signatureOfBlocks([])).toEqual(minhashSignature([]));
   });
 });
