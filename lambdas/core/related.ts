@@ -148,7 +148,7 @@ export function scorePair(a: TermVector, b: TermVector, corpus: CorpusStats, opt
 
   // Contributions accumulate in term order, never in input order, so the float sums are identical for (a, b) and (b, a).
   const terms = new Map<string, { word: string; value: number }>();
-  const addField = (fieldA: readonly WeightedTerm[], fieldB: readonly WeightedTerm[], weight: number) => {
+  const addField = (fieldA: readonly WeightedTerm[], fieldB: readonly WeightedTerm[], weight: number, wordOf: (t: WeightedTerm) => string) => {
     if (weight === 0) return;
     const inB = new Map(fieldB.map((t) => [t.term, t]));
     const shared = fieldA.filter((t) => inB.has(t.term)).sort((x, y) => byCodeUnit(x.term, y.term));
@@ -156,12 +156,13 @@ export function scorePair(a: TermVector, b: TermVector, corpus: CorpusStats, opt
       // wA·wB first: multiplication is commutative but not associative, and the pair must score the same both ways.
       const value = (weight * (t.weight * inB.get(t.term)!.weight) * idf(t.term) ** 2) / total;
       const entry = terms.get(t.term);
-      if (entry === undefined) terms.set(t.term, { word: wordFor(t.term, a, b), value });
+      if (entry === undefined) terms.set(t.term, { word: wordOf(t), value });
       else entry.value += value;
     }
   };
-  addField(a.body, b.body, weights.text);
-  addField(a.title, b.title, weights.title);
+  // A body term's word is its own (`wordFor` looks in a's body first), without searching for it.
+  addField(a.body, b.body, weights.text, (t) => t.word);
+  addField(a.title, b.title, weights.title, (t) => wordFor(t.term, a, b));
 
   const tagsB = new Set(b.tags);
   const tagNorm = Math.sqrt(a.tags.length * b.tags.length);
