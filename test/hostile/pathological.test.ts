@@ -43,19 +43,23 @@ describe('pathological markdown is rendered or rejected within the time budget',
     }
   });
 
-  it('never delays a good post: one sent with the slowest pattern is done long before the budget', async () => {
+  it('never delays a good post: one sent with the slowest pattern is done before the slow one is stopped', async () => {
     const slow = PATHOLOGICAL_CASES.find((c) => c.name === 'nested strong emph')!;
-    const started = performance.now();
-    let goodDone = 0;
+    // Which finishes first, not how fast: a wall-clock bound failed on a loaded machine (the test files run in
+    // parallel on two cores), while the property is that the good post does not wait for the slow one.
+    const finished: string[] = [];
     const [bad, good] = await Promise.all([
-      pool.process(source('slow.md', `---\ntitle: Slow\n---\n\n${slow.body}\n`), config),
+      pool.process(source('slow.md', `---\ntitle: Slow\n---\n\n${slow.body}\n`), config).then((outcome) => {
+        finished.push('slow');
+        return outcome;
+      }),
       pool.process(source('good.md', '---\ntitle: Good\n---\n\nA *good* post.\n'), config).then((outcome) => {
-        goodDone = performance.now() - started;
+        finished.push('good');
         return outcome;
       }),
     ]);
     expect(good.status).toBe('published');
-    expect(goodDone).toBeLessThan(DEFAULT_RENDER_TIMEOUT_MS / 2);
+    expect(finished).toEqual(['good', 'slow']);
     expect(bad).toMatchObject({ status: 'rejected', messages: [{ ruleId: 'markdown:too-complex' }] });
     // The pool replaced the terminated worker and keeps working.
     expect((await pool.process(source('after.md', '---\ntitle: After\n---\n\nStill fine.\n'), config)).status).toBe('published');
