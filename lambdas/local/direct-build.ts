@@ -30,7 +30,8 @@ export interface DirectBuildOptions {
   readonly workers?: number;
   /**
    * Write the site's files here as they are rendered (as `writeSiteFiles` would), instead of returning them: the
-   * pages are then never all in memory at once. The folder should be empty.
+   * pages are then never all in memory at once. Files already there are overwritten; files of an earlier build
+   * that this one does not produce are left for the caller to remove (`npm run build` does).
    */
   readonly outDir?: string;
 }
