@@ -2,7 +2,7 @@
  * Words of a post's text as Unicode word segmentation (UAX #29, as ICU implements it) counts them: `don't`, `3.14`,
  * `snake_case` and `e.g` are one word each; `a.1` is two. `Intl.Segmenter` gives that for any script, but it costs
  * about a microsecond per segment (punctuation and spaces included): 8% of processing a post. Most paragraphs are
- * plain ASCII (96% of the 584 posts of the Rust blog corpus), where the rules come down to a few character classes,
+ * plain ASCII (96% of the paragraphs of the Rust blog corpus), where the rules come down to a few character classes,
  * so those are counted by a scanner that applies the same rules; any other paragraph goes to the segmenter. A
  * property test holds the scanner to the segmenter's answers.
  */
