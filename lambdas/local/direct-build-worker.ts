@@ -44,7 +44,7 @@ const BATCH = 32;
  * Files are read and written synchronously: this runs on a worker thread with nothing else to do, and a round trip
  * through the shared I/O thread pool per file left the workers idle 40% of a cached build.
  */
-export async function processEach(job: ProcessJob, emit: (key: string, post: ProcessedPost) => void): Promise<number> {
+async function processEach(job: ProcessJob, emit: (key: string, post: ProcessedPost) => void): Promise<number> {
   let cached = 0;
   // The parser is loaded on the first cache miss only: a worker answering from the cache starts faster without it.
   let processor: typeof import('./build-process.js') | undefined;
