@@ -1,11 +1,12 @@
 /**
- * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000] [--update-sizes 100,1000,10000] [--compare]
- *                   [--sections build,bulk,update,cold] [--index-mode auto|repository|batch] [--import-runs 5] [--json FILE]`
+ * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000] [--update-sizes 100,1000,10000] [--update-repeats 3]
+ *                   [--compare] [--sections build,bulk,update,cold] [--index-mode auto|repository|batch] [--import-runs 5] [--json FILE]`
  *
  * 1. Full build: `scripts/build.ts --direct` in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
  *    warm (cache filled by a previous run over the same corpus).
  * 2. Bulk import: every post uploaded to the embedded stack; wall time and storage calls per post.
- * 3. One-post update: a site seeded straight into the embedded stack, then one edit and one new post.
+ * 3. One-post update: a site seeded straight into the embedded stack, then edits and new posts (3 of each, 2 with
+ *    --quick; the run of median wall time is shown).
  * 4. Cold start: each handler bundled as the CDK does; size, and import time in a fresh process.
  *
  * Corpora come from `../shared/bench/gen-corpus.mjs` (deterministic), or a built-in generator when that folder is
@@ -35,6 +36,8 @@ type Section = (typeof SECTIONS)[number];
 interface Options {
   readonly quick: boolean;
   readonly sizes: readonly number[];
+  /** Measured edits and new posts per site size; the table shows the run of median wall time. */
+  readonly updateRepeats: number;
   readonly bulk: number;
   readonly updateSizes: readonly number[];
   readonly compare: boolean;
@@ -54,6 +57,7 @@ function options(): Options {
       sizes: { type: 'string' },
       bulk: { type: 'string' },
       'update-sizes': { type: 'string' },
+      'update-repeats': { type: 'string' },
       compare: { type: 'boolean', default: false },
       sections: { type: 'string' },
       'index-mode': { type: 'string', default: 'auto' },
@@ -76,6 +80,7 @@ function options(): Options {
     sizes: list(values.sizes, quick ? [200] : [1000, 4000]),
     bulk: list(values.bulk, [quick ? 50 : 1000])[0]!,
     updateSizes: list(values['update-sizes'], quick ? [50, 100] : [100, 1000, 10000]),
+    updateRepeats: list(values['update-repeats'], [quick ? 2 : 3])[0]!,
     compare: values.compare === true,
     sections: new Set(sections as Section[]),
     indexMode,
@@ -181,17 +186,20 @@ async function main(): Promise<number> {
     for (const size of opts.updateSizes) {
       const corpus = await corpusOf(ROOT, size);
       const mode: IndexWriteMode = opts.indexMode === 'auto' ? (size > REPOSITORY_INDEX_MAX_POSTS ? 'batch' : 'repository') : opts.indexMode;
-      sizes.push(await measureUpdates(corpus, config, mode, log));
+      sizes.push(await measureUpdates(corpus, config, mode, log, opts.updateRepeats));
       await save();
     }
     const runs = sizes.flatMap((size) => size.runs);
     out('3. One-post update: site seeded straight into the embedded stack, then one upload (SDK PutObject to the source bucket) until settled()',
-      '   edit = a paragraph of an existing post rewritten; add = a new post dated after all others; after one unmeasured warm-up edit',
+      '   edit = a paragraph of an existing post rewritten; add = a new post dated after all others; after one unmeasured warm-up edit;',
+      `   each change ${opts.updateRepeats} times (other posts each time), the run of median wall time shown (every run's wall time below)`,
       ...table(['site posts', 'change', 'ingest', 'wall s', 'ingest s', 'publish s', 'recomputed', 'pages', 'files written', 'S3 calls', 'DDB calls', 'KB written', 'KB read', 'cpu s', 'load 1m'],
         runs.map((r) => [r.sitePosts, r.change, r.ingestAction, fixed(r.wallS, 2), fixed(r.ingestS, 2), fixed(r.publishS, 2), r.publish?.recomputed, r.publish?.pages, r.publish?.written,
           r.storage.byService.s3.calls, r.storage.byService.dynamodb.calls, kb(r.storage.total.bytesOut), kb(r.storage.total.bytesIn), fixed(r.processCpuS, 2), fixed(r.load1, 2)])),
       '   calls and KB include the author\'s upload (1 PutObject); KB = HTTP body bytes (Content-Length), headers excluded;',
-      '   cpu s = CPU of the benchmark process, which also runs dynalite and s3rver; ingest s ends when ingest requests the publish.');
+      '   cpu s = CPU of the benchmark process, which also runs dynalite and s3rver; ingest s ends when ingest requests the publish.',
+      `   wall s of every run: ${sizes.filter((size) => size.repetitions).map((size) => (['edit', 'add'] as const)
+        .map((change) => `${size.sitePosts} ${change} ${size.repetitions![change].map((wall) => fixed(wall, 2)).join(' ')}`).join('; ')).join('; ')}`);
     for (const size of sizes.filter((s) => s.error)) out(`   ${size.sitePosts} posts: NOT MEASURED: ${size.error}`);
     if (runs.length > 0) {
       const labels = runs.map((r) => `${r.sitePosts} ${r.change}`);

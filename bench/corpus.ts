@@ -63,8 +63,17 @@ export async function editedPost(file: string): Promise<string> {
   return head + body.join('\n\n');
 }
 
-/** A new post, dated after every generated one, so it enters the feeds and the first page of the index. */
-export function newPostText(): string {
+/**
+ * A new post, dated after every generated one, so it enters the feeds and the first page of the index. `variant`
+ * 0 is the same post in every run; each other variant is another post (text from the built-in generator, dated a
+ * day later per variant), so repeated measurements add distinct posts, not copies of one another.
+ */
+export function newPostText(variant = 0): string {
+  if (variant > 0) {
+    const [, text] = builtInPosts(1, 1000 + variant).next().value!;
+    const date = new Date(Date.UTC(2025, 5, 1 + variant)).toISOString().slice(0, 10);
+    return text.replace(/^date: .*$/m, `date: ${date}`).replace(/^title: "/m, `title: "Benchmark new post ${variant + 1}: `);
+  }
   return [
     '---',
     'title: "Benchmark release notes guide"',

@@ -32,21 +32,27 @@ export interface UpdateRun {
 export interface UpdateSize {
   readonly sitePosts: number;
   readonly seed?: SeedStats;
+  /** The edit and the new post whose wall time is the median of their repetitions (all figures from that run). */
   readonly runs: readonly UpdateRun[];
+  /** Wall time, s, of every repetition of each change, in the order they ran (a single update varies a lot here). */
+  readonly repetitions?: Readonly<Record<UpdateRun['change'], readonly number[]>>;
   readonly error?: string;
 }
 
 /**
  * A site of `corpus.posts` posts seeded straight into the embedded stack, then: one unmeasured warm-up edit (the
- * parse workers start, as in a warm Lambda), one measured edit of a post (a paragraph rewritten) and one measured
- * new post, each uploaded with the SDK to the source bucket and followed until the stack is settled.
+ * parse workers start, as in a warm Lambda), then `repeats` times a measured edit of a post (a paragraph rewritten,
+ * another post each time) and a measured new post (another one each time), each uploaded with the SDK to the source
+ * bucket and followed until the stack is settled. The run of median wall time stands for each change.
  */
 /** Clear what the callbacks saw (a function, so the compiler does not narrow the fields to undefined for good). */
 function forget(seen: Record<string, unknown>): void {
   for (const key of Object.keys(seen)) delete seen[key];
 }
 
-export async function measureUpdates(corpus: Corpus, config: SiteConfig, indexMode: IndexWriteMode, log: (line: string) => void): Promise<UpdateSize> {
+export async function measureUpdates(
+  corpus: Corpus, config: SiteConfig, indexMode: IndexWriteMode, log: (line: string) => void, repeats = 1,
+): Promise<UpdateSize> {
   const seen: {
     ingested?: { at: number; result: IngestResult };
     /** When ingest asked for a publish (its last step): the split between the two handlers' time and calls. */
@@ -100,12 +106,19 @@ export async function measureUpdates(corpus: Corpus, config: SiteConfig, indexMo
     const warmUp = keys[Math.floor(keys.length / 3)]!;
     log(`update: ${corpus.posts} posts, warm-up edit of ${warmUp} (unmeasured)`);
     await measure('edit', warmUp, await editedPost(join(corpus.postsDir, warmUp)));
-    const edited = keys[Math.floor(keys.length / 2)]!;
-    log(`update: ${corpus.posts} posts, edit of ${edited}`);
-    const edit = await measure('edit', edited, await editedPost(join(corpus.postsDir, edited)));
-    log(`update: ${corpus.posts} posts, new post`);
-    const add = await measure('add', 'bench-new-post.md', newPostText());
-    return { sitePosts: corpus.posts, seed, runs: [edit, add] };
+    const edits: UpdateRun[] = [];
+    const adds: UpdateRun[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const edited = keys[(Math.floor(keys.length / 2) + i) % keys.length]!;
+      log(`update: ${corpus.posts} posts, edit of ${edited}`);
+      edits.push(await measure('edit', edited, await editedPost(join(corpus.postsDir, edited))));
+      log(`update: ${corpus.posts} posts, new post${repeats > 1 ? ` ${i + 1} of ${repeats}` : ''}`);
+      adds.push(await measure('add', i === 0 ? 'bench-new-post.md' : `bench-new-post-${i + 1}.md`, newPostText(i)));
+    }
+    return {
+      sitePosts: corpus.posts, seed, runs: [medianRun(edits), medianRun(adds)],
+      repetitions: { edit: edits.map((run) => run.wallS), add: adds.map((run) => run.wallS) },
+    };
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
     log(`update: ${corpus.posts} posts failed: ${message}`);
@@ -113,4 +126,10 @@ export async function measureUpdates(corpus: Corpus, config: SiteConfig, indexMo
   } finally {
     await stack.close();
   }
+}
+
+/** The run of median wall time (the lower middle one of an even count). */
+function medianRun(runs: readonly UpdateRun[]): UpdateRun {
+  const sorted = [...runs].sort((a, b) => a.wallS - b.wallS);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
