@@ -10,10 +10,11 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import type { SiteConfig } from '../lambdas/core/types.js';
+import { listEntries } from '../lambdas/local/markdown-files.js';
 import { formatReports } from '../lambdas/local/report-lines.js';
 import type { PostReport } from '../lambdas/services/report.js';
 
@@ -121,10 +122,7 @@ async function previousOutput(outDir: string): Promise<string[]> {
     if (!existsSync(join(outDir, SITE_MARKER))) {
       throw new Error(`${outDir} is not empty and was not written by this build; choose another --out folder`);
     }
-    return (await readdir(outDir, { recursive: true, withFileTypes: true }))
-      .filter((entry) => !entry.isDirectory())
-      .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
-      .filter((path) => path !== SITE_MARKER);
+    return (await listEntries(outDir, (entry) => !entry.isDirectory())).filter((path) => path !== SITE_MARKER);
   }
   await mkdir(outDir, { recursive: true });
   return [];
