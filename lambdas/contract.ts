@@ -10,11 +10,14 @@ export const POSTS_PREFIX = 'posts/';
 export const REPORTS_PREFIX = 'reports/';
 
 /**
- * Key of the publisher's listing snapshot in the source bucket (private, outside the notification filter): every
- * live post's listing fields as of the last completed publish, so a one-post update reads one object instead of
- * the whole `byDate` index.
+ * Key of the manifest of the publisher's listing snapshot in the source bucket (private, outside the notification
+ * filter): every live post's listing fields as of the last completed publish, so a one-post update does not read
+ * the whole `byDate` index. The entries are in chunk objects under `LISTING_CHUNKS_PREFIX` that the manifest names.
  */
-export const LISTING_KEY = 'state/listing.json.gz';
+export const LISTING_KEY = 'state/listing.json';
+
+/** Key prefix of the listing snapshot's chunks (see `LISTING_KEY`). */
+export const LISTING_CHUNKS_PREFIX = 'state/listing/';
 
 /** Suffix of the source objects that trigger ingestion. */
 export const POST_SUFFIX = '.md';

@@ -50,8 +50,8 @@ export function listedPost(live: Omit<LivePost, 'faq' | 'repeatPolicy'>, message
   return { ...listed, messages } as ListedPost;
 }
 
-/** Version of the listing snapshot's format (`SourceStore.getListing`): a snapshot of another version is not read. */
-export const LISTING_VERSION = 1;
+/** Version of the listing snapshot's format (`ListingSnapshot`): a snapshot of another version is not read. */
+export const LISTING_VERSION = 2;
 
 /** What related-post ranking needs of a live post met as a candidate (see `getCandidateFacts`). */
 export interface CandidateFacts {

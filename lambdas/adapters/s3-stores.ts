@@ -1,9 +1,8 @@
 import {
   DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { SiteFile } from '../core/types.js';
-import { LISTING_KEY, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import { POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 
 export interface SourceLayout {
@@ -68,37 +67,6 @@ export class SourceStore {
     await this.send('PutObject site report', new PutObjectCommand({
       Bucket: this.bucket, Key: `${this.layout.reportsPrefix}_site.json`, Body: `${JSON.stringify(summary, null, 2)}\n`,
       ContentType: 'application/json; charset=utf-8',
-    }));
-  }
-
-  /**
-   * The publisher's listing snapshot (see `LISTING_KEY`), or `undefined` when there is none, it cannot be read or it
-   * was written in another format version: the caller then reads the listing from the table.
-   */
-  async getListing<T>(version: number): Promise<T[] | undefined> {
-    let bytes: Uint8Array;
-    try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: LISTING_KEY }));
-      bytes = await out.Body!.transformToByteArray();
-    } catch (cause) {
-      if (isAwsErrorNamed(cause, 'NoSuchKey', 'NotFound')) return undefined;
-      throw classifyAwsError(cause, 'GetObject listing');
-    }
-    let snapshot: { version?: number; posts?: T[] };
-    try {
-      snapshot = JSON.parse(gunzipSync(bytes).toString('utf8')) as typeof snapshot;
-    } catch {
-      // Unreadable (truncated, or written by hand): the table has the truth, and the next publish rewrites it.
-      return undefined;
-    }
-    return snapshot.version === version && Array.isArray(snapshot.posts) ? snapshot.posts : undefined;
-  }
-
-  async putListing<T>(version: number, posts: readonly T[]): Promise<void> {
-    // Level 1: a 10,000-post listing is ~10 MB of JSON; the fastest level still shrinks it about fourfold.
-    await this.send('PutObject listing', new PutObjectCommand({
-      Bucket: this.bucket, Key: LISTING_KEY, Body: gzipSync(JSON.stringify({ version, posts }), { level: 1 }),
-      ContentType: 'application/gzip',
     }));
   }
 

@@ -6,7 +6,8 @@ import type { SiteConfig } from '../core/types.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { IndexRepository } from '../adapters/index-repository.js';
 import { quietSdkLogger } from '../adapters/sdk-options.js';
-import { PostsRepository } from '../adapters/posts-repository.js';
+import { LISTING_VERSION, PostsRepository, type ListedPost } from '../adapters/posts-repository.js';
+import { ListingSnapshot } from '../adapters/listing-snapshot.js';
 import { SqsPublishRequester } from '../adapters/publish-queue.js';
 import { SiteStore, SourceStore } from '../adapters/s3-stores.js';
 
@@ -43,6 +44,11 @@ export function sourceStoreFromEnv(env: Env): SourceStore {
     postsPrefix: env[ENV.POSTS_PREFIX] ?? POSTS_PREFIX,
     reportsPrefix: env[ENV.REPORTS_PREFIX] ?? REPORTS_PREFIX,
   });
+}
+
+/** The publisher's listing snapshot, in the source bucket. */
+export function listingSnapshotFromEnv(env: Env): ListingSnapshot<ListedPost> {
+  return new ListingSnapshot<ListedPost>(new S3Client(clientOptions), required(env, ENV.SOURCE_BUCKET), LISTING_VERSION);
 }
 
 export function siteStoreFromEnv(env: Env): SiteStore {

@@ -2,7 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { parsePublishRequest } from '../adapters/publish-queue.js';
 import { publishSite, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { SqsHandler } from './batch.js';
-import { indexRepositoryFromEnv, repositoryFromEnv, siteConfigFromEnv, siteStoreFromEnv, sourceStoreFromEnv } from './environment.js';
+import { indexRepositoryFromEnv, listingSnapshotFromEnv, repositoryFromEnv, siteConfigFromEnv, siteStoreFromEnv, sourceStoreFromEnv } from './environment.js';
 import { jsonLogger } from './logger.js';
 
 /**
@@ -41,5 +41,6 @@ export const handler = makePublishHandler(() => (deps ??= {
   index: indexRepositoryFromEnv(process.env),
   site: siteStoreFromEnv(process.env),
   source: sourceStoreFromEnv(process.env),
+  listing: listingSnapshotFromEnv(process.env),
   logger: jsonLogger({ service: 'publish' }),
 }));

@@ -9,9 +9,10 @@ import { createRequire } from 'node:module';
 import type { SiteConfig } from '../core/types.js';
 import { IndexRepository } from '../adapters/index-repository.js';
 import { quietSdkLogger } from '../adapters/sdk-options.js';
-import { PostsRepository } from '../adapters/posts-repository.js';
+import { LISTING_VERSION, PostsRepository, type ListedPost } from '../adapters/posts-repository.js';
 import type { PublishRequester } from '../adapters/publish-queue.js';
 import { DEFAULT_SOURCE_LAYOUT, SiteStore, SourceStore } from '../adapters/s3-stores.js';
+import { ListingSnapshot } from '../adapters/listing-snapshot.js';
 import { POST_SUFFIX, POSTS_TABLE_SCHEMA } from '../contract.js';
 import { makeIngestHandler } from '../handlers/ingest.js';
 import { silentLogger, type Logger } from '../handlers/logger.js';
@@ -56,6 +57,8 @@ export interface EmbeddedStack {
   readonly names: typeof LOCAL_NAMES;
   readonly repo: PostsRepository;
   readonly source: SourceStore;
+  /** The publisher's listing snapshot in the source bucket. */
+  readonly listing: ListingSnapshot<ListedPost>;
   readonly site: SiteStore;
   readonly ingestQueue: LocalQueue;
   readonly publishQueue: LocalQueue;
@@ -94,6 +97,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const repo = new PostsRepository(dynamodb, LOCAL_NAMES.postsTable);
   const index = new IndexRepository(dynamodb, LOCAL_NAMES.postsTable);
   const source = new SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
+  const listing = new ListingSnapshot<ListedPost>(s3, LOCAL_NAMES.sourceBucket, LISTING_VERSION);
   const site = new SiteStore(s3, LOCAL_NAMES.siteBucket);
   const deadLetters: DeadLetter[] = [];
   const onDeadLetter = (failed: DeadLetter) => {
@@ -113,7 +117,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   };
 
   ingestQueue.subscribe(makeIngestHandler(() => ({ config: options.config, source, repo, publisher, logger }), options.onIngest));
-  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, index, site, source, logger }), options.onPublish));
+  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, index, site, source, listing, logger }), options.onPublish));
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
   s3Server.on('event', (event) => {
@@ -122,7 +126,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   });
 
   return {
-    s3, dynamodb, names: LOCAL_NAMES, repo, source, site, ingestQueue, publishQueue, deadLetters, dataDir,
+    s3, dynamodb, names: LOCAL_NAMES, repo, source, listing, site, ingestQueue, publishQueue, deadLetters, dataDir,
     async settled() {
       // Ingest feeds publish; loop until both are empty at the same time.
       while (ingestQueue.depth > 0 || publishQueue.depth > 0) {

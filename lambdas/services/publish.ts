@@ -10,10 +10,11 @@ import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
 import type { IndexRepository, Posting } from '../adapters/index-repository.js';
 import {
-  LISTING_VERSION, listedPost, type CandidateFacts, type ListedPost, type PostRecord, type PostsRepository,
+  listedPost, type CandidateFacts, type ListedPost, type PostRecord, type PostsRepository,
 } from '../adapters/posts-repository.js';
 import type { PublishRequest } from '../adapters/publish-queue.js';
 import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
+import type { ListingSnapshot } from '../adapters/listing-snapshot.js';
 import type { Logger } from '../handlers/logger.js';
 import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusStore } from './corpus.js';
 import { buildReport } from './report.js';
@@ -25,6 +26,8 @@ export interface PublishDeps {
   readonly site: SiteStore;
   /** Where the completed author reports go (the source bucket's `reports/`). */
   readonly source: SourceStore;
+  /** The live posts as the last completed publish listed them (in the source bucket's `state/`). */
+  readonly listing: ListingSnapshot<ListedPost>;
   readonly logger: Logger;
   readonly limits?: CorpusLimits;
   /** Parallel writes to the site bucket. @default 16 */
@@ -92,9 +95,10 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   const previous = await repo.getSiteState();
   const settings = contentHash(JSON.stringify(config));
   const fullRender = rebuildAll || previous.settings !== settings;
-  // The live posts as the last completed publish listed them (its snapshot: one object, whatever the size of the
-  // site). Without one, and for a full render (which so repairs the snapshot), they are read from the table.
-  const snapshot = fullRender ? undefined : await deps.source.getListing<ListedPost>(LISTING_VERSION);
+  // The live posts as the last completed publish listed them (its snapshot: a warm publisher has it in memory and
+  // reads only its manifest). Without one, and for a full render (which so repairs the snapshot), they are read
+  // from the table.
+  const snapshot = fullRender ? undefined : await deps.listing.read();
   const before = snapshot ?? await repo.listLive();
   // Posts whose views a publish stored without completing: the listing and their pages are brought up to date below.
   const pending = await repo.getPendingViews();
@@ -118,7 +122,7 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   const liveByKey = new Map<string, ListedPost>(before.map((post) => [post.key, post]));
   for (const key of removed) liveByKey.delete(key);
   for (const [key, { record, view }] of fresh) {
-    if (record.live) liveByKey.set(key, { ...record.live, messages: record.messages, ...(view !== undefined && { view }) });
+    if (record.live) liveByKey.set(key, listedPost(record.live, record.messages, view));
   }
   const live = [...liveByKey.values()];
   const listed = sortNewestFirst(live.map((post) => viewedPost(asPublished(post), post.view)));
@@ -200,7 +204,8 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   await repo.putListedTags(new Map((fullRender ? [...new Set([...byKey.keys(), ...touchedKeys])] : touchedKeys)
     .map((key) => [key, byKey.has(key) ? tagSlugs(key) : undefined] as const)));
   // The snapshot, then the journal: a run that fails before this point leaves both as they were for the next one.
-  await deps.source.putListing(LISTING_VERSION, live.map((post) => listedPost(post, post.messages, post.view)));
+  // Entries of posts this run did not read are the snapshot's own objects: their chunks are not written again.
+  await deps.listing.write(live);
   await repo.clearPendingViews([...journaled]);
   lap('write');
 

@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, LISTING_KEY, PUBLISHER_PARTITIONS, REPORTS_PREFIX } from '../contract.js';
+import { ENV, LISTING_CHUNKS_PREFIX, LISTING_KEY, PUBLISHER_PARTITIONS, REPORTS_PREFIX } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
 
@@ -148,12 +148,16 @@ export class Publishing extends Construct {
       }),
     );
 
-    // Source bucket: the publisher completes each author's report (reports/*) and keeps its listing snapshot (one
-    // object); it cannot read or write posts. ListBucket, so a missing snapshot (the first run) answers 404, not 403.
+    // Source bucket: the publisher completes each author's report (reports/*) and keeps its listing snapshot (a
+    // manifest and the chunks it names; replaced chunks are deleted); it cannot read or write posts. ListBucket, so
+    // a missing snapshot (the first run) answers 404, not 403.
     const reports = props.sourceBucket.arnForObjects(`${REPORTS_PREFIX}*`);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReportsWrite', actions: ['s3:PutObject'], resources: [reports] }));
+    const listingChunks = props.sourceBucket.arnForObjects(`${LISTING_CHUNKS_PREFIX}*`);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListingSnapshotReadWrite', actions: ['s3:GetObject', 's3:PutObject'], resources: [props.sourceBucket.arnForObjects(LISTING_KEY)],
+      sid: 'ListingSnapshotReadWrite',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      resources: [props.sourceBucket.arnForObjects(LISTING_KEY), listingChunks],
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SourceBucketList', actions: ['s3:ListBucket'], resources: [props.sourceBucket.bucketArn] }));
 
@@ -185,6 +189,12 @@ export class Publishing extends Construct {
       this.role,
       [reports],
       'Reports are one object per post under reports/ (keys are only known at run time); PutObject only, never posts/.',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      [listingChunks],
+      'The listing snapshot\'s chunks are named by a hash of their content (known at run time) under state/listing/, ' +
+        'a prefix only the publisher writes; never posts/ or reports/.',
     );
     acknowledgeWildcardResources(
       this.role,

@@ -442,8 +442,8 @@ describe('ContentPipelineStack', () => {
       expect(touched.has(ids.ingestQueue)).toBe(false);
       const source = `${ids.sourceBucket}.Arn`;
       expect(actionsOn(statements, (arn) => arn.startsWith(source)).sort()).toEqual([
-        `s3:PutObject ${source}/reports/*`, `s3:GetObject ${source}/state/listing.json.gz`, `s3:PutObject ${source}/state/listing.json.gz`,
-        `s3:ListBucket ${source}`,
+        `s3:PutObject ${source}/reports/*`, `s3:ListBucket ${source}`,
+        ...['state/listing.json', 'state/listing/*'].flatMap((key) => ['GetObject', 'PutObject', 'DeleteObject'].map((action) => `s3:${action} ${source}/${key}`)),
       ].sort());
       const site = `${ids.siteBucket}.Arn`;
       expect(actionsOn(statements, (arn) => arn.startsWith(site)).sort()).toEqual(

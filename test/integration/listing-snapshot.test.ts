@@ -1,11 +1,12 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { gzipSync } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LISTING_KEY } from '../../lambdas/contract.js';
+import { LISTING_CHUNKS_PREFIX, LISTING_KEY } from '../../lambdas/contract.js';
+import { ListingSnapshot, chunkCount, chunkOf, TARGET_CHUNK_ENTRIES } from '../../lambdas/adapters/listing-snapshot.js';
 import { LISTING_VERSION, type ListedPost } from '../../lambdas/adapters/posts-repository.js';
 import type { PublishSummary } from '../../lambdas/services/publish.js';
 import { injectFaults } from '../hostile/fault-injector.js';
 import { post, startTestStack, type TestStack } from './stack-helpers.js';
+import { prng } from '../support/prng.js';
 
 let stacks: TestStack[] = [];
 afterEach(async () => { await Promise.all(stacks.map((s) => s.close())); stacks = []; });
@@ -29,8 +30,10 @@ describe('the publisher\'s listing snapshot', () => {
     const stack = await startTestStack({ onPublish: (summary) => summaries.push(summary) });
     stacks.push(stack);
     const listingQueries = countListingQueries(stack);
+    // A reader with nothing in memory: what the bucket holds, not what the publisher remembers of it.
     const expectSnapshotCurrent = async () => {
-      expect(byKey((await stack.source.getListing<ListedPost>(LISTING_VERSION))!)).toEqual(byKey(await stack.repo.listLive()));
+      const cold = new ListingSnapshot<ListedPost>(stack.s3, stack.names.sourceBucket, LISTING_VERSION);
+      expect(byKey((await cold.read())!)).toEqual(byKey(await stack.repo.listLive()));
     };
 
     await stack.upload('one.md', post({ title: 'One', date: '2024-01-01', tags: '[alpha]' }, 'The first post, about gardens.'));
@@ -107,7 +110,7 @@ describe('the publisher\'s listing snapshot', () => {
     for (const body of held) send(body);
     await stack.settled();
     expect(stack.deadLetters).toEqual([]);
-    expect(byKey((await stack.source.getListing<ListedPost>(LISTING_VERSION))!)).toEqual(byKey(await stack.repo.listLive()));
+    expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
   });
 
   it('falls back to the table when the snapshot is unreadable or of another version, and rewrites it', async () => {
@@ -115,14 +118,114 @@ describe('the publisher\'s listing snapshot', () => {
     stacks.push(stack);
     const listingQueries = countListingQueries(stack);
     await stack.upload('one.md', post({ title: 'One', date: '2024-01-01' }, 'The first post.'));
-    for (const [name, body] of [['truncated', 'not gzip at all'], ['another version', gzipSync(JSON.stringify({ version: LISTING_VERSION + 1, posts: [] }))]] as const) {
+    const manifests = [
+      ['unreadable', 'not JSON at all'],
+      ['another version', JSON.stringify({ version: LISTING_VERSION + 1, chunks: [], retired: [] })],
+      ['a chunk missing', JSON.stringify({ version: LISTING_VERSION, chunks: ['gone.json.gz'], retired: [] })],
+    ] as const;
+    for (const [name, body] of manifests) {
       await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key: LISTING_KEY, Body: body }));
       const queries = listingQueries.count();
       await stack.upload('two.md', post({ title: `Two (${name})`, date: '2024-02-01' }, `The second post, ${name}.`));
       expect(listingQueries.count(), name).toBeGreaterThan(queries);
       expect(stack.deadLetters).toEqual([]);
       expect((await stack.page('index.html'))!).toContain('One');
-      expect(byKey((await stack.source.getListing<ListedPost>(LISTING_VERSION))!)).toEqual(byKey(await stack.repo.listLive()));
+      expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
     }
+  });
+});
+
+describe('the listing snapshot in chunks', () => {
+  interface Entry { readonly key: string; readonly title: string }
+  const entries = (count: number, title = (i: number) => `Post ${i}`): Entry[] =>
+    Array.from({ length: count }, (_, i) => ({ key: `post-${String(i).padStart(5, '0')}.md`, title: title(i) }));
+  const sorted = (list: readonly Entry[]) => [...list].sort((a, b) => (a.key < b.key ? -1 : 1));
+
+  /** S3 calls of the stack's client by command name (and chunk or not), counted while `run` runs. */
+  async function callsDuring(stack: TestStack, run: () => Promise<unknown>): Promise<Record<string, number>> {
+    const calls: Record<string, number> = {};
+    const name = `count${Math.random()}`;
+    stack.s3.middlewareStack.add((next, context) => async (args) => {
+      const key = (args.input as { Key?: string }).Key ?? '';
+      const what = `${context.commandName}${key.startsWith(LISTING_CHUNKS_PREFIX) ? ' chunk' : key === LISTING_KEY ? ' manifest' : ''}`;
+      calls[what] = (calls[what] ?? 0) + 1;
+      return next(args);
+    }, { step: 'initialize', name });
+    try {
+      await run();
+    } finally {
+      stack.s3.middlewareStack.remove(name);
+    }
+    return calls;
+  }
+  const storedChunks = async (stack: TestStack) => ((await stack.s3.send(new ListObjectsV2Command({
+    Bucket: stack.names.sourceBucket, Prefix: LISTING_CHUNKS_PREFIX,
+  }))).Contents ?? []).map((object) => object.Key!).sort();
+
+  it('writes only the chunk of a changed entry, reads nothing but the manifest when warm, and deletes what it replaced', async () => {
+    const stack = await startTestStack();
+    stacks.push(stack);
+    const writer = new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
+    const reader = () => new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
+    const site = entries(TARGET_CHUNK_ENTRIES * 6);
+    const chunks = chunkCount(site.length, undefined);
+    expect(chunks).toBeGreaterThan(4);
+
+    expect(await callsDuring(stack, () => writer.write(site))).toEqual({ 'GetObjectCommand manifest': 1, 'PutObjectCommand chunk': chunks, 'PutObjectCommand manifest': 1 });
+    expect(sorted((await reader().read())!)).toEqual(sorted(site));
+    expect(await storedChunks(stack)).toHaveLength(chunks);
+
+    // Warm: the writer remembers its chunks; one entry edited rewrites one chunk.
+    const read = (await writer.read())!;
+    const edited = read.map((entry) => (entry.key === site[100]!.key ? { ...entry, title: 'Edited' } : entry));
+    expect(await callsDuring(stack, () => writer.write(edited))).toEqual({ 'GetObjectCommand manifest': 1, 'PutObjectCommand chunk': 1, 'PutObjectCommand manifest': 1 });
+    expect((await reader().read())!.find((entry) => entry.key === site[100]!.key)!.title).toBe('Edited');
+    expect(await callsDuring(stack, () => writer.read())).toEqual({ 'GetObjectCommand manifest': 1 });
+    // The same content in new objects is recognised by the chunk's name: nothing is written but the manifest.
+    expect(await callsDuring(stack, () => writer.write(edited.map((entry) => ({ ...entry }))))).toEqual({
+      'GetObjectCommand manifest': 1, 'PutObjectCommand manifest': 1, 'DeleteObjectCommand chunk': 1,
+    });
+    expect(await storedChunks(stack)).toHaveLength(chunks);
+
+    // A cold reader reads every chunk once.
+    expect(await callsDuring(stack, () => reader().read())).toEqual({ 'GetObjectCommand manifest': 1, 'GetObjectCommand chunk': chunks });
+  });
+
+  it('changes the chunk count as the site grows and shrinks, and leaves no chunk behind', async () => {
+    const stack = await startTestStack();
+    stacks.push(stack);
+    const writer = new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
+    const manifestChunks = async () => (JSON.parse(await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: LISTING_KEY }))).Body!.transformToString()) as { chunks: (string | null)[] }).chunks;
+    for (const size of [3, TARGET_CHUNK_ENTRIES * 20, TARGET_CHUNK_ENTRIES * 2, 0, 10]) {
+      const site = entries(size, (i) => `Post ${i} of ${size}`);
+      await writer.write(site);
+      await writer.write(site); // the second write deletes what the first replaced
+      const cold = new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
+      expect(sorted((await cold.read())!), `${size} entries`).toEqual(sorted(site));
+      const names = (await manifestChunks()).filter((name): name is string => name !== null);
+      expect(await storedChunks(stack), `${size} entries`).toEqual(names.map((name) => LISTING_CHUNKS_PREFIX + name).sort());
+    }
+  });
+
+  it('keeps the chunk count while chunks stay within 4× of the target, and aims at the target otherwise', () => {
+    const random = prng(5);
+    for (let run = 0; run < 20_000; run++) {
+      const size = Math.floor(random() ** 3 * 1_000_000);
+      const current = random() < 0.2 ? undefined : 2 ** Math.floor(random() * 13);
+      const count = chunkCount(size, current);
+      expect(Number.isInteger(Math.log2(count))).toBe(true);
+      if (count !== current) {
+        // A new count puts the entries per chunk within √2 of the target (or one chunk for a small site).
+        const perChunk = size / count;
+        expect(count === 1 || (perChunk >= TARGET_CHUNK_ENTRIES / Math.SQRT2 && perChunk <= TARGET_CHUNK_ENTRIES * Math.SQRT2), `${size} in ${current} → ${count}`).toBe(true);
+      } else if (current !== undefined && current > 1) {
+        expect(size / current, `${size} in ${current}`).toBeGreaterThanOrEqual(TARGET_CHUNK_ENTRIES / 4);
+        expect(size / current, `${size} in ${current}`).toBeLessThanOrEqual(TARGET_CHUNK_ENTRIES * 4);
+      }
+    }
+    // Keys spread over the chunks: no chunk of 64 holds more than twice its share of 16,384 keys.
+    const load = new Array<number>(64).fill(0);
+    for (const entry of entries(16_384)) load[chunkOf(entry.key, 64)]!++;
+    expect(Math.max(...load)).toBeLessThan(2 * 16_384 / 64);
   });
 });
