@@ -3,7 +3,7 @@ import type { Root } from 'mdast';
 import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
 import { sortNewestFirst } from '../core/site/order.js';
-import { globalFiles } from '../core/site/site.js';
+import { changedGlobalFiles } from '../core/site/site.js';
 import { tagSlugOfPath } from '../core/site/urls.js';
 import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
@@ -40,6 +40,8 @@ export interface PublishSummary {
   readonly recomputed: number;
   /** Post pages rendered and written. */
   readonly pages: number;
+  /** Archive pages of the listings rendered (home, touched tags) left as they were: none of their posts changed. */
+  readonly archivePagesKept: number;
   readonly written: number;
   readonly deleted: number;
   /**
@@ -122,7 +124,12 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   const liveByKey = new Map<string, ListedPost>(before.map((post) => [post.key, post]));
   for (const key of removed) liveByKey.delete(key);
   for (const [key, { record, view }] of fresh) {
-    if (record.live) liveByKey.set(key, listedPost(record.live, record.messages, view));
+    if (!record.live) continue;
+    // A post recomputed without a change to its entry (a neighbour's related list, say) keeps the snapshot's
+    // object: its listing pages and snapshot chunk are then known to be unchanged.
+    const entry = listedPost(record.live, record.messages, view);
+    const listedBefore = liveByKey.get(key);
+    liveByKey.set(key, listedBefore && JSON.stringify(listedBefore) === JSON.stringify(entry) ? listedBefore : entry);
   }
   const live = [...liveByKey.values()];
   const listed = sortNewestFirst(live.map((post) => viewedPost(asPublished(post), post.view)));
@@ -169,13 +176,24 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   const withContent = listed.map((post) => (feedKeys.has(post.key)
     ? { ...post, contentHtml: contentFor(post, liveByKey.get(post.key)!.view, () => bodyOf(post.key)) }
     : post));
-  const shared = globalFiles(withContent, config, touchedTags && { tags: touchedTags });
+  // Archive pages are rendered only where a post changed since the snapshot, which lists what the last completed
+  // publish rendered: an unchanged post's entry is the snapshot's own object. Pages of a large site are mostly
+  // left as they are (their paths are kept), unless the site state does not know one (a run that failed midway).
+  const previousListing = snapshot === undefined ? undefined : {
+    newestFirst: sortNewestFirst(before.map((post) => viewedPost(asPublished(post), post.view))),
+    unchanged: (post: PublishedPost) => liveByKey.get(post.key) === beforeByKey.get(post.key),
+  };
+  const previousPaths = new Set(previous.sharedPaths);
+  let listings = changedGlobalFiles(withContent, config, { ...(touchedTags && { tags: touchedTags }), ...(previousListing && { previous: previousListing }) });
+  if (!listings.kept.every((path) => previousPaths.has(path))) listings = changedGlobalFiles(withContent, config, touchedTags && { tags: touchedTags });
+  const shared = listings.files;
 
-  // Files of the tags left alone stay as the last publish wrote them (paths and hashes carried over).
-  const keptPaths = touchedTags === undefined ? [] : previous.sharedPaths.filter((path) => {
+  // Files of the tags left alone stay as the last publish wrote them (paths and hashes carried over), and so do
+  // archive pages whose posts did not change.
+  const keptPaths = [...listings.kept, ...(touchedTags === undefined ? [] : previous.sharedPaths.filter((path) => {
     const tag = tagSlugOfPath(path);
     return tag !== undefined && !touchedTags.has(tag);
-  });
+  }))];
   const liveSlugs = new Set(listed.map((post) => post.slug));
   const sharedPaths = new Set([...shared.map((file) => file.path), ...keptPaths]);
   const stale = [
@@ -222,7 +240,10 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   });
 
   lap('reports');
-  const summary = { livePosts: listed.length, recomputed: fresh.size, pages: pageFiles.length, written: files.length, deleted: stale.length, phasesMs };
+  const summary = {
+    livePosts: listed.length, recomputed: fresh.size, pages: pageFiles.length, archivePagesKept: listings.kept.length,
+    written: files.length, deleted: stale.length, phasesMs,
+  };
   deps.logger.log('info', 'site published', { ...summary });
   return summary;
 }

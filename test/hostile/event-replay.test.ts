@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { encodeEventKey } from '../../lambdas/local/s3-event-bridge.js';
 import { startTestStack, type TestStack } from '../integration/stack-helpers.js';
 import { generate, shuffle, type Op } from './event-replay-gen.js';
-import { cleanBuild, config, prng, siteSnapshot, snapshotDiff, sourcePosts, withoutRelatedPosts, type SiteSnapshot } from './hostile-helpers.js';
+import { cleanBuild, config, pagedConfig, prng, siteSnapshot, snapshotDiff, sourcePosts, withoutRelatedPosts, type SiteSnapshot } from './hostile-helpers.js';
 
 /**
  * At-least-once, unordered delivery: a seeded random series of uploads, edits (valid, broken, draft, slug and
@@ -29,7 +29,7 @@ afterAll(() => {
 describe('shuffled, duplicated and concurrent S3 events converge on the site of the final bucket state', () => {
   it.each(SEEDS.map((seed) => [seed]))('seed %i', async (seed) => {
     const random = prng(seed);
-    const stack = await startTestStack();
+    const stack = await startTestStack({ config: pagedConfig });
     stacks.push(stack);
     // Capture S3 events instead of delivering them; `deliver` is the normal path (recorded in stack.events).
     const deliver = stack.ingestQueue.send.bind(stack.ingestQueue);
@@ -62,7 +62,7 @@ describe('shuffled, duplicated and concurrent S3 events converge on the site of 
     expect(captured.some((body) => body.includes('gamma+delta.md'))).toBe(true);
 
     const finalPosts = await sourcePosts(stack);
-    const expected = await cleanBuild(finalPosts, config);
+    const expected = await cleanBuild(finalPosts, pagedConfig);
     const actual = await siteSnapshot(stack);
     // Convergence of everything the events decide (records, pages, feeds, tags, sitemap): strict, byte for byte,
     // except the related-post lists, which the incremental publisher can leave stale (known gap, test below).

@@ -4,7 +4,7 @@ import { LISTING_CHUNKS_PREFIX, LISTING_KEY } from '../../lambdas/contract.js';
 import { jsonLogger } from '../../lambdas/handlers/logger.js';
 import { post, startTestStack, type TestStack } from '../integration/stack-helpers.js';
 import { injectFaults, injectRandomFaults, type FaultRule } from './fault-injector.js';
-import { cleanBuild, config, prng, siteSnapshot, snapshotDiff, sourcePosts, withoutRelatedPosts } from './hostile-helpers.js';
+import { cleanBuild, config, pagedConfig, prng, siteSnapshot, snapshotDiff, sourcePosts, withoutRelatedPosts } from './hostile-helpers.js';
 
 /**
  * Storage faults the emulators cannot produce (throttling, 5xx, timeouts), injected into the embedded stack's
@@ -130,7 +130,7 @@ describe('random faults everywhere (seeded)', () => {
   it('converge on the clean build: no lost update, nothing half-published', async () => {
     const seed = Number(process.env.FAULT_SEED ?? 7);
     const random = prng(seed);
-    const stack = await startTestStack();
+    const stack = await startTestStack({ config: pagedConfig });
     try {
       // Who a call works for: one post (ingest) or the publisher. Each fails at most twice in the whole run, so
       // no message reaches five receives. The steps after the record write (report, slug release, old body
@@ -177,7 +177,7 @@ describe('random faults everywhere (seeded)', () => {
       const all = [...dynamoFaults.injected, ...s3Faults.injected];
       expect(all.length).toBeGreaterThan(10);
       expect(stack.deadLetters).toEqual([]);
-      const expected = await cleanBuild(await sourcePosts(stack), config);
+      const expected = await cleanBuild(await sourcePosts(stack), pagedConfig);
       const actual = await siteSnapshot(stack);
       expect(snapshotDiff(withoutRelatedPosts(actual), withoutRelatedPosts(expected))).toEqual([]);
       figures.push(`random faults (seed ${seed}): ${all.length} injected (${[...new Set(all.map((f) => `${f.command.replace('Command', '')}/${f.fault}`))].sort().join(', ')}) over ${changes} changes of ${keys.length} posts; site equals the clean build`);

@@ -7,6 +7,11 @@ import { startEmbeddedStack, type EmbeddedStack } from '../../lambdas/local/embe
 import { prng } from '../support/prng.js';
 
 export const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Test Blog' });
+/**
+ * The same site with two posts per listing page: a dozen posts make archive pages, so the convergence tests also
+ * cover the archive pages a publish leaves as they are (only pages whose posts changed are rendered again).
+ */
+export const pagedConfig = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Test Blog', listingPageSize: 2 });
 
 export const source = (key: string, text: string | Uint8Array): PostSource =>
   ({ key, bytes: typeof text === 'string' ? new TextEncoder().encode(text) : text });

@@ -7,6 +7,7 @@ import type { PublishSummary } from '../../lambdas/services/publish.js';
 import { injectFaults } from '../hostile/fault-injector.js';
 import { post, startTestStack, type TestStack } from './stack-helpers.js';
 import { prng } from '../support/prng.js';
+import { cleanBuild, pagedConfig, siteSnapshot, snapshotDiff, sourcePosts, withoutRelatedPosts } from '../hostile/hostile-helpers.js';
 
 let stacks: TestStack[] = [];
 afterEach(async () => { await Promise.all(stacks.map((s) => s.close())); stacks = []; });
@@ -133,6 +134,41 @@ describe('the publisher\'s listing snapshot', () => {
       expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
     }
   });
+});
+
+describe('archive pages after one-post changes', () => {
+  it('are rendered only where a post changed, and the site stays what a clean build gives', async () => {
+    const summaries: PublishSummary[] = [];
+    const stack = await startTestStack({ config: pagedConfig, onPublish: (summary) => summaries.push(summary) });
+    stacks.push(stack);
+    const text = (title: string, date: string, tags: string) => post({ title, date, tags }, `${title}: text of the post.`);
+    for (let day = 1; day <= 9; day++) await stack.upload(`p${day}.md`, text(`Post ${day}`, `2024-01-0${day}`, day % 2 === 0 ? '[alpha, beta]' : '[alpha]'));
+    const written: string[] = [];
+    const put = stack.site.put.bind(stack.site);
+    stack.site.put = async (file) => { written.push(file.path); await put(file); };
+
+    const steps: [string, () => Promise<void>, { written: number; kept: number }?][] = [
+      // Post 5 is on archive page 3 of 4 with post 6 (pages of two, counted from the oldest: p1-p2, …, p7); its
+      // tag alpha (every post has it) has the same four. The other three of each are left as they are.
+      ['an edit that keeps the date', () => stack.upload('p5.md', text('Post 5, retitled', '2024-01-05', '[alpha]')), { written: 1, kept: 6 }],
+      ['a newer post', () => stack.upload('p10.md', text('Post 10', '2024-01-10', '[alpha]'))],
+      ['the newest post deleted', () => stack.remove('p10.md')],
+      ['a post moved back in time', () => stack.upload('p6.md', text('Post 6', '2023-12-01', '[alpha, beta]'))],
+      ['the oldest post deleted', () => stack.remove('p6.md')],
+      ['a post re-tagged', () => stack.upload('p3.md', text('Post 3', '2024-01-03', '[beta]'))],
+    ];
+    for (const [name, step, archivePages] of steps) {
+      written.length = 0;
+      await step();
+      expect(stack.deadLetters, name).toEqual([]);
+      const expected = await cleanBuild(await sourcePosts(stack), pagedConfig);
+      expect(snapshotDiff(withoutRelatedPosts(await siteSnapshot(stack)), withoutRelatedPosts(expected)), name).toEqual([]);
+      if (archivePages !== undefined) {
+        expect(written.filter((path) => path.startsWith('page/')), name).toHaveLength(archivePages.written);
+        expect(summaries.at(-1)!.archivePagesKept, name).toBe(archivePages.kept);
+      }
+    }
+  }, 60_000);
 });
 
 describe('the listing snapshot in chunks', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { renderIndexPages } from '../../lambdas/core/site/index-page.js';
-import { paginate } from '../../lambdas/core/site/pagination.js';
-import { globalFiles } from '../../lambdas/core/site/site.js';
+import { changedArchivePages, paginate } from '../../lambdas/core/site/pagination.js';
+import { changedGlobalFiles, globalFiles } from '../../lambdas/core/site/site.js';
+import { sortNewestFirst } from '../../lambdas/core/site/order.js';
+import { prng } from '../support/prng.js';
 import { renderTagPages } from '../../lambdas/core/site/tag-pages.js';
 import type { PublishedPost, SiteFile } from '../../lambdas/core/types.js';
 import { makePost } from './fixtures.js';
@@ -117,5 +119,63 @@ describe('tag pages', () => {
       }
     }
     expect(reached.size).toBe(37);
+  });
+});
+
+describe('rendering only the archive pages that changed', () => {
+  /** A random change to a listing: unchanged posts stay the same objects, as the publisher's snapshot keeps them. */
+  function changed(posts: readonly PublishedPost[], random: () => number, serial: () => number): PublishedPost[] {
+    const pick = () => Math.floor(random() * posts.length);
+    const tagSet = ['Alpha', 'beta', 'gamma', 'Delta'];
+    const someTags = () => tagSet.filter(() => random() < 0.4);
+    const next = [...posts];
+    const kind = posts.length === 0 ? 0 : Math.floor(random() * 6);
+    const n = serial();
+    if (kind === 0) next.push({ ...post(Math.floor(random() * 90), someTags()), key: `new-${n}.md`, slug: `new-${n}` }); // added
+    if (kind === 1) next.splice(pick(), 1); // deleted
+    if (kind === 2) { const i = pick(); next[i] = { ...next[i]!, title: `Retitled ${n}` }; } // edited, same date
+    if (kind === 3) { const i = pick(); next[i] = { ...next[i]!, date: post(Math.floor(random() * 90)).date }; } // moved in time
+    if (kind === 4) { const i = pick(); next[i] = { ...next[i]!, tags: someTags() }; } // re-tagged
+    if (kind === 5) { const i = pick(); next[i] = { ...next[i]!, tags: [...next[i]!.tags, 'ALPHA'] }; } // a spelling that renames a tag
+    return next;
+  }
+
+  it('gives the site a full render gives, with the pages it did not render taken from the previous render', () => {
+    const random = prng(23);
+    let count = 0;
+    const serial = () => count++;
+    for (let run = 0; run < 120; run++) {
+      let posts = Array.from({ length: Math.floor(random() * 40) }, (_, i) => ({ ...post(i * 2 + 1, ['Alpha', 'beta'].filter(() => random() < 0.6)) }));
+      for (let step = 0; step < 4; step++) {
+        const next = changed(posts, random, serial);
+        const before = sortNewestFirst(posts);
+        const after = sortNewestFirst(next);
+        const previousFiles = byPath(changedGlobalFiles(before, config).files);
+        const objects = new Map(posts.map((p) => [p.key, p]));
+        const incremental = changedGlobalFiles(after, config, { previous: { newestFirst: before, unchanged: (p) => objects.get(p.key) === p } });
+        const merged = byPath(incremental.files);
+        for (const path of incremental.kept) {
+          expect(previousFiles.has(path), path).toBe(true);
+          merged.set(path, previousFiles.get(path)!);
+        }
+        expect(merged, `run ${run}, step ${step}`).toEqual(byPath(changedGlobalFiles(after, config).files));
+        posts = next;
+      }
+    }
+  });
+
+  it('renders the pages of a changed post, the newest archive page and nothing else', () => {
+    const site = postsUpTo(20 * PAGE_SIZE);
+    const before = sortNewestFirst(site);
+    const objects = new Map(site.map((p) => [p.key, p]));
+    const unchanged = (p: PublishedPost) => objects.get(p.key) === p;
+    // Post 23 is the 3rd oldest post of page 5 (posts 21..25, counted from the oldest).
+    const edited = sortNewestFirst(site.map((p) => (p.slug === 'p23' ? { ...p, title: 'Edited' } : p)));
+    expect(changedArchivePages(before, edited, PAGE_SIZE, (a, b) => a.key === b.key && unchanged(b))).toEqual(new Set([5]));
+    const added = sortNewestFirst([...site, post(20 * PAGE_SIZE + 1)]);
+    expect(changedArchivePages(before, added, PAGE_SIZE, (a, b) => a.key === b.key && unchanged(b))).toEqual(new Set([19, 20]));
+    const { files, kept } = changedGlobalFiles(added, config, { previous: { newestFirst: before, unchanged } });
+    expect(files.map((file) => file.path).filter((path) => path.startsWith('page/'))).toEqual(['page/19/index.html', 'page/20/index.html']);
+    expect(kept).toHaveLength(18 + 18); // the other home archive pages and the same of the tag "all"
   });
 });

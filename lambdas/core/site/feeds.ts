@@ -5,7 +5,7 @@ import { UNDATED_FEED_TIMESTAMP, type PublishedPost, type SiteConfig, type SiteF
 import { finishXml, forCdata, forXmlAttribute, forXmlText } from './feed-quirks.js';
 import { siteFile } from './files.js';
 import { escapeHtml, stripInvalidXmlChars } from './html.js';
-import { lastModified, newestUpdate, sortNewestFirst } from './order.js';
+import { inNewestFirstOrder, lastModified, newestUpdate } from './order.js';
 import { postUrl } from './urls.js';
 
 /** Fixed, without a version number: a dependency upgrade must not change the output of an unchanged site. */
@@ -25,7 +25,7 @@ export interface FeedChannel {
 
 /** The posts a feed carries: the newest `feedItemLimit`. */
 function feedPosts(posts: readonly PublishedPost[], config: SiteConfig): PublishedPost[] {
-  return sortNewestFirst(posts).slice(0, config.feedItemLimit);
+  return inNewestFirstOrder(posts).slice(0, config.feedItemLimit);
 }
 
 /**

@@ -5,7 +5,7 @@ import { siteFile } from './files.js';
 import { html } from './html.js';
 import { renderPage } from './layout.js';
 import { sortNewestFirst } from './order.js';
-import { archivePagePath, paginate, paginationNav } from './pagination.js';
+import { archivePagePath, archivePagesToRender, paginate, paginationNav, type ListingFiles, type PreviousListing } from './pagination.js';
 import { renderPostList } from './post-list.js';
 import { HEADLINE_MAX_CHARS } from './post-page.js';
 import { truncate } from './text.js';
@@ -37,7 +37,17 @@ function homeJsonLd(posts: readonly PublishedPost[], config: SiteConfig): object
  * `page/<n>/` numbered from the oldest (see `paginate`).
  */
 export function renderIndexPages(posts: readonly PublishedPost[], config: SiteConfig): SiteFile[] {
-  const { first, archive } = paginate(sortNewestFirst(posts), config.listingPageSize);
+  return renderIndexListing(sortNewestFirst(posts), config).files;
+}
+
+/**
+ * The home page and its archive pages for posts already sorted newest first. With `previous`, archive pages whose
+ * content cannot have changed since are not rendered: their paths are returned as `kept`.
+ */
+export function renderIndexListing(newestFirst: readonly PublishedPost[], config: SiteConfig, previous?: PreviousListing): ListingFiles {
+  const { first, archive } = paginate(newestFirst, config.listingPageSize);
+  const render = archivePagesToRender(newestFirst, config.listingPageSize, previous?.newestFirst, previous?.unchanged ?? (() => false));
+  const kept = archive.filter((page) => !render(page.number)).map((page) => `${archivePagePath(sitePaths.home, page.number)}index.html`);
   const main = html`<h1>${config.title}</h1>
 <p class="site-description">${config.description}</p>
 ${renderPostList(first, config, 'No posts have been published yet.')}
@@ -54,7 +64,7 @@ ${paginationNav(sitePaths.home, undefined, archive.length, config)}`;
     main,
     config,
   );
-  const archivePages = archive.map((page) => {
+  const archivePages = archive.filter((page) => render(page.number)).map((page) => {
     const path = archivePagePath(sitePaths.home, page.number);
     const heading = `Older posts, page ${page.number}`;
     const body = renderPage(
@@ -72,5 +82,5 @@ ${paginationNav(sitePaths.home, page.number, archive.length, config)}`,
     );
     return siteFile(`${path}index.html`, body, 'html');
   });
-  return [siteFile(sitePaths.homeFile, home, 'html'), ...archivePages];
+  return { files: [siteFile(sitePaths.homeFile, home, 'html'), ...archivePages], kept };
 }

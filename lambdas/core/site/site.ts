@@ -1,10 +1,12 @@
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { renderFeeds } from './feeds.js';
-import { renderIndexPages } from './index-page.js';
+import { renderIndexListing } from './index-page.js';
+import { sortNewestFirst } from './order.js';
+import type { ListingFiles, PreviousListing } from './pagination.js';
 import { renderPostPage } from './post-page.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
 import { renderStylesheet } from './styles.js';
-import { renderTagPages } from './tag-pages.js';
+import { renderTagListings } from './tag-pages.js';
 import { compareStrings } from './text.js';
 
 // The publish step renders only changed posts' pages, then `globalFiles`; it orders posts the same way.
@@ -33,14 +35,26 @@ export interface GlobalFilesOptions {
  * publishing one post re-renders that post's page plus these.
  */
 export function globalFiles(posts: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions = {}): SiteFile[] {
-  return sortedByPath([
-    ...renderIndexPages(posts, config),
-    ...renderTagPages(posts, config, options.tags),
-    ...renderFeeds(posts, config),
-    ...renderSitemap(posts, config),
+  return changedGlobalFiles(sortNewestFirst(posts), config, options).files;
+}
+
+/**
+ * `globalFiles` for posts sorted newest first. With `previous` (the listing of the render whose files are in
+ * place), archive pages that cannot have changed since are not rendered: their paths are returned as `kept`, so
+ * a one-post update renders the few pages its post is on, not every page of a large site.
+ */
+export function changedGlobalFiles(newestFirst: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions & { readonly previous?: PreviousListing } = {}): ListingFiles {
+  const index = renderIndexListing(newestFirst, config, options.previous);
+  const tags = renderTagListings(newestFirst, config, options.tags, options.previous);
+  const files = sortedByPath([
+    ...index.files,
+    ...tags.files,
+    ...renderFeeds(newestFirst, config),
+    ...renderSitemap(newestFirst, config),
     renderRobots(config),
     renderStylesheet(),
   ]);
+  return { files, kept: [...index.kept, ...tags.kept] };
 }
 
 /** The whole site for the published `posts` (drafts already removed), sorted by path. */

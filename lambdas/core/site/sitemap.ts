@@ -3,7 +3,7 @@ import { sitePaths } from '../slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { siteFile } from './files.js';
 import { escapeHtml } from './html.js';
-import { lastModified, newestTimestamp, newestUpdate, sortNewestFirst, tagsOf } from './order.js';
+import { inNewestFirstOrder, lastModified, newestTimestamp, newestUpdate, tagsOf } from './order.js';
 import { canonicalTimestamp } from './timestamps.js';
 import { extraSitePaths, postUrl } from './urls.js';
 
@@ -54,7 +54,7 @@ function sitemapEntries(posts: readonly PublishedPost[], config: SiteConfig, opt
   return [
     { loc: absoluteUrl(config, sitePaths.home), lastmod: newest },
     { loc: absoluteUrl(config, extraSitePaths.tagIndex), lastmod: newest },
-    ...sortNewestFirst(posts)
+    ...inNewestFirstOrder(posts)
       .filter((post) => !exclude(post))
       .map((post) => ({ loc: postUrl(post, config), lastmod: lastModified(post) })),
     ...tags.map((tag) => ({ loc: absoluteUrl(config, sitePaths.tag(tag.name)), lastmod: newestUpdate(tag.posts) })),

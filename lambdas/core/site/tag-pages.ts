@@ -6,7 +6,7 @@ import { siteFile } from './files.js';
 import { html, type SafeHtml } from './html.js';
 import { renderPage } from './layout.js';
 import { tagsOf, type TagGroup } from './order.js';
-import { archivePagePath, paginate, paginationNav } from './pagination.js';
+import { archivePagePath, archivePagesToRender, paginate, paginationNav, type ListingFiles, type PreviousListing } from './pagination.js';
 import { renderPostList } from './post-list.js';
 import { extraSitePaths } from './urls.js';
 
@@ -15,8 +15,10 @@ function postCount(count: number): string {
 }
 
 /** A tag's page `tags/<slug>/` (its newest posts) and its archive pages `tags/<slug>/page/<n>/` (see `paginate`). */
-function renderTagListing(tag: TagGroup, config: SiteConfig): SiteFile[] {
+function renderTagListing(tag: TagGroup, config: SiteConfig, previous: TagGroup | undefined, unchanged: (post: PublishedPost) => boolean): ListingFiles {
   const basePath = sitePaths.tag(tag.name);
+  // A tag shown under another name (a new spelling sorts first) changes every page's heading.
+  const render = archivePagesToRender(tag.posts, config.listingPageSize, previous?.name === tag.name ? previous.posts : undefined, unchanged);
   const feedUrl = absoluteUrl(config, sitePaths.tagFeed(tag.name));
   const heading = `Posts tagged “${tag.name}”`;
   const { first, archive } = paginate(tag.posts, config.listingPageSize);
@@ -36,14 +38,15 @@ function renderTagListing(tag: TagGroup, config: SiteConfig): SiteFile[] {
 <p>${postCount(tag.posts.length)} · <a href="${feedUrl}">RSS feed for this tag</a></p>
 ${renderPostList(first, config, 'No posts.')}
 ${paginationNav(basePath, undefined, archive.length, config)}`, `${postCount(tag.posts.length)} tagged “${tag.name}” on ${config.title}.`);
-  const archivePages = archive.map((older) => {
+  const kept = archive.filter((older) => !render(older.number)).map((older) => `${archivePagePath(basePath, older.number)}index.html`);
+  const archivePages = archive.filter((older) => render(older.number)).map((older) => {
     const path = archivePagePath(basePath, older.number);
     const title = `${heading}, page ${older.number}`;
     return siteFile(`${path}index.html`, page(path, title, html`<h1>${title}</h1>
 ${renderPostList(older.posts, config, 'No posts.')}
 ${paginationNav(basePath, older.number, archive.length, config)}`, `Older posts tagged “${tag.name}” on ${config.title}, page ${older.number} (oldest first).`), 'html');
   });
-  return [siteFile(sitePaths.tagFile(tag.name), firstPage, 'html'), ...archivePages];
+  return { files: [siteFile(sitePaths.tagFile(tag.name), firstPage, 'html'), ...archivePages], kept };
 }
 
 function renderTagFeed(tag: TagGroup, config: SiteConfig): SiteFile {
@@ -84,7 +87,23 @@ ${tags.map(
  * `tags/<slug>/feed.xml`, plus `tags/index.html` listing all tags.
  */
 export function renderTagPages(posts: readonly PublishedPost[], config: SiteConfig, only?: ReadonlySet<string>): SiteFile[] {
+  return renderTagListings(posts, config, only).files;
+}
+
+/**
+ * `renderTagPages`; with `previous`, archive pages of the rendered tags whose content cannot have changed since
+ * are not rendered: their paths are returned as `kept`.
+ */
+export function renderTagListings(posts: readonly PublishedPost[], config: SiteConfig, only?: ReadonlySet<string>, previous?: PreviousListing): ListingFiles {
   const tags = tagsOf(posts);
   const rendered = only === undefined ? tags : tags.filter((tag) => only.has(tag.slug));
-  return [renderTagIndex(tags, config), ...rendered.flatMap((tag) => [...renderTagListing(tag, config), renderTagFeed(tag, config)])];
+  const previousTags = previous && new Map(tagsOf(previous.newestFirst).map((tag) => [tag.slug, tag]));
+  const files = [renderTagIndex(tags, config)];
+  const kept: string[] = [];
+  for (const tag of rendered) {
+    const listing = renderTagListing(tag, config, previousTags?.get(tag.slug), previous?.unchanged ?? (() => false));
+    files.push(...listing.files, renderTagFeed(tag, config));
+    kept.push(...listing.kept);
+  }
+  return { files, kept };
 }
