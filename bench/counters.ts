@@ -35,6 +35,7 @@ interface Instrumentable {
 interface HttpMessage {
   readonly headers?: Record<string, string | undefined>;
   readonly body?: unknown;
+  readonly statusCode?: number;
 }
 
 const empty = (): CommandStats => ({ calls: 0, attempts: 0, bytesOut: 0, bytesIn: 0, unsized: 0, ms: 0 });
@@ -70,6 +71,8 @@ export class StorageCounters {
         stats.bytesOut += requestBytes(args.request);
         const count = (response: HttpMessage | undefined) => {
           const length = header(response, 'content-length');
+          // 204 No Content (S3's answer to DeleteObject) has no body, whatever its headers say.
+          if (response?.statusCode === 204) return;
           if (length === undefined) stats.unsized++;
           else stats.bytesIn += Number(length);
         };
