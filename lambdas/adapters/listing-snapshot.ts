@@ -86,10 +86,12 @@ export class ListingSnapshot<T extends KeyedEntry> {
       return name;
     });
 
-    // Chunks retired by the previous write are no longer referenced by the manifest read above: delete them now.
-    await mapLimited(previous?.retired ?? [], (name) => this.send(`DeleteObject listing chunk ${name}`,
-      new DeleteObjectCommand({ Bucket: this.bucket, Key: LISTING_CHUNKS_PREFIX + name })));
+    // Chunks retired by the previous write are not referenced by the manifest read above: delete them now, unless
+    // this write uses one again (an edit reverted: the chunk's content, so its name, is back).
     const current = new Set(names);
+    const unused = (previous?.retired ?? []).filter((name) => !current.has(name));
+    await mapLimited(unused, (name) => this.send(`DeleteObject listing chunk ${name}`,
+      new DeleteObjectCommand({ Bucket: this.bucket, Key: LISTING_CHUNKS_PREFIX + name })));
     const retired = (previous?.chunks ?? []).filter((name): name is string => name !== null && !current.has(name));
     const manifest: Manifest = { version: this.version, chunks: names, retired: [...new Set(retired)] };
     await this.send('PutObject listing manifest', new PutObjectCommand({

@@ -225,6 +225,11 @@ describe('the listing snapshot in chunks', () => {
 
     // A cold reader reads every chunk once.
     expect(await callsDuring(stack, () => reader().read())).toEqual({ 'GetObjectCommand manifest': 1, 'GetObjectCommand chunk': chunks });
+
+    // An edit, then its revert: the reverted chunk's name is the one the edit retired, and must not be deleted.
+    await writer.write(edited.map((entry) => (entry.key === site[7]!.key ? { ...entry, title: 'Edited too' } : entry)));
+    await writer.write(edited);
+    expect(sorted((await reader().read())!)).toEqual(sorted(edited));
   });
 
   it('changes the chunk count as the site grows and shrinks, and leaves no chunk behind', async () => {
