@@ -3,6 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { createHash } from 'node:crypto';
 import { IndexRepository, type Posting, type PostingChanges } from '../lambdas/adapters/index-repository.js';
 import { POSTS_TABLE_SCHEMA } from '../lambdas/contract.js';
+import { forEachLimited } from '../lambdas/core/limited.js';
 import { DEFAULT_MAX_BUCKET_MEMBERS } from '../lambdas/core/limits.js';
 import { composePostPage, contentFor, viewedPost } from '../lambdas/core/post-view.js';
 import { sortNewestFirst } from '../lambdas/core/site/order.js';
@@ -186,10 +187,3 @@ async function writeIndexInBatches(client: DynamoDBClient, tableName: string, ow
   return buckets.size;
 }
 
-export async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await run(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -2,6 +2,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client 
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LISTING_CHUNKS_PREFIX, LISTING_KEY } from '../contract.js';
+import { mapLimited } from '../core/limited.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 
 /** An entry of the listing: anything with the key of the post it lists. */
@@ -47,7 +48,7 @@ export class ListingSnapshot<T extends KeyedEntry> {
   async read(): Promise<T[] | undefined> {
     const manifest = await this.readManifest();
     if (!manifest) return undefined;
-    const chunks = await mapLimited(manifest.chunks, (name) => (name === null ? Promise.resolve([]) : this.readChunk(name)));
+    const chunks = await mapLimited(manifest.chunks, TRANSFER_CONCURRENCY, (name) => (name === null ? Promise.resolve([]) : this.readChunk(name)));
     if (chunks.some((chunk) => chunk === undefined)) return undefined;
     this.cache = new Map(manifest.chunks.flatMap((name, i) => (name === null ? [] : [[name, chunks[i]!] as const])));
     return chunks.flatMap((chunk) => chunk!);
@@ -66,7 +67,7 @@ export class ListingSnapshot<T extends KeyedEntry> {
     const sameCount = previous?.chunks.length === count;
 
     const written = new Map<string, readonly T[]>();
-    const names = await mapLimited(groups, async (group, i) => {
+    const names = await mapLimited(groups, TRANSFER_CONCURRENCY, async (group, i) => {
       if (group.length === 0) return null;
       group.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const old = sameCount ? previous!.chunks[i]! : null;
@@ -90,7 +91,7 @@ export class ListingSnapshot<T extends KeyedEntry> {
     // this write uses one again (an edit reverted: the chunk's content, so its name, is back).
     const current = new Set(names);
     const unused = (previous?.retired ?? []).filter((name) => !current.has(name));
-    await mapLimited(unused, (name) => this.send(`DeleteObject listing chunk ${name}`,
+    await mapLimited(unused, TRANSFER_CONCURRENCY, (name) => this.send(`DeleteObject listing chunk ${name}`,
       new DeleteObjectCommand({ Bucket: this.bucket, Key: LISTING_CHUNKS_PREFIX + name })));
     const retired = (previous?.chunks ?? []).filter((name): name is string => name !== null && !current.has(name));
     const manifest: Manifest = { version: this.version, chunks: names, retired: [...new Set(retired)] };
@@ -168,17 +169,4 @@ export function chunkOf(key: string, count: number): number {
 /** The same objects in the same order (equal content in other objects is found by the chunk's name instead). */
 function sameMembers<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((entry, i) => entry === b[i]);
-}
-
-async function mapLimited<T, R>(items: readonly T[], run: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await run(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(TRANSFER_CONCURRENCY, items.length) }, worker));
-  return results;
 }

@@ -10,6 +10,7 @@ import { error } from '../core/messages.js';
 import type { PostOutcome } from '../core/post.js';
 import { composePostPage, contentFor, viewedPost, type PostStructure } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
+import { forEachLimited } from '../core/limited.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
 import type { PostMessage, PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
@@ -226,14 +227,7 @@ export function loadRecords(
 export async function writeSiteFiles(files: readonly SiteFile[], outDir: string): Promise<void> {
   const dirs = new Set(files.map((file) => dirname(join(outDir, file.path))));
   for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++]!;
-      await writeFile(join(outDir, file.path), file.body);
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
+  await forEachLimited(files, 32, (file) => writeFile(join(outDir, file.path), file.body));
 }
 
 function publishedOf(entry: ProcessedPost): PublishedPost | undefined {

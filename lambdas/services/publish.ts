@@ -8,6 +8,7 @@ import { tagSlugOfPath } from '../core/site/urls.js';
 import { sitePaths, toSlug } from '../core/slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import { TransientError } from '../core/errors.js';
+import { forEachLimited } from '../core/limited.js';
 import type { IndexRepository, Posting } from '../adapters/index-repository.js';
 import {
   listedPost, type CandidateFacts, type ListedPost, type PostRecord, type PostsRepository,
@@ -345,12 +346,4 @@ function postsInFeeds(newestFirst: readonly PublishedPost[], limit: number, tags
     }
   }
   return [...chosen];
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await run(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
