@@ -94,7 +94,7 @@ export async function seedSite(
   loadRecords(keys, processed, SEED_SEQUENCER, store);
   const liveKeys = keys.filter((key) => store.records.get(key)!.live);
   const published = (key: string) => (processed.get(key) as Extract<ProcessedPost, { status: 'published' }>).post;
-  const byDate = sortNewestFirst(liveKeys.map(published)).reverse().map((post) => post.key);
+  const byDate = sortNewestFirst(liveKeys.map(published)).toReversed().map((post) => post.key);
   log(`seed ${keys.length}: corpus pass over ${liveKeys.length} live posts`);
   await buildCorpus(byDate, config, store);
   lap('corpus');

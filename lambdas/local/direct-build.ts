@@ -139,7 +139,7 @@ async function decideCorpus(
   for (const key of keys) if (store.records.get(key)!.live) published.set(key, publishedOf(processed.get(key)!)!);
   processed.clear();
   // Earliest first: originals are decided before their copies, so fewer posts need deciding twice.
-  const byDate = sortNewestFirst([...published.values()]).reverse().map((post) => post.key);
+  const byDate = sortNewestFirst([...published.values()]).toReversed().map((post) => post.key);
   await buildCorpus(byDate, config, store);
   return { records: store.records, published };
 }

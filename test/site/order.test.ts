@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { newestUpdate, sortNewestFirst, tagsOf } from '../../lambdas/core/site/order.js';
+import { inNewestFirstOrder, mergeNewestFirst, newestUpdate, sortNewestFirst, tagsOf } from '../../lambdas/core/site/order.js';
+import type { PublishedPost } from '../../lambdas/core/types.js';
+import { prng } from '../support/prng.js';
 import { anonymousPost, japanesePost, makePost, nastyPost, posts, undatedPost } from './fixtures.js';
+
+/** Posts with few distinct dates (ties broken by key), some undated, and a few tags each. */
+function randomPosts(random: () => number, count: number, prefix = 'p'): PublishedPost[] {
+  return Array.from({ length: count }, (_, i) => {
+    const day = Math.floor(random() * 6);
+    const date = day === 0 ? undefined : `2024-01-0${day}T00:00:00.000Z`;
+    const tags = ['Alpha', 'beta', 'Beta', 'gamma'].filter(() => random() < 0.4);
+    return makePost({ key: `${prefix}${Math.floor(random() * 1000)}-${i}.md`, slug: `${prefix}${i}`, date, updated: date, tags });
+  });
+}
+const keysOf = (list: readonly PublishedPost[]) => list.map((post) => post.key);
 
 describe('sortNewestFirst', () => {
   it('orders by date, newest first, with undated posts last', () => {
@@ -36,6 +49,32 @@ describe('sortNewestFirst', () => {
   });
 });
 
+describe('inNewestFirstOrder', () => {
+  it('returns a list it made as it is, and checks a caller\'s list every time (the caller may change it)', () => {
+    const sorted = sortNewestFirst(posts);
+    expect(inNewestFirstOrder(sorted)).toBe(sorted);
+    const own = [...sorted];
+    const checked = inNewestFirstOrder(own);
+    expect(checked).toEqual(sorted);
+    expect(checked).not.toBe(own);
+    expect(inNewestFirstOrder(checked)).toBe(checked);
+    own.reverse();
+    expect(keysOf(inNewestFirstOrder(own))).toEqual(keysOf(sorted));
+  });
+});
+
+describe('mergeNewestFirst', () => {
+  it('gives what sorting both lists together gives, whatever their order', () => {
+    const random = prng(11);
+    for (let round = 0; round < 200; round++) {
+      const a = randomPosts(random, Math.floor(random() * 30), 'a');
+      const b = randomPosts(random, Math.floor(random() * 5), 'b');
+      const merged = mergeNewestFirst(random() < 0.5 ? sortNewestFirst(a) : a, sortNewestFirst(b));
+      expect(keysOf(merged)).toEqual(keysOf(sortNewestFirst([...a, ...b])));
+    }
+  });
+});
+
 describe('newestUpdate', () => {
   it('is the latest updated timestamp, ignoring undated posts', () => {
     expect(newestUpdate(posts)).toBe(nastyPost.updated);
@@ -62,5 +101,15 @@ describe('tagsOf', () => {
     expect(tags).toHaveLength(1);
     expect(tags[0]!.slug).toBe('mental-health');
     expect(tags[0]!.posts).toHaveLength(1);
+  });
+
+  it('keeps each tag\'s posts newest first, whatever the order of the list', () => {
+    const random = prng(5);
+    for (let round = 0; round < 50; round++) {
+      const list = randomPosts(random, 40);
+      const all = tagsOf(list);
+      for (const tag of all) expect(keysOf(tag.posts)).toEqual(keysOf(sortNewestFirst(tag.posts)));
+      expect(tagsOf(sortNewestFirst(list))).toEqual(all);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
 import { renderFeeds } from './feeds.js';
 import { renderIndexListing } from './index-page.js';
-import { sortNewestFirst } from './order.js';
+import { inNewestFirstOrder, sortNewestFirst } from './order.js';
 import type { ListingFiles, PreviousListing } from './pagination.js';
 import { renderPostPage } from './post-page.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
@@ -39,11 +39,13 @@ export function globalFiles(posts: readonly PublishedPost[], config: SiteConfig,
 }
 
 /**
- * `globalFiles` for posts sorted newest first. With `previous` (the listing of the render whose files are in
+ * `globalFiles` for posts sorted newest first (checked, and sorted if they are not). With `previous` (the listing of the render whose files are in
  * place), archive pages that cannot have changed since are not rendered: their paths are returned as `kept`, so
  * a one-post update renders the few pages its post is on, not every page of a large site.
  */
-export function changedGlobalFiles(newestFirst: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions & { readonly previous?: PreviousListing } = {}): ListingFiles {
+export function changedGlobalFiles(posts: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions & { readonly previous?: PreviousListing } = {}): ListingFiles {
+  // Checked once here: the listings, feeds, tag groups and sitemap below then take the same known list.
+  const newestFirst = inNewestFirstOrder(posts);
   const index = renderIndexListing(newestFirst, config, options.previous);
   const tags = renderTagListings(newestFirst, config, options.tags, options.previous);
   const files = sortedByPath([
