@@ -1,5 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { parsePublishRequest } from '../adapters/publish-queue.js';
+import { ListingMemo } from '../services/listing-memo.js';
 import { publishSite, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { SqsHandler } from './batch.js';
 import { indexRepositoryFromEnv, listingSnapshotFromEnv, repositoryFromEnv, siteConfigFromEnv, siteStoreFromEnv, sourceStoreFromEnv } from './environment.js';
@@ -42,5 +43,6 @@ export const handler = makePublishHandler(() => (deps ??= {
   site: siteStoreFromEnv(process.env),
   source: sourceStoreFromEnv(process.env),
   listing: listingSnapshotFromEnv(process.env),
+  listingMemo: new ListingMemo(),
   logger: jsonLogger({ service: 'publish' }),
 }));

@@ -18,6 +18,7 @@ import { makeIngestHandler } from '../handlers/ingest.js';
 import { silentLogger, type Logger } from '../handlers/logger.js';
 import { makePublishHandler } from '../handlers/publish.js';
 import type { IngestResult } from '../services/ingest.js';
+import { ListingMemo } from '../services/listing-memo.js';
 import type { PublishSummary } from '../services/publish.js';
 import { LocalQueue, type DeadLetter } from './local-queue.js';
 import { toAwsS3Event, type S3rverEvent } from './s3-event-bridge.js';
@@ -98,6 +99,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const index = new IndexRepository(dynamodb, LOCAL_NAMES.postsTable);
   const source = new SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
   const listing = new ListingSnapshot<ListedPost>(s3, LOCAL_NAMES.sourceBucket, LISTING_VERSION);
+  // Kept across publishes, as a warm Lambda container keeps it.
+  const listingMemo = new ListingMemo();
   const site = new SiteStore(s3, LOCAL_NAMES.siteBucket);
   const deadLetters: DeadLetter[] = [];
   const onDeadLetter = (failed: DeadLetter) => {
@@ -117,7 +120,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   };
 
   ingestQueue.subscribe(makeIngestHandler(() => ({ config: options.config, source, repo, publisher, logger }), options.onIngest));
-  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, index, site, source, listing, logger }), options.onPublish));
+  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, index, site, source, listing, listingMemo, logger }), options.onPublish));
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
   s3Server.on('event', (event) => {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
-import { composePostPage, contentFor, postStructure, viewedPost, type PostView } from '../core/post-view.js';
+import { composePostPage, contentFor, postStructure, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
-import { sortNewestFirst } from '../core/site/order.js';
 import { changedGlobalFiles } from '../core/site/site.js';
 import { tagSlugOfPath } from '../core/site/urls.js';
 import { sitePaths, toSlug } from '../core/slug.js';
@@ -18,6 +17,7 @@ import type { SiteStore, SourceStore } from '../adapters/s3-stores.js';
 import type { ListingSnapshot } from '../adapters/listing-snapshot.js';
 import type { Logger } from '../handlers/logger.js';
 import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusStore } from './corpus.js';
+import { ListingMemo } from './listing-memo.js';
 import { buildReport } from './report.js';
 
 export interface PublishDeps {
@@ -33,6 +33,11 @@ export interface PublishDeps {
   readonly limits?: CorpusLimits;
   /** Parallel writes to the site bucket. @default 16 */
   readonly writeConcurrency?: number;
+  /**
+   * The listing as the last run made it, kept by a warm publisher (one per container) so a one-post update sorts
+   * the changed posts only. @default a new one for each run (every post converted and sorted)
+   */
+  readonly listingMemo?: ListingMemo;
 }
 
 export interface PublishSummary {
@@ -133,7 +138,10 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
     liveByKey.set(key, listedBefore && JSON.stringify(listedBefore) === JSON.stringify(entry) ? listedBefore : entry);
   }
   const live = [...liveByKey.values()];
-  const listed = sortNewestFirst(live.map((post) => viewedPost(asPublished(post), post.view)));
+  // The snapshot's listing first: a warm publisher has it from its last run, and then sorts the changed posts only.
+  const memo = deps.listingMemo ?? new ListingMemo();
+  const previousNewestFirst = snapshot === undefined ? undefined : memo.newestFirst(before);
+  const listed = memo.newestFirst(live);
   const byKey = new Map(listed.map((post) => [post.key, post]));
 
   // Pages to render: the changed posts, and affected posts whose decisions actually changed (a new post entering
@@ -180,8 +188,8 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   // Archive pages are rendered only where a post changed since the snapshot, which lists what the last completed
   // publish rendered: an unchanged post's entry is the snapshot's own object. Pages of a large site are mostly
   // left as they are (their paths are kept), unless the site state does not know one (a run that failed midway).
-  const previousListing = snapshot === undefined ? undefined : {
-    newestFirst: sortNewestFirst(before.map((post) => viewedPost(asPublished(post), post.view))),
+  const previousListing = previousNewestFirst === undefined ? undefined : {
+    newestFirst: previousNewestFirst,
     unchanged: (post: PublishedPost) => liveByKey.get(post.key) === beforeByKey.get(post.key),
   };
   const previousPaths = new Set(previous.sharedPaths);
@@ -322,12 +330,6 @@ function cachedCorpusStore(deps: PublishDeps, journaled: Set<string>): CorpusSto
 
 function contentHash(body: string): string {
   return createHash('sha256').update(body).digest('base64url').slice(0, 22);
-}
-
-/** A listed post as the renderer takes it: its view applied by the caller, its body HTML filled in only for feeds. */
-function asPublished(post: ListedPost): PublishedPost {
-  const { view: _view, messages: _messages, ...rest } = post;
-  return { ...rest, contentHtml: '' };
 }
 
 /**
