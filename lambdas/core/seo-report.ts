@@ -162,6 +162,21 @@ function comparable(text: string): string {
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /**
+ * `comparable` title and description of a post, remembered per post object (a post is read-only): a warm
+ * publisher hands the same objects to every run while the posts are unchanged, so a one-post update of a large
+ * site normalises one post's text, not every post's (~35 ms at 10,000 posts).
+ */
+function comparableOf(post: SeoPostSummary, field: 'title' | 'description'): string {
+  let texts = comparableTexts.get(post);
+  if (texts === undefined || texts.title[0] !== post.title || texts.description[0] !== post.description) {
+    texts = { title: [post.title, comparable(post.title)], description: [post.description, comparable(post.description)] };
+    comparableTexts.set(post, texts);
+  }
+  return texts[field][1];
+}
+const comparableTexts = new WeakMap<SeoPostSummary, Record<'title' | 'description', readonly [text: string, comparable: string]>>();
+
+/**
  * Site-wide SEO warnings, by post key (every key present, possibly with no messages): titles and descriptions
  * used by more than one post (compared ignoring case and spacing), and links to `/posts/<slug>/` where no post has
  * that slug.
@@ -171,7 +186,7 @@ export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, P
   const duplicates = (field: 'title' | 'description', ruleId: string, what: string) => {
     const groups = new Map<string, string[]>();
     for (const post of posts) {
-      const normalized = comparable(post[field]);
+      const normalized = comparableOf(post, field);
       if (normalized === '') continue;
       const group = groups.get(normalized);
       if (group) group.push(post.key);
@@ -218,6 +233,18 @@ export interface SeoSummaryRow {
   readonly warnings: number;
   /** Warnings per ruleId. */
   readonly rules: Readonly<Record<string, number>>;
+}
+
+/** The site summary report: how many posts, and those with warnings (their own and `siteMessages`), most first. */
+export function siteSummaryReport(posts: readonly SeoReport[], siteMessages: ReadonlyMap<string, readonly PostMessage[]>): { readonly posts: number; readonly summary: SeoSummaryRow[] } {
+  // Two reports for a post with site-wide findings, rather than a merged copy of every post's messages.
+  const reports: SeoReport[] = [];
+  for (const post of posts) {
+    if (post.messages.length > 0) reports.push(post);
+    const site = siteMessages.get(post.key);
+    if (site !== undefined && site.length > 0) reports.push({ key: post.key, messages: site });
+  }
+  return { posts: posts.length, summary: siteSeoSummary(reports).filter((row) => row.warnings > 0) };
 }
 
 /**

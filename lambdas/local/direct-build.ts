@@ -9,7 +9,7 @@ import type { PostRecord } from '../adapters/posts-repository.js';
 import { error } from '../core/messages.js';
 import type { PostOutcome } from '../core/post.js';
 import { composePostPage, contentFor, viewedPost, type PostStructure } from '../core/post-view.js';
-import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
+import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
 import { forEachLimited } from '../core/limited.js';
 import { sortNewestFirst } from '../core/site/order.js';
 import { globalFiles } from '../core/site/site.js';
@@ -114,11 +114,7 @@ export async function buildDirect(options: DirectBuildOptions): Promise<DirectBu
 
     const siteMessages = siteSeoMessages(listed);
     const reports = new Map(keys.map((key) => [key, buildReport(records.get(key)!, config, POSTS_PREFIX, posts, siteMessages.get(key))] as const));
-    const siteReport = {
-      posts: listed.length,
-      summary: siteSeoSummary(liveKeys.map((key) => ({ key, messages: [...records.get(key)!.messages, ...(siteMessages.get(key) ?? [])] })))
-        .filter((row) => row.warnings > 0),
-    };
+    const siteReport = siteSummaryReport(liveKeys.map((key) => ({ key, messages: records.get(key)!.messages })), siteMessages);
     return { files, fileCount: writer?.count ?? files.length, paths: writer?.paths ?? files.map((file) => file.path), reports, siteReport, cached, timings };
   } finally {
     await pool.close();

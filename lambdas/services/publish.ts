@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
 import { composePostPage, contentFor, postStructure, type PostView } from '../core/post-view.js';
-import { siteSeoMessages, siteSeoSummary } from '../core/seo-report.js';
+import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
 import { changedGlobalFiles } from '../core/site/site.js';
 import { tagSlugOfPath } from '../core/site/urls.js';
 import { sitePaths, toSlug } from '../core/slug.js';
@@ -242,11 +242,7 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   const records = await repo.getRecords([...fresh.keys()]);
   await forEachLimited([...records.values()], limit, (record) => deps.source.putReport(record.key,
     buildReport(record, config, deps.source.layout.postsPrefix, byKey, siteMessages.get(record.key))));
-  await deps.source.putSiteReport({
-    posts: listed.length,
-    summary: siteSeoSummary(live.map((post) => ({ key: post.key, messages: [...post.messages, ...(siteMessages.get(post.key) ?? [])] })))
-      .filter((row) => row.warnings > 0),
-  });
+  await deps.source.putSiteReport(siteSummaryReport(live, siteMessages));
 
   lap('reports');
   const summary = {

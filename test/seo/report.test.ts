@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseMarkdown } from '../../lambdas/core/markdown.js';
-import { internalLinkSlugs, postSeoMessages, SEO_LIMITS, siteSeoMessages, siteSeoSummary, type PostSeoInput } from '../../lambdas/core/seo-report.js';
+import { prng } from '../support/prng.js';
+import { internalLinkSlugs, postSeoMessages, SEO_LIMITS, siteSeoMessages, siteSeoSummary, siteSummaryReport, type PostSeoInput } from '../../lambdas/core/seo-report.js';
 import type { PostMessage } from '../../lambdas/core/types.js';
 import { md, process, published } from '../core/helpers.js';
 
@@ -181,6 +182,19 @@ describe('siteSeoMessages', () => {
     expect(few.get('p0000.md')![0]!.reason).toBe('The same description is used by p0001.md, p0002.md, p0003.md, p0004.md, p0005.md; give each post its own description.');
   });
 
+  it('compares the posts as they are now when the same post objects come back with one replaced or changed', () => {
+    const posts = [summary('a.md', 'Ketamine basics', 'One.', 'a'), summary('b.md', 'Other title', 'Two.', 'b')];
+    expect(siteSeoMessages(posts).get('a.md')).toEqual([]);
+    // A warm publisher passes the same objects again, with the edited post as a new one.
+    const edited = [posts[0]!, summary('b.md', 'KETAMINE basics', 'Two.', 'b')];
+    expect(rules(siteSeoMessages(edited).get('a.md')!)).toEqual(['seo:duplicate-title']);
+    // A post object changed in place is not taken for the one seen before.
+    const changed = { ...posts[0]! };
+    siteSeoMessages([changed, edited[1]!]);
+    changed.title = 'A new title';
+    expect(siteSeoMessages([changed, edited[1]!]).get('a.md')).toEqual([]);
+  });
+
   it('reports links to posts that do not exist, and deletion of a linked post', () => {
     const posts = [
       summary('a.md', 'A', 'Da', 'a', ['b', 'missing']),
@@ -190,6 +204,23 @@ describe('siteSeoMessages', () => {
     expect(messages.get('a.md')).toEqual([expect.objectContaining({ ruleId: 'seo:broken-internal-link', reason: expect.stringContaining('/posts/missing/') })]);
     expect(messages.get('b.md')).toEqual([]);
     expect(rules(siteSeoMessages([posts[0]!]).get('a.md')!)).toEqual(['seo:broken-internal-link', 'seo:broken-internal-link']);
+  });
+});
+
+describe('siteSummaryReport', () => {
+  it('ranks what merging each post\'s own and site-wide messages ranks, leaving out posts without warnings', () => {
+    const random = prng(9);
+    const ruleIds = ['seo:title-length', 'seo:image-alt', 'seo:missing-author'];
+    const message = (): PostMessage => ({ severity: random() < 0.8 ? 'warning' : 'info', ruleId: ruleIds[Math.floor(random() * 3)]!, reason: 'x' });
+    const some = () => Array.from({ length: Math.floor(random() * 3) }, message);
+    for (let round = 0; round < 50; round++) {
+      const posts = Array.from({ length: 30 }, (_, i) => ({ key: `p${i}.md`, messages: some() }));
+      const siteMessages = new Map(posts.filter(() => random() < 0.5).map((post) => [post.key, some()]));
+      const report = siteSummaryReport(posts, siteMessages);
+      expect(report.posts).toBe(30);
+      expect(report.summary).toEqual(siteSeoSummary(posts.map((post) => ({ key: post.key, messages: [...post.messages, ...(siteMessages.get(post.key) ?? [])] })))
+        .filter((row) => row.warnings > 0));
+    }
   });
 });
 
