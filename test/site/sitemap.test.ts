@@ -16,6 +16,15 @@ function urlsOf(xml: string): Parsed[] {
 describe('sitemap.xml', () => {
   const [sitemap, ...rest] = renderSitemap(posts, config);
 
+  it('shows each post as it is now, and under the site URL of the configuration given, when rendered again', () => {
+    const updated = { ...nastyPost, updated: '2030-01-02T03:04:05.000Z' };
+    const again = urlsOf(renderSitemap(posts.map((post) => (post === nastyPost ? updated : post)), config)[0]!.body);
+    expect(again.find((url) => String(url['loc']).includes(nastyPost.slug))!['lastmod']).toBe(updated.updated);
+    const elsewhere = urlsOf(renderSitemap(posts, { ...config, siteUrl: 'https://other.example.org' })[0]!.body);
+    expect(elsewhere.map((url) => url['loc'] as string).every((loc) => loc.startsWith('https://other.example.org/'))).toBe(true);
+    expect(urlsOf(renderSitemap(posts, config)[0]!.body)).toEqual(urlsOf(sitemap!.body));
+  });
+
   it('is one file while under the limit', () => {
     expect(rest).toEqual([]);
     expect(sitemap!.path).toBe('sitemap.xml');

@@ -24,6 +24,27 @@ interface SitemapEntry {
   readonly loc: string;
   /** Absent for undated pages: a sitemap may omit it, and we never make one up. */
   readonly lastmod?: string | undefined;
+  /** Its `<url>` element. */
+  readonly xml: string;
+}
+
+function sitemapEntry(loc: string, lastmod: string | undefined): SitemapEntry {
+  return { loc, lastmod, xml: `<url><loc>${escapeHtml(loc)}</loc>${lastmodElement(lastmod)}</url>\n` };
+}
+
+/**
+ * Entries of posts, remembered per site configuration and post object (both read-only): a warm publisher passes
+ * the same objects while posts are unchanged, so a one-post update of a large site writes out one post's entry,
+ * not every post's (~20 ms at 10,000 posts).
+ */
+const postEntries = new WeakMap<SiteConfig, WeakMap<PublishedPost, SitemapEntry>>();
+
+function postEntry(post: PublishedPost, config: SiteConfig): SitemapEntry {
+  let entries = postEntries.get(config);
+  if (entries === undefined) postEntries.set(config, entries = new WeakMap());
+  let entry = entries.get(post);
+  if (entry === undefined) entries.set(post, entry = sitemapEntry(postUrl(post, config), lastModified(post)));
+  return entry;
 }
 
 const SITEMAP_NAMESPACE = 'http://www.sitemaps.org/schemas/sitemap/0.9';
@@ -33,11 +54,10 @@ function lastmodElement(lastmod: string | undefined): string {
 }
 
 function urlset(entries: readonly SitemapEntry[]): string {
-  const urls = entries.map((entry) => `<url><loc>${escapeHtml(entry.loc)}</loc>${lastmodElement(entry.lastmod)}</url>\n`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NAMESPACE}">\n${urls.join('')}</urlset>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="${SITEMAP_NAMESPACE}">\n${entries.map((entry) => entry.xml).join('')}</urlset>\n`;
 }
 
-function sitemapIndex(parts: readonly SitemapEntry[]): string {
+function sitemapIndex(parts: readonly Pick<SitemapEntry, 'loc' | 'lastmod'>[]): string {
   const sitemaps = parts.map((part) => `<sitemap><loc>${escapeHtml(part.loc)}</loc>${lastmodElement(part.lastmod)}</sitemap>\n`);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="${SITEMAP_NAMESPACE}">\n${sitemaps.join('')}</sitemapindex>\n`;
 }
@@ -52,12 +72,12 @@ function sitemapEntries(posts: readonly PublishedPost[], config: SiteConfig, opt
   const newest = newestUpdate(posts);
   const tags = tagsOf(posts);
   return [
-    { loc: absoluteUrl(config, sitePaths.home), lastmod: newest },
-    { loc: absoluteUrl(config, extraSitePaths.tagIndex), lastmod: newest },
+    sitemapEntry(absoluteUrl(config, sitePaths.home), newest),
+    sitemapEntry(absoluteUrl(config, extraSitePaths.tagIndex), newest),
     ...inNewestFirstOrder(posts)
       .filter((post) => !exclude(post))
-      .map((post) => ({ loc: postUrl(post, config), lastmod: lastModified(post) })),
-    ...tags.map((tag) => ({ loc: absoluteUrl(config, sitePaths.tag(tag.name)), lastmod: newestUpdate(tag.posts) })),
+      .map((post) => postEntry(post, config)),
+    ...tags.map((tag) => sitemapEntry(absoluteUrl(config, sitePaths.tag(tag.name)), newestUpdate(tag.posts))),
   ];
 }
 
@@ -74,7 +94,7 @@ export function renderSitemap(posts: readonly PublishedPost[], config: SiteConfi
   if (entries.length <= maxUrlsPerFile) return [siteFile(sitePaths.sitemap, urlset(entries), 'sitemap')];
 
   const parts: SiteFile[] = [];
-  const index: SitemapEntry[] = [];
+  const index: Pick<SitemapEntry, 'loc' | 'lastmod'>[] = [];
   for (let start = 0; start < entries.length; start += maxUrlsPerFile) {
     const chunk = entries.slice(start, start + maxUrlsPerFile);
     const path = extraSitePaths.sitemapPart(parts.length + 1);
