@@ -65,6 +65,8 @@ export interface EmbeddedStack {
   readonly publishQueue: LocalQueue;
   readonly deadLetters: readonly DeadLetter[];
   readonly dataDir: string;
+  /** The publisher forgets what a warm container remembers between runs (`ListingMemo`), as after a cold start. */
+  coldStartPublisher(): void;
   /** Resolves when every queued event has been ingested and published (or dead-lettered). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -99,8 +101,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const index = new IndexRepository(dynamodb, LOCAL_NAMES.postsTable);
   const source = new SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
   const listing = new ListingSnapshot<ListedPost>(s3, LOCAL_NAMES.sourceBucket, LISTING_VERSION);
-  // Kept across publishes, as a warm Lambda container keeps it.
-  const listingMemo = new ListingMemo();
+  // Kept across publishes, as a warm Lambda container keeps it (`coldStartPublisher` forgets it).
+  let listingMemo = new ListingMemo();
   const site = new SiteStore(s3, LOCAL_NAMES.siteBucket);
   const deadLetters: DeadLetter[] = [];
   const onDeadLetter = (failed: DeadLetter) => {
@@ -130,6 +132,9 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   return {
     s3, dynamodb, names: LOCAL_NAMES, repo, source, listing, site, ingestQueue, publishQueue, deadLetters, dataDir,
+    coldStartPublisher() {
+      listingMemo = new ListingMemo();
+    },
     async settled() {
       // Ingest feeds publish; loop until both are empty at the same time.
       while (ingestQueue.depth > 0 || publishQueue.depth > 0) {

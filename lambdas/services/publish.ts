@@ -169,11 +169,14 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   }
 
   const feedKeys = new Set(postsInFeeds(listed, config.feedItemLimit, touchedTags).map((post) => post.key));
-  const bodies = await repo.getBodies([...new Set([...pages.map((page) => page.key), ...feedKeys])].map((key) => byKey.get(key)!));
+  // Feed posts whose body HTML a warm publisher has from an earlier run need no body.
+  const feedBodyKeys = [...feedKeys].filter((key) => !memo.hasContent(liveByKey.get(key)!));
+  const bodies = await repo.getBodies([...new Set([...pages.map((page) => page.key), ...feedBodyKeys])].map((key) => byKey.get(key)!));
   // A post listed as the snapshot has it whose body is gone was edited since: ingest has stored the new version and
   // deleted the old body, and its publish request is queued behind this one. Waiting would never end (this batch
-  // is retried first), so it is published now, with this batch.
-  const editedSince = [...feedKeys].filter((key) => !bodies.has(key) && !fresh.has(key));
+  // is retried first), so it is published now, with this batch. (A publisher that still has the listed version's
+  // HTML publishes that version, as listed, until the edit's own publish.)
+  const editedSince = feedBodyKeys.filter((key) => !bodies.has(key) && !fresh.has(key));
   if (editedSince.length > 0) throw new ListingBehind(editedSince);
   const bodyOf = (key: string): Root => {
     const body = bodies.get(key);
@@ -182,9 +185,11 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
     return body;
   };
   const pageFiles = pages.map(({ key, view }) => composePostPage(byKey.get(key)!, () => bodyOf(key), view, byKey, config));
-  const withContent = listed.map((post) => (feedKeys.has(post.key)
-    ? { ...post, contentHtml: contentFor(post, liveByKey.get(post.key)!.view, () => bodyOf(post.key)) }
-    : post));
+  const withContent = listed.map((post) => {
+    if (!feedKeys.has(post.key)) return post;
+    const entry = liveByKey.get(post.key)!;
+    return memo.withContent(entry, () => contentFor(post, entry.view, () => bodyOf(post.key)));
+  });
   // Archive pages are rendered only where a post changed since the snapshot, which lists what the last completed
   // publish rendered: an unchanged post's entry is the snapshot's own object. Pages of a large site are mostly
   // left as they are (their paths are kept), unless the site state does not know one (a run that failed midway).

@@ -151,12 +151,12 @@ describe('random faults everywhere (seeded)', () => {
         return 'publisher';
       };
       const dynamoFaults = injectRandomFaults(stack.dynamodb, {
-        random, rate: 0.06, maxPerTarget: 2, target: owner,
+        random, rate: 0.1, maxPerTarget: 2, target: owner,
         faults: ['ThrottlingException', 'ProvisionedThroughputExceededException', 'InternalServerError', 'TimeoutError'],
         commands: ['GetItemCommand', 'PutItemCommand', 'DeleteItemCommand', 'QueryCommand', 'BatchGetItemCommand', 'BatchWriteItemCommand', 'UpdateItemCommand'],
       });
       const s3Faults = injectRandomFaults(stack.s3, {
-        random, rate: 0.06, maxPerTarget: 2, target: owner,
+        random, rate: 0.1, maxPerTarget: 2, target: owner,
         faults: ['SlowDown', 'InternalError', 'ServiceUnavailable', 'TimeoutError', 'ConnectionReset'],
         commands: ['GetObjectCommand', 'PutObjectCommand', 'DeleteObjectCommand'],
       });

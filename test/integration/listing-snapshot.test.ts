@@ -101,7 +101,9 @@ describe('the publisher\'s listing snapshot', () => {
     await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, second version.'));
     expect(held).toHaveLength(1);
 
-    // c's publish renders the feeds, which carry a's full text: a is published with it.
+    // c's publish renders the feeds, which carry a's full text. A new container has no HTML of the listed
+    // version of a, whose body is gone: a is published with c.
+    stack.coldStartPublisher();
     await stack.upload('c.md', post({ title: 'Gamma', date: '2024-03-01' }, 'Gamma text.'));
     expect(stack.deadLetters).toEqual([]);
     expect((await stack.page('feed.xml'))!).toContain('Alpha, second version.');
@@ -112,6 +114,33 @@ describe('the publisher\'s listing snapshot', () => {
     await stack.settled();
     expect(stack.deadLetters).toEqual([]);
     expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
+  });
+
+  it('publishes a listed post edited since the snapshot as listed, from a warm publisher\'s HTML, until its own publish', async () => {
+    const stack = await startTestStack();
+    stacks.push(stack);
+    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, first version.'));
+    const held: string[] = [];
+    const send = stack.publishQueue.send.bind(stack.publishQueue);
+    stack.publishQueue.send = (body: string, deduplicationId?: string) => {
+      if (body.includes('"a.md"')) held.push(body);
+      else send(body, deduplicationId);
+    };
+    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, second version.'));
+    expect(held).toHaveLength(1);
+
+    // The first version's body is gone; its HTML, remembered by the publisher, stays in the feeds with c.
+    await stack.upload('c.md', post({ title: 'Gamma', date: '2024-03-01' }, 'Gamma text.'));
+    expect(stack.deadLetters).toEqual([]);
+    expect((await stack.page('feed.xml'))!).toContain('Alpha, first version.');
+    expect((await stack.page('feed.xml'))!).toContain('Gamma text.');
+
+    for (const body of held) send(body);
+    await stack.settled();
+    expect(stack.deadLetters).toEqual([]);
+    const feed = (await stack.page('feed.xml'))!;
+    expect(feed).toContain('Alpha, second version.');
+    expect(feed).not.toContain('Alpha, first version.');
   });
 
   it('falls back to the table when the snapshot is unreadable or of another version, and rewrites it', async () => {

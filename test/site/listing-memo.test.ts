@@ -57,6 +57,21 @@ describe('ListingMemo', () => {
     expect(second[1]!.title).toBe('B, edited');
   });
 
+  it('renders a feed post\'s body HTML once per entry: again for a changed post\'s new entry', () => {
+    const memo = new ListingMemo();
+    const rendered: string[] = [];
+    const render = (html: string) => () => { rendered.push(html); return html; };
+    const a = entry('a.md', undefined);
+    expect(memo.hasContent(a)).toBe(false);
+    const first = memo.withContent(a, render('<p>one</p>'));
+    expect(first).toMatchObject({ key: 'a.md', contentHtml: '<p>one</p>' });
+    expect(memo.hasContent(a)).toBe(true);
+    expect(memo.withContent(a, render('<p>not called</p>'))).toBe(first);
+    const edited = entry('a.md', undefined, 'Edited');
+    expect(memo.withContent(edited, render('<p>two</p>'))).toMatchObject({ title: 'Edited', contentHtml: '<p>two</p>' });
+    expect(rendered).toEqual(['<p>one</p>', '<p>two</p>']);
+  });
+
   it('applies the view and drops the messages', () => {
     const memo = new ListingMemo();
     const viewed = { ...entry('a.md', undefined), view: { description: 'From the view.', summary: 'Summary from the view.', canonicalUrl: 'https://example.org/a', sectionActions: [] } };
