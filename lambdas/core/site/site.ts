@@ -39,9 +39,10 @@ export function globalFiles(posts: readonly PublishedPost[], config: SiteConfig,
 }
 
 /**
- * `globalFiles` for posts sorted newest first (checked, and sorted if they are not). With `previous` (the listing of the render whose files are in
- * place), archive pages that cannot have changed since are not rendered: their paths are returned as `kept`, so
- * a one-post update renders the few pages its post is on, not every page of a large site.
+ * `globalFiles` for posts sorted newest first (checked, and sorted if they are not). With `previous` (the listing
+ * of the render whose files are in place), archive pages that cannot have changed since are not rendered: their
+ * paths are returned as `kept`, so a one-post update renders the few pages its post is on, not every page of a
+ * large site.
  */
 export function changedGlobalFiles(posts: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions & { readonly previous?: PreviousListing } = {}): ListingFiles {
   // Checked once here: the listings, feeds, tag groups and sitemap below then take the same known list.
