@@ -25,6 +25,24 @@ function countListingQueries(stack: TestStack): { readonly count: () => number }
 
 const byKey = (posts: readonly ListedPost[]) => [...posts].sort((a, b) => (a.key < b.key ? -1 : 1));
 
+/** Edit a.md to its second version with its publish request held back (ingest has replaced its body already). */
+async function editWithPublishHeld(stack: TestStack): Promise<{ release(): Promise<void> }> {
+  const held: string[] = [];
+  const send = stack.publishQueue.send.bind(stack.publishQueue);
+  stack.publishQueue.send = (body: string, deduplicationId?: string) => {
+    if (body.includes('"a.md"')) held.push(body);
+    else send(body, deduplicationId);
+  };
+  await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, second version.'));
+  expect(held).toHaveLength(1);
+  return {
+    async release() {
+      for (const body of held) send(body);
+      await stack.settled();
+    },
+  };
+}
+
 describe('the publisher\'s listing snapshot', () => {
   it('equals the table\'s listing after every publish, and spares one-post updates the full listing read', async () => {
     const summaries: PublishSummary[] = [];
@@ -92,14 +110,7 @@ describe('the publisher\'s listing snapshot', () => {
     await stack.upload('b.md', post({ title: 'Beta', date: '2024-04-01' }, 'Beta text.'));
 
     // a is edited, but its publish request is held back: ingest has already replaced its body.
-    const held: string[] = [];
-    const send = stack.publishQueue.send.bind(stack.publishQueue);
-    stack.publishQueue.send = (body: string, deduplicationId?: string) => {
-      if (body.includes('"a.md"')) held.push(body);
-      else send(body, deduplicationId);
-    };
-    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, second version.'));
-    expect(held).toHaveLength(1);
+    const held = await editWithPublishHeld(stack);
 
     // c's publish renders the feeds, which carry a's full text. A new container has no HTML of the listed
     // version of a, whose body is gone: a is published with c.
@@ -110,8 +121,7 @@ describe('the publisher\'s listing snapshot', () => {
     expect((await stack.page('posts/a/index.html'))!).toContain('Alpha, second version.');
     expect((await stack.page('posts/c/index.html'))!).toContain('Gamma text.');
 
-    for (const body of held) send(body);
-    await stack.settled();
+    await held.release();
     expect(stack.deadLetters).toEqual([]);
     expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
   });
@@ -120,14 +130,7 @@ describe('the publisher\'s listing snapshot', () => {
     const stack = await startTestStack();
     stacks.push(stack);
     await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, first version.'));
-    const held: string[] = [];
-    const send = stack.publishQueue.send.bind(stack.publishQueue);
-    stack.publishQueue.send = (body: string, deduplicationId?: string) => {
-      if (body.includes('"a.md"')) held.push(body);
-      else send(body, deduplicationId);
-    };
-    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, second version.'));
-    expect(held).toHaveLength(1);
+    const held = await editWithPublishHeld(stack);
 
     // The first version's body is gone; its HTML, remembered by the publisher, stays in the feeds with c.
     await stack.upload('c.md', post({ title: 'Gamma', date: '2024-03-01' }, 'Gamma text.'));
@@ -135,8 +138,7 @@ describe('the publisher\'s listing snapshot', () => {
     expect((await stack.page('feed.xml'))!).toContain('Alpha, first version.');
     expect((await stack.page('feed.xml'))!).toContain('Gamma text.');
 
-    for (const body of held) send(body);
-    await stack.settled();
+    await held.release();
     expect(stack.deadLetters).toEqual([]);
     const feed = (await stack.page('feed.xml'))!;
     expect(feed).toContain('Alpha, second version.');
