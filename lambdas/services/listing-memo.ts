@@ -1,5 +1,6 @@
 import { viewedPost } from '../core/post-view.js';
-import { compareNewestFirst, sortNewestFirst } from '../core/site/order.js';
+import { remembered } from '../core/memo.js';
+import { mergeNewestFirst, sortNewestFirst } from '../core/site/order.js';
 import type { PublishedPost } from '../core/types.js';
 import type { ListedPost } from '../adapters/posts-repository.js';
 
@@ -13,19 +14,20 @@ import type { ListedPost } from '../adapters/posts-repository.js';
  */
 export class ListingMemo {
   private readonly published = new WeakMap<ListedPost, PublishedPost>();
+  /** The entry each published post was made from (the inverse of `published`). */
+  private readonly entryOf = new WeakMap<PublishedPost, ListedPost>();
   private readonly withBody = new WeakMap<ListedPost, PublishedPost>();
-  /** The last listing made: its entries and their published posts, both newest first. */
-  private last: { readonly entries: readonly ListedPost[]; readonly posts: readonly PublishedPost[]; readonly members: ReadonlySet<ListedPost> } | undefined;
+  /** The last listing made, newest first, and the entries it was made of. */
+  private last: { readonly posts: readonly PublishedPost[]; readonly members: ReadonlySet<ListedPost> } | undefined;
 
   /** A listing entry as the renderer takes it: its view applied, its body HTML empty (filled in only for feeds). */
   publishedOf(entry: ListedPost): PublishedPost {
-    let post = this.published.get(entry);
-    if (post === undefined) {
+    return remembered(this.published, entry, () => {
       const { view, messages: _messages, ...rest } = entry;
-      post = viewedPost({ ...rest, contentHtml: '' }, view);
-      this.published.set(entry, post);
-    }
-    return post;
+      const post = viewedPost({ ...rest, contentHtml: '' }, view);
+      this.entryOf.set(post, entry);
+      return post;
+    });
   }
 
   /** Whether `withContent` has the entry's body HTML (its body need not be read). */
@@ -40,12 +42,7 @@ export class ListingMemo {
    * publish: the newest 50 posts of the site and of each touched tag, ~40 ms at 10,000 posts).
    */
   withContent(entry: ListedPost, render: () => string): PublishedPost {
-    let post = this.withBody.get(entry);
-    if (post === undefined) {
-      post = { ...this.publishedOf(entry), contentHtml: render() };
-      this.withBody.set(entry, post);
-    }
-    return post;
+    return remembered(this.withBody, entry, () => ({ ...this.publishedOf(entry), contentHtml: render() }));
   }
 
   /**
@@ -53,31 +50,13 @@ export class ListingMemo {
    * also had keep its order; only the others are sorted, then merged in.
    */
   newestFirst(entries: readonly ListedPost[]): readonly PublishedPost[] {
-    const last = this.last ?? { entries: [], posts: [], members: new Set<ListedPost>() };
+    const last = this.last;
     const members = new Set(entries);
-    const added = entries.filter((entry) => !last.members.has(entry));
-    if (added.length === 0 && members.size === last.members.size) return last.posts;
-
-    const addedPosts = sortNewestFirst(added.map((entry) => this.publishedOf(entry)));
-    const addedEntryOf = new Map(added.map((entry) => [this.publishedOf(entry), entry]));
-    const ordered: ListedPost[] = [];
-    const posts: PublishedPost[] = [];
-    let next = 0;
-    last.entries.forEach((entry, i) => {
-      if (!members.has(entry)) return;
-      const post = last.posts[i]!;
-      for (; next < addedPosts.length && compareNewestFirst(addedPosts[next]!, post) < 0; next++) {
-        ordered.push(addedEntryOf.get(addedPosts[next]!)!);
-        posts.push(addedPosts[next]!);
-      }
-      ordered.push(entry);
-      posts.push(post);
-    });
-    for (; next < addedPosts.length; next++) {
-      ordered.push(addedEntryOf.get(addedPosts[next]!)!);
-      posts.push(addedPosts[next]!);
-    }
-    this.last = { entries: ordered, posts, members };
+    const added = entries.filter((entry) => !last?.members.has(entry));
+    if (last !== undefined && added.length === 0 && members.size === last.members.size) return last.posts;
+    const kept = last?.posts.filter((post) => members.has(this.entryOf.get(post)!)) ?? [];
+    const posts = mergeNewestFirst(kept, sortNewestFirst(added.map((entry) => this.publishedOf(entry))));
+    this.last = { posts, members };
     return posts;
   }
 }

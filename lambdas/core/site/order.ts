@@ -1,3 +1,4 @@
+import { remembered } from '../memo.js';
 import { toSlug } from '../slug.js';
 import type { PublishedPost } from '../types.js';
 import { compareStrings } from './text.js';
@@ -25,7 +26,7 @@ function knownNewestFirst(posts: readonly PublishedPost[]): readonly PublishedPo
 }
 
 /** The order of `sortNewestFirst`: negative when `a` comes first. */
-export function compareNewestFirst(a: PublishedPost, b: PublishedPost): number {
+function compareNewestFirst(a: PublishedPost, b: PublishedPost): number {
   if (a.date !== undefined && b.date !== undefined) {
     const newerFirst = compareTimestamps(b.date, a.date);
     if (newerFirst !== 0) return newerFirst;
@@ -93,14 +94,8 @@ export interface TagGroup {
  */
 export function tagsOf(posts: readonly PublishedPost[]): readonly TagGroup[] {
   const newestFirst = inNewestFirstOrder(posts);
-  // The tag pages and the sitemap group the same (read-only) list, and a warm publisher's previous listing is
-  // the list it grouped in its last run.
-  let groups = tagGroupsOfList.get(newestFirst);
-  if (groups === undefined) {
-    groups = groupByTag(newestFirst);
-    tagGroupsOfList.set(newestFirst, groups);
-  }
-  return groups;
+  // The tag pages and the sitemap group the same (read-only) list.
+  return remembered(tagGroupsOfList, newestFirst, () => groupByTag(newestFirst));
 }
 
 const tagGroupsOfList = new WeakMap<readonly PublishedPost[], readonly TagGroup[]>();

@@ -1,6 +1,7 @@
 import { absoluteUrl } from '../config.js';
 import { sitePaths } from '../slug.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
+import { remembered } from '../memo.js';
 import { siteFile } from './files.js';
 import { escapeHtml } from './html.js';
 import { inNewestFirstOrder, lastModified, newestTimestamp, newestUpdate, tagsOf } from './order.js';
@@ -40,11 +41,8 @@ function sitemapEntry(loc: string, lastmod: string | undefined): SitemapEntry {
 const postEntries = new WeakMap<SiteConfig, WeakMap<PublishedPost, SitemapEntry>>();
 
 function postEntry(post: PublishedPost, config: SiteConfig): SitemapEntry {
-  let entries = postEntries.get(config);
-  if (entries === undefined) postEntries.set(config, entries = new WeakMap());
-  let entry = entries.get(post);
-  if (entry === undefined) entries.set(post, entry = sitemapEntry(postUrl(post, config), lastModified(post)));
-  return entry;
+  const entries = remembered(postEntries, config, () => new WeakMap<PublishedPost, SitemapEntry>());
+  return remembered(entries, post, () => sitemapEntry(postUrl(post, config), lastModified(post)));
 }
 
 const SITEMAP_NAMESPACE = 'http://www.sitemaps.org/schemas/sitemap/0.9';
