@@ -303,13 +303,14 @@ function install(owner: Slots): void {
 }
 
 /**
- * A vector as the scorer reads it: each field's distinct term ids with their weights (a term listed twice keeps its
- * last weight, like a Map), and its tags' ids. Built once per vector.
+ * A vector as the scorer reads it: the distinct terms of its body and title in code-unit order (the order scores
+ * are summed in), each with the fields it is in (1 body, 2 title) and its weight in each (a term listed twice in a
+ * field keeps its last weight, like a Map); and its tags' ids. Built once per vector.
  */
 interface InternedVector {
-  readonly bodyIds: Int32Array;
+  readonly ids: Int32Array;
+  readonly fields: Uint8Array;
   readonly bodyWeights: Float64Array;
-  readonly titleIds: Int32Array;
   readonly titleWeights: Float64Array;
   readonly tagIds: Int32Array;
 }
@@ -317,31 +318,33 @@ let internedVectors = new WeakMap<TermVector, InternedVector>();
 function interned(vector: TermVector): InternedVector {
   let found = internedVectors.get(vector);
   if (!found) {
-    const body = internField(vector.body);
-    const title = internField(vector.title);
-    found = { bodyIds: body.ids, bodyWeights: body.weights, titleIds: title.ids, titleWeights: title.weights, tagIds: Int32Array.from(vector.tags, tagId) };
+    const body = new Map<string, number>();
+    const title = new Map<string, number>();
+    for (const t of vector.body) body.set(t.term, t.weight);
+    for (const t of vector.title) title.set(t.term, t.weight);
+    const terms = [...new Set([...body.keys(), ...title.keys()])].sort(byCodeUnit);
+    const fields = new Uint8Array(terms.length);
+    const bodyWeights = new Float64Array(terms.length);
+    const titleWeights = new Float64Array(terms.length);
+    terms.forEach((term, i) => {
+      const inBody = body.get(term);
+      const inTitle = title.get(term);
+      if (inBody !== undefined) bodyWeights[i] = inBody;
+      if (inTitle !== undefined) titleWeights[i] = inTitle;
+      fields[i] = (inBody !== undefined ? 1 : 0) | (inTitle !== undefined ? 2 : 0);
+    });
+    found = { ids: Int32Array.from(terms, termId), fields, bodyWeights, titleWeights, tagIds: Int32Array.from(vector.tags, tagId) };
     internedVectors.set(vector, found);
   }
   return found;
 }
-function internField(field: readonly WeightedTerm[]): { ids: Int32Array; weights: Float64Array } {
-  const byTerm = new Map<string, number>();
-  for (const t of field) byTerm.set(t.term, t.weight);
-  const ids = new Int32Array(byTerm.size);
-  const weights = new Float64Array(byTerm.size);
-  let i = 0;
-  for (const [term, weight] of byTerm) {
-    ids[i] = termId(term);
-    weights[i++] = weight;
-  }
-  return { ids, weights };
-}
 /**
  * `(b) => scorePair(target, b).score` without building the explanation. The target's terms are sorted once (code-unit
  * order) into slots, with their weights and idf² read up front, and a table maps a term id to its slot. A candidate
- * then costs one array read per term of its own: its body and title contributions land in the matched slots, and the
- * slots are summed in order. Per term the body contribution comes first, then the title's, and terms are summed in
- * code-unit order, exactly as `scorePair` does: the same operations in the same order, so the same bits.
+ * then costs one table read per term of its own, in one pass: its terms are interned in code-unit order too, so the
+ * shared ones are met in slot order and added to the score as they are met. Per term the body contribution comes
+ * first, then the title's, and terms are summed in code-unit order, exactly as `scorePair` does: the same operations
+ * in the same order, so the same bits.
  */
 export function targetScorer(a: TermVector, corpus: CorpusStats, options: RelatedOptions): (b: TermVector) => number {
   startOverIfFull();
@@ -371,10 +374,6 @@ export function targetScorer(a: TermVector, corpus: CorpusStats, options: Relate
     slotFields[slot] = (body !== undefined ? 1 : 0) | (title !== undefined ? 2 : 0);
     slotIdf2[slot] = idf2(term);
   }
-  // Scratch per candidate: each slot's body and title contribution, and which of them were set (1 body, 2 title).
-  const bodyValue = new Float64Array(n);
-  const titleValue = new Float64Array(n);
-  const matched = new Uint8Array(n);
   const sortedTags = [...a.tags].sort(byCodeUnit);
   const tagIdf2 = Float64Array.from(sortedTags, (tag) => idf2(TAG_KEY_PREFIX + tag));
   const tagCountA = a.tags.length;
@@ -383,38 +382,18 @@ export function targetScorer(a: TermVector, corpus: CorpusStats, options: Relate
     const vectorB = interned(b);
     if (installed !== owner) install(owner);
     const table = slotTable;
-    let first = n;
-    let last = -1;
-    if (useBody) {
-      const ids = vectorB.bodyIds;
-      const weightsB = vectorB.bodyWeights;
-      for (let i = 0; i < ids.length; i++) {
-        const slot = table[ids[i]!]!;
-        if (slot < 0 || (slotFields[slot]! & 1) === 0) continue;
-        bodyValue[slot] = (textWeight * (slotBody[slot]! * weightsB[i]!) * slotIdf2[slot]!) / total;
-        matched[slot] |= 1;
-        if (slot < first) first = slot;
-        if (slot > last) last = slot;
-      }
-    }
-    if (useTitle) {
-      const ids = vectorB.titleIds;
-      const weightsB = vectorB.titleWeights;
-      for (let i = 0; i < ids.length; i++) {
-        const slot = table[ids[i]!]!;
-        if (slot < 0 || (slotFields[slot]! & 2) === 0) continue;
-        titleValue[slot] = (titleWeight * (slotTitle[slot]! * weightsB[i]!) * slotIdf2[slot]!) / total;
-        matched[slot] |= 2;
-        if (slot < first) first = slot;
-        if (slot > last) last = slot;
-      }
-    }
+    const { ids, fields, bodyWeights, titleWeights } = vectorB;
     let score = 0;
-    for (let slot = first; slot <= last; slot++) {
-      const m = matched[slot]!;
-      if (m === 0) continue;
-      matched[slot] = 0;
-      score += m === 1 ? bodyValue[slot]! : m === 2 ? titleValue[slot]! : bodyValue[slot]! + titleValue[slot]!;
+    // The candidate's terms in code-unit order: shared terms are met in slot order, so the sum is scorePair's.
+    for (let i = 0; i < ids.length; i++) {
+      const slot = table[ids[i]!]!;
+      if (slot < 0) continue;
+      const both = slotFields[slot]! & fields[i]!;
+      if (both === 0) continue;
+      const idf2 = slotIdf2[slot]!;
+      if (both === 1) score += (textWeight * (slotBody[slot]! * bodyWeights[i]!) * idf2) / total;
+      else if (both === 2) score += (titleWeight * (slotTitle[slot]! * titleWeights[i]!) * idf2) / total;
+      else score += (textWeight * (slotBody[slot]! * bodyWeights[i]!) * idf2) / total + (titleWeight * (slotTitle[slot]! * titleWeights[i]!) * idf2) / total;
     }
     const tagIdsB = vectorB.tagIds;
     if (tagCountA > 0 && tagIdsB.length > 0) {
