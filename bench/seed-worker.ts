@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { quietSdkLogger } from '../lambdas/adapters/sdk-options.js';
 import { PostsRepository } from '../lambdas/adapters/posts-repository.js';
 import { processPost } from '../lambdas/core/post.js';
 import { postStructure } from '../lambdas/core/post-view.js';
 import type { SiteConfig } from '../lambdas/core/types.js';
 import type { ProcessedPost } from '../lambdas/local/direct-build-worker.js';
+import { startTsWorker } from '../lambdas/local/ts-worker.js';
 
 /**
  * Seeding the benchmark's site: process a share of the posts (processPost, as ingest does) on a worker thread and
@@ -58,7 +59,7 @@ async function seedShare(job: SeedJob, progress: (done: number) => void): Promis
 /** Run `seedShare` on a worker thread; `onProgress` hears how many posts of this share are done. */
 export function seedShareInWorker(job: SeedJob, onProgress: (done: number) => void): Promise<(readonly [string, ProcessedPost])[]> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./seed-worker-entry.mjs', import.meta.url), { workerData: job });
+    const worker = startTsWorker(new URL(import.meta.url), { workerData: job });
     worker.on('message', (reply: SeedReply) => {
       if ('progress' in reply) onProgress(reply.progress);
       else resolve([...reply.posts]);

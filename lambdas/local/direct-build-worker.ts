@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { decodeSignature, encodeSignature } from '../core/minhash.js';
 import type { PostFingerprint, SectionFingerprint } from '../core/cross-post.js';
@@ -10,6 +10,7 @@ import type { PostOutcome } from '../core/post.js';
 import type { PostStructure } from '../core/post-view.js';
 import type { Block } from '../core/sections.js';
 import type { SiteConfig } from '../core/types.js';
+import { startTsWorker } from './ts-worker.js';
 
 /** A processed post as the in-process build keeps it: the outcome without the body tree, plus the tree's blocks and sections. */
 export type ProcessedPost =
@@ -115,7 +116,7 @@ function fromCached(post: CachedPost): ProcessedPost {
 export function processShareInWorker(job: ProcessJob, onPost?: (key: string, post: ProcessedPost) => void): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const posts: (readonly [string, ProcessedPost])[] = [];
-    const worker = new Worker(new URL('./direct-build-worker-entry.mjs', import.meta.url), { workerData: job });
+    const worker = startTsWorker(new URL(import.meta.url), { workerData: job });
     worker.on('message', (message: WorkerMessage) => {
       if (!('done' in message)) for (const [key, post] of message.posts) if (onPost) onPost(key, post); else posts.push([key, post]);
       else resolve({ posts, cached: message.cached });
