@@ -8,7 +8,7 @@ import { StaleEventError } from '../core/errors.js';
 import type { Root } from 'mdast';
 import type { PostView } from '../core/post-view.js';
 import type { Related } from '../core/related.js';
-import type { TermVector } from '../core/terms.js';
+import type { TermVector, WeightedTerm } from '../core/terms.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 import { batchWriteAll, delay, MAX_UNPROCESSED_ROUNDS } from './dynamo-batch.js';
@@ -293,8 +293,9 @@ export class PostsRepository {
   async getTermVectors(keys: readonly string[]): Promise<Map<string, TermVector>> {
     const vectors = new Map<string, TermVector>();
     for (const item of await this.batchGet([...new Set(keys)].map((key) => termsKey(key)), 'BatchGetItem term vectors')) {
-      const row = unmarshall(item);
-      vectors.set(String(row[PK]).slice('POST#'.length), row.vector as TermVector);
+      const key = item[PK]!.S!.slice('POST#'.length);
+      // Items written before vectors were packed hold the list of maps.
+      vectors.set(key, item.packed?.S !== undefined ? unpackTermVector(item.packed.S) : unmarshall(item).vector as TermVector);
     }
     return vectors;
   }
@@ -302,7 +303,8 @@ export class PostsRepository {
   /** Store (or, with `undefined`, delete) a post's term vector. */
   async putTermVector(key: string, vector: TermVector | undefined): Promise<void> {
     if (vector) {
-      await this.call('PutItem term vector', () => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: marshall({ ...termsKey(key), vector }) })));
+      const item = marshall({ ...termsKey(key), packed: packTermVector(vector) });
+      await this.call('PutItem term vector', () => this.client.send(new PutItemCommand({ TableName: this.tableName, Item: item })));
     } else {
       await this.call('DeleteItem term vector', () => this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: marshall(termsKey(key)) })));
     }
@@ -451,6 +453,34 @@ export class PostsRepository {
       throw classifyAwsError(cause, what);
     }
   }
+}
+
+/**
+ * A term vector as stored: one JSON string attribute, each term as `[term, weight]` or `[term, weight, word]` (the
+ * word only where it differs from the term), instead of a DynamoDB list of maps. The corpus step reads hundreds of
+ * vectors per update, and what that costs the function is converting them: one attribute instead of ~170 per
+ * vector (three per term), and less than half the bytes on the wire (~1.5 KB against ~3.7 KB for a seed post's 45
+ * terms; the size DynamoDB bills is ~25% smaller). Weights survive exactly (JSON writes the shortest text that
+ * reads back as the same double), and the fields come back in the order `extractTerms` makes them.
+ */
+type PackedTerm = readonly [term: string, weight: number, word?: string];
+interface PackedVector {
+  readonly version: TermVector['version'];
+  readonly lang: string;
+  readonly body: readonly PackedTerm[];
+  readonly title: readonly PackedTerm[];
+  readonly tags: readonly string[];
+}
+
+function packTermVector(vector: TermVector): string {
+  const pack = (terms: readonly WeightedTerm[]) => terms.map((t): PackedTerm => (t.word === t.term ? [t.term, t.weight] : [t.term, t.weight, t.word]));
+  return JSON.stringify({ version: vector.version, lang: vector.lang, body: pack(vector.body), title: pack(vector.title), tags: vector.tags } satisfies PackedVector);
+}
+
+function unpackTermVector(text: string): TermVector {
+  const packed = JSON.parse(text) as PackedVector;
+  const unpack = (terms: readonly PackedTerm[]) => terms.map(([term, weight, word]): WeightedTerm => ({ term, weight, word: word ?? term }));
+  return { version: packed.version, lang: packed.lang, body: unpack(packed.body), title: unpack(packed.title), tags: packed.tags };
 }
 
 /**
