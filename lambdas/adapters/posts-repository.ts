@@ -7,7 +7,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { StaleEventError } from '../core/errors.js';
 import type { Root } from 'mdast';
 import type { PostView } from '../core/post-view.js';
-import type { Related } from '../core/related.js';
+import type { RankKey } from '../core/related.js';
 import type { TermVector, WeightedTerm } from '../core/terms.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
@@ -56,7 +56,8 @@ export const LISTING_VERSION = 2;
 /** What related-post ranking needs of a live post met as a candidate (see `getCandidateFacts`). */
 export interface CandidateFacts {
   readonly date?: string;
-  readonly related: readonly Related[];
+  /** Its related list as ranked (best first): what `wouldEnter` compares, without the explanations. */
+  readonly related: readonly RankKey[];
 }
 
 /** The `META` item of one source file. */
@@ -254,14 +255,21 @@ export class PostsRepository {
    * A projection of the records (a few hundred bytes each instead of the whole record and view): a post's ranking
    * reads a few hundred candidates.
    */
-  async getCandidateFacts(keys: readonly string[]): Promise<Map<string, CandidateFacts>> {
+  /**
+   * Date and related list of each live post among `keys` (others are left out), read as a projection: of the
+   * related list, the key, score and date of its first `relatedLimit` entries (a list stored under a larger limit
+   * is read up to the current one, the entries that decide whether a post enters it). The explanations are most
+   * of a list's size and ranking does not read them.
+   */
+  async getCandidateFacts(keys: readonly string[], relatedLimit: number): Promise<Map<string, CandidateFacts>> {
     const facts = new Map<string, CandidateFacts>();
+    const entries = Array.from({ length: relatedLimit }, (_, i) => `#view.#related[${i}].#key, #view.#related[${i}].#score, #view.#related[${i}].#date`);
     const projection = {
-      expression: '#record.#live.#key, #record.#live.#date, #view.#related',
-      names: { '#record': 'record', '#live': 'live', '#key': 'key', '#date': 'date', '#view': 'view', '#related': 'related' },
+      expression: ['#record.#live.#key, #record.#live.#date', ...entries].join(', '),
+      names: { '#record': 'record', '#live': 'live', '#key': 'key', '#date': 'date', '#view': 'view', '#related': 'related', '#score': 'score' },
     };
     for (const item of await this.batchGet([...new Set(keys)].map((key) => metaKey(key)), 'BatchGetItem candidates', projection)) {
-      const row = unmarshall(item) as { record?: { live?: { key: string; date?: string } }; view?: { related?: Related[] } };
+      const row = unmarshall(item) as { record?: { live?: { key: string; date?: string } }; view?: { related?: RankKey[] } };
       const live = row.record?.live;
       if (live) facts.set(live.key, { ...(live.date !== undefined && { date: live.date }), related: row.view?.related ?? [] });
     }

@@ -452,7 +452,7 @@ export function candidateTerms(
  * "does the new post enter", not "did the order of the others shift". Removing a listed post always changes the list.
  */
 export function wouldEnter(
-  existingList: readonly Related[],
+  existingList: readonly RankKey[],
   candidate: number | RankKey,
   n: number = DEFAULT_RELATED_OPTIONS.limit,
   minScore: number = DEFAULT_RELATED_OPTIONS.minScore,

@@ -22,8 +22,11 @@ import type { CandidateFacts, LivePost, PostRecord } from '../adapters/posts-rep
  */
 export interface CorpusStore {
   getRecords(keys: readonly string[]): Promise<Map<string, PostRecord>>;
-  /** Date and related list of each live post among `keys` (others are left out): what ranking reads of candidates. */
-  getCandidateFacts(keys: readonly string[]): Promise<Map<string, CandidateFacts>>;
+  /**
+   * Date and related list of each live post among `keys` (others are left out): what ranking reads of candidates.
+   * Of a related list, at least its first `relatedLimit` entries.
+   */
+  getCandidateFacts(keys: readonly string[], relatedLimit: number): Promise<Map<string, CandidateFacts>>;
   /** Blocks and sections of each post's stored body (see `postStructure`). */
   getStructures(posts: readonly Pick<LivePost, 'key' | 'contentHash'>[]): Promise<Map<string, PostStructure>>;
   getTermVectors(keys: readonly string[]): Promise<Map<string, TermVector>>;
@@ -194,7 +197,7 @@ async function rankAllRelated(keys: readonly string[], livePostCount: number, co
       const postings = await Promise.all(unread.map((term) => store.query(bucket.term(term), limits.termPostingsLimit)));
       const unknown = [...new Set(postings.flat().map((p) => p.postKey))].filter((other) => !candidateOf.has(other));
       const vectors = await store.getTermVectors(unknown);
-      const facts = await store.getCandidateFacts(unknown);
+      const facts = await store.getCandidateFacts(unknown, config.relatedLimit);
       for (const other of unknown) {
         const otherVector = vectors.get(other);
         const otherPost = facts.get(other);
@@ -384,7 +387,7 @@ async function rankFromIndex(post: LivePost, vector: TermVector, indexed: Readon
   const candidateKeys = [...new Set((await Promise.all(lookups.map((term) => store.query(bucket.term(term), limits.termPostingsLimit))))
     .flat().map((p) => p.postKey).filter((other) => other !== key))].sort();
   const vectors = await store.getTermVectors(candidateKeys);
-  const candidateFacts = await store.getCandidateFacts(candidateKeys);
+  const candidateFacts = await store.getCandidateFacts(candidateKeys, config.relatedLimit);
   const candidates: RankInput[] = candidateKeys.flatMap((other) => {
     const otherVector = vectors.get(other);
     const otherPost = candidateFacts.get(other);

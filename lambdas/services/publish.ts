@@ -288,10 +288,10 @@ function cachedCorpusStore(deps: PublishDeps, journaled: Set<string>): CorpusSto
   const facts = new Map<string, CandidateFacts | undefined>();
   return {
     getRecords: (keys) => repo.getRecords(keys),
-    async getCandidateFacts(keys) {
+    async getCandidateFacts(keys, relatedLimit) {
       const unread = [...new Set(keys)].filter((key) => !facts.has(key));
       if (unread.length > 0) {
-        const read = await repo.getCandidateFacts(unread);
+        const read = await repo.getCandidateFacts(unread, relatedLimit);
         for (const key of unread) facts.set(key, read.get(key));
       }
       const found = new Map<string, CandidateFacts>();

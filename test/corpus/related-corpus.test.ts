@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { listMarkdownFiles } from '../../lambdas/local/markdown-files.js';
 import { topicCorpus } from '../related/fixtures.js';
 import { startTestStack, type TestStack } from '../integration/stack-helpers.js';
@@ -78,7 +79,7 @@ describe('related posts on the embedded stack', () => {
     expect(changed.length).toBeLessThan(rest.length);
   });
 
-  it('reads candidates\' facts as a projection equal to the records: live posts only, date and related list', async () => {
+  it('reads candidates\' facts as a projection equal to the records: live posts only, date and related list\'s ranking keys', async () => {
     const s = await stack();
     const posts = topicPosts(2);
     for (const post of posts) await s.upload(post.key, post.markdown);
@@ -86,11 +87,20 @@ describe('related posts on the embedded stack', () => {
     const keys = [...posts.map((post) => post.key), 'never-uploaded.md'];
     const records = await s.repo.getRecords(keys);
     const expected = new Map([...records].flatMap(([key, record]) => (record.live
-      ? [[key, { ...(record.live.date !== undefined && { date: record.live.date }), related: record.view?.related ?? [] }] as const]
+      ? [[key, {
+        ...(record.live.date !== undefined && { date: record.live.date }),
+        // The ranking keys of each entry, without the explanations.
+        related: (record.view?.related ?? []).map(({ key: listed, score, date }) => ({ key: listed, score, ...(date !== undefined && { date }) })),
+      }] as const]
       : [])));
     expect(expected.size).toBe(posts.length - 1);
     expect([...expected.values()].every((facts) => facts.related.length > 0)).toBe(true);
-    expect(await s.repo.getCandidateFacts(keys)).toEqual(expected);
+    const { relatedLimit } = resolveSiteConfig();
+    expect(await s.repo.getCandidateFacts(keys, relatedLimit)).toEqual(expected);
+    // A smaller limit reads the best entries only (lists are stored best first).
+    expect([...expected.values()].some((facts) => facts.related.length > 2)).toBe(true);
+    const firstTwo = new Map([...expected].map(([key, facts]) => [key, { ...facts, related: facts.related.slice(0, 2) }] as const));
+    expect(await s.repo.getCandidateFacts(keys, 2)).toEqual(firstTwo);
   });
 
   it('is stable: re-running a publish, or a full rebuild after one, changes no page', async () => {
