@@ -390,10 +390,10 @@ export function targetScorer(a: TermVector, corpus: CorpusStats, options: Relate
       if (slot < 0) continue;
       const both = slotFields[slot]! & fields[i]!;
       if (both === 0) continue;
-      const idf2 = slotIdf2[slot]!;
-      if (both === 1) score += (textWeight * (slotBody[slot]! * bodyWeights[i]!) * idf2) / total;
-      else if (both === 2) score += (titleWeight * (slotTitle[slot]! * titleWeights[i]!) * idf2) / total;
-      else score += (textWeight * (slotBody[slot]! * bodyWeights[i]!) * idf2) / total + (titleWeight * (slotTitle[slot]! * titleWeights[i]!) * idf2) / total;
+      const termIdf2 = slotIdf2[slot]!;
+      const body = both & 1 ? (textWeight * (slotBody[slot]! * bodyWeights[i]!) * termIdf2) / total : 0;
+      const title = both & 2 ? (titleWeight * (slotTitle[slot]! * titleWeights[i]!) * termIdf2) / total : 0;
+      score += both === 1 ? body : both === 2 ? title : body + title;
     }
     const tagIdsB = vectorB.tagIds;
     if (tagCountA > 0 && tagIdsB.length > 0) {
