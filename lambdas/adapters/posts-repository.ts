@@ -98,6 +98,11 @@ export interface SiteState {
   readonly hashes?: Readonly<Record<string, string>>;
   /** Hash of the site settings those files were rendered with: when they change, every listing is rendered again. */
   readonly settings?: string;
+  /**
+   * Content hash of the site summary report (`reports/_site.json`) as written before this state was: an unchanged
+   * summary is not written again. Absent: not known to be written, so the next publish writes it.
+   */
+  readonly siteReportHash?: string;
 }
 
 /** Sort key of the `byDate` index: undated posts sort before every date, so they come last newest-first. */

@@ -52,7 +52,8 @@ export interface PublishSummary {
   readonly deleted: number;
   /**
    * Milliseconds spent in each step: `list` (reading the live posts), `corpus`, `render` (bodies read, pages and
-   * listings rendered and hashed), `write` (site files and state), `reports`. Logged, so a slow publish shows where.
+   * listings rendered and hashed), `write` (site files, the site summary report when it changed, and state),
+   * `reports` (the recomputed posts' reports). Logged, so a slow publish shows where.
    */
   readonly phasesMs: Readonly<Record<'list' | 'corpus' | 'render' | 'write' | 'reports', number>>;
 }
@@ -64,7 +65,7 @@ export interface PublishSummary {
  * 1. Corpus step: indexes and per-post decisions (repeats, near copies, boilerplate, related posts, FAQ owners)
  *    for the changed posts and every post their change affects.
  * 2. Pages of those posts, and every file that lists posts (index, tags, feeds, sitemap); pages whose post or tag
- *    is gone are deleted. 3. The authors' reports of the recomputed posts.
+ *    is gone are deleted; the site summary report when it changed. 3. The authors' reports of the recomputed posts.
  */
 export async function publishSite(requests: readonly PublishRequest[], deps: PublishDeps): Promise<PublishSummary> {
   let batch = requests;
@@ -231,7 +232,15 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   const limit = deps.writeConcurrency ?? 16;
   await forEachLimited(files, limit, (file) => site.put(file));
   await forEachLimited([...new Set(stale)], limit, (path) => site.delete(path));
-  await repo.putSiteState({ sharedPaths: [...sharedPaths].sort(), hashes, settings });
+  // Site-wide SEO findings (duplicate titles, links to missing posts): in one site summary, most warnings first,
+  // and in the reports of the recomputed posts below. The summary lists every post with a warning (megabytes on a
+  // large site) and an edit seldom changes it: it is written only when it changed, before the state that records
+  // its hash, so a run that fails in between writes it again.
+  const siteMessages = siteSeoMessages(listed);
+  const siteReport = siteSummaryReport(live, siteMessages);
+  const siteReportHash = contentHash(JSON.stringify(siteReport));
+  if (rebuildAll || previous.siteReportHash !== siteReportHash) await deps.source.putSiteReport(siteReport);
+  await repo.putSiteState({ sharedPaths: [...sharedPaths].sort(), hashes, settings, siteReportHash });
   // Only now that the files are written: a run that fails before this point is retried with the old tags.
   await repo.putListedTags(new Map((fullRender ? [...new Set([...byKey.keys(), ...touchedKeys])] : touchedKeys)
     .map((key) => [key, byKey.has(key) ? tagSlugs(key) : undefined] as const)));
@@ -241,13 +250,10 @@ async function publishOnce(requests: readonly PublishRequest[], deps: PublishDep
   await repo.clearPendingViews([...journaled]);
   lap('write');
 
-  // Reports last: they describe what is now published. Site-wide SEO findings (duplicate titles, links to
-  // missing posts) go into the reports of the recomputed posts and into one site summary, most warnings first.
-  const siteMessages = siteSeoMessages(listed);
+  // Reports last: they describe what is now published.
   const records = await repo.getRecords([...fresh.keys()]);
   await forEachLimited([...records.values()], limit, (record) => deps.source.putReport(record.key,
     buildReport(record, config, deps.source.layout.postsPrefix, byKey, siteMessages.get(record.key))));
-  await deps.source.putSiteReport(siteSummaryReport(live, siteMessages));
 
   lap('reports');
   const summary = {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { TransientError } from '../../lambdas/core/errors.js';
 import { post, startTestStack, type TestStack } from './stack-helpers.js';
 
 let stack: TestStack;
@@ -176,6 +177,42 @@ describe('site-wide SEO findings on the embedded stack', () => {
 });
 
 describe('publishing writes only what changed', () => {
+  it('writes the site summary report only when it changed, and again after a run that failed to write it', async () => {
+    const siteSummary = async () => {
+      const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+      const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: 'reports/_site.json' }));
+      return JSON.parse(await out.Body!.transformToString()) as { posts: number; summary: { key: string; rules: Record<string, number> }[] };
+    };
+    const writes: unknown[] = [];
+    let failNext = false;
+    const putSiteReport = stack.source.putSiteReport.bind(stack.source);
+    stack.source.putSiteReport = async (summary) => {
+      writes.push(summary);
+      if (failNext) {
+        failNext = false;
+        throw new TransientError('injected: the site summary could not be written');
+      }
+      await putSiteReport(summary);
+    };
+    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-01-01' }, 'Some text.'));
+    await stack.upload('b.md', post({ title: 'Beta', date: '2024-01-02' }, 'Other text.'));
+    expect(writes).toHaveLength(2);
+    // An edit that changes no warning leaves the summary as it is.
+    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-01-01' }, 'Some text, edited.'));
+    expect(writes).toHaveLength(2);
+    expect((await siteSummary()).posts).toBe(2);
+    // A title that duplicates another post's changes it.
+    await stack.upload('a.md', post({ title: 'Beta', date: '2024-01-01' }, 'Some text, edited.'));
+    expect(writes).toHaveLength(3);
+    expect((await siteSummary()).summary.find((row) => row.key === 'a.md')?.rules['seo:duplicate-title']).toBe(1);
+    // A run that fails writing it is retried, and the retry writes it (the state did not record it as written).
+    failNext = true;
+    await stack.upload('c.md', post({ title: 'Gamma', date: '2024-01-03' }, 'Third text.'));
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    expect((await siteSummary()).posts).toBe(3);
+    expect(stack.deadLetters).toEqual([]);
+  });
+
   it('rewrites the post page and the feeds for an edit, not listings that came out the same', async () => {
     const long = 'An opening paragraph that fills the summary. '.repeat(8);
     await stack.upload('a.md', post({ title: 'A', date: '2024-01-01', tags: '[alpha]' }, `${long}\n\nThe ending.`));
