@@ -256,15 +256,11 @@ export class PostsRepository {
   }
 
   /**
-   * What related-post ranking needs of candidate posts, for the live ones only: date and current related list.
-   * A projection of the records (a few hundred bytes each instead of the whole record and view): a post's ranking
-   * reads a few hundred candidates.
-   */
-  /**
-   * Date and related list of each live post among `keys` (others are left out), read as a projection: of the
-   * related list, the key, score and date of its first `relatedLimit` entries (a list stored under a larger limit
-   * is read up to the current one, the entries that decide whether a post enters it). The explanations are most
-   * of a list's size and ranking does not read them.
+   * What related-post ranking needs of candidate posts, for the live ones only: date and current related list. A
+   * projection of the records (a few hundred bytes each instead of the whole record and view): a post's ranking
+   * reads a few hundred candidates. Of the related list, the key, score and date of its first `relatedLimit`
+   * entries: the explanations are most of a list's size and ranking does not read them (a list stored under a
+   * larger limit is read up to the current one, the entries that decide whether a post enters it).
    */
   async getCandidateFacts(keys: readonly string[], relatedLimit: number): Promise<Map<string, CandidateFacts>> {
     const facts = new Map<string, CandidateFacts>();
