@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000] [--update-sizes 100,1000,10000] [--update-repeats 3]
- *                   [--compare] [--sections build,bulk,update,cold] [--index-mode auto|repository|batch] [--import-runs 5] [--json FILE]`
+ *                   [--compare] [--sections build,bulk,update,cold] [--import-runs 5] [--json FILE]`
  *
- * 1. Full build: `scripts/build.ts --direct` in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
+ * 1. Full build: `scripts/build.ts` (in-process) in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
  *    warm (cache filled by a previous run over the same corpus).
  * 2. Bulk import: every post uploaded to the embedded stack; wall time and storage calls per post.
  * 3. One-post update: a site seeded straight into the embedded stack, then edits and new posts (3 of each, 2 with
@@ -25,7 +25,6 @@ import { measureColdStart, type ColdStart } from './cold-start.js';
 import { corpusOf, sharedGenerator, type Corpus } from './corpus.js';
 import type { CommandStats, CounterSnapshot } from './counters.js';
 import { hasTimeCommand, timeBuild, type BuildRun } from './full-build.js';
-import type { IndexWriteMode } from './seed.js';
 import { fixed, kb, table } from './table.js';
 import { measureUpdates, type UpdateSize } from './update.js';
 
@@ -42,13 +41,9 @@ interface Options {
   readonly updateSizes: readonly number[];
   readonly compare: boolean;
   readonly sections: ReadonlySet<Section>;
-  readonly indexMode: IndexWriteMode | 'auto';
   readonly importRuns: number;
   readonly json: string;
 }
-
-/** Above this many posts the update benchmark writes the index with BatchWriteItem instead of replacePostings (see seed.ts). */
-const REPOSITORY_INDEX_MAX_POSTS = 1000;
 
 function options(): Options {
   const { values } = parseArgs({
@@ -60,7 +55,6 @@ function options(): Options {
       'update-repeats': { type: 'string' },
       compare: { type: 'boolean', default: false },
       sections: { type: 'string' },
-      'index-mode': { type: 'string', default: 'auto' },
       'import-runs': { type: 'string', default: '5' },
       json: { type: 'string' },
     },
@@ -73,8 +67,6 @@ function options(): Options {
   }));
   const sections = values.sections === undefined ? SECTIONS : values.sections.split(',').map((s) => s.trim());
   for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`unknown section ${section}; use ${SECTIONS.join(',')}`);
-  const indexMode = values['index-mode'];
-  if (indexMode !== 'auto' && indexMode !== 'repository' && indexMode !== 'batch') throw new Error(`--index-mode auto|repository|batch, not ${indexMode}`);
   return {
     quick,
     sizes: list(values.sizes, quick ? [200] : [1000, 4000]),
@@ -83,7 +75,6 @@ function options(): Options {
     updateRepeats: list(values['update-repeats'], [quick ? 2 : 3])[0]!,
     compare: values.compare === true,
     sections: new Set(sections as Section[]),
-    indexMode,
     importRuns: list(values['import-runs'], [5])[0]!,
     json: resolve(values.json ?? join(ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json')),
   };
@@ -125,7 +116,7 @@ async function main(): Promise<number> {
   if (opts.sections.has('build')) {
     const runs: BuildRun[] = [];
     results.fullBuild = runs;
-    out('1. Full build: scripts/build.ts --direct in a child process'
+    out('1. Full build: scripts/build.ts (in-process) in a child process'
       + (hasTimeCommand() ? ' under /usr/bin/time -v (cpu = user+sys of the process and its threads)' : ' (no /usr/bin/time: cpu and peak memory not measured)'),
       '   cold = --no-cache; warm = cache filled by a previous run over the same corpus; MB/s = MB (10^6 bytes) of markdown / wall');
     let largest: Corpus | undefined;
@@ -143,14 +134,14 @@ async function main(): Promise<number> {
     out('   process/corpus/render: the build\'s own phase timings (BUILD_TIMINGS); wall also includes Node/tsx start-up and writing the files.');
     if (largest) {
       const command = ['node ../shared/bench/compare.mjs', '--corpus', largest.dir, '--runs 5 --',
-        'node --import tsx scripts/build.ts --direct --content', largest.postsDir, '--out /tmp/bench-site --quiet'].join(' ');
+        'node --import tsx scripts/build.ts --content', largest.postsDir, '--out /tmp/bench-site --quiet'].join(' ');
       out(`   Eleventy 3 comparison, by hand (installs Eleventy into ~/.cache on first use): ${command}`);
       if (opts.compare) {
         if (!generator) out('   --compare: ../shared/bench/compare.mjs is missing; skipped');
         else {
           log(`compare: running compare.mjs on ${largest.posts} posts (Eleventy is installed into ~/.cache on first use)`);
           const compare = spawnSync(process.execPath, [join(dirname(generator), 'compare.mjs'), '--corpus', largest.dir, '--runs', '5', '--',
-            process.execPath, '--import', 'tsx', 'scripts/build.ts', '--direct', '--content', largest.postsDir, '--out', '/tmp/bench-site', '--quiet'],
+            process.execPath, '--import', 'tsx', 'scripts/build.ts', '--content', largest.postsDir, '--out', '/tmp/bench-site', '--quiet'],
           { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
           results.compare = { exitCode: compare.status, output: compare.stdout };
           out(...(compare.stdout ?? '').trim().split('\n').map((line) => `   ${line}`));
@@ -185,8 +176,7 @@ async function main(): Promise<number> {
     results.updates = sizes;
     for (const size of opts.updateSizes) {
       const corpus = await corpusOf(ROOT, size);
-      const mode: IndexWriteMode = opts.indexMode === 'auto' ? (size > REPOSITORY_INDEX_MAX_POSTS ? 'batch' : 'repository') : opts.indexMode;
-      sizes.push(await measureUpdates(corpus, config, mode, log, opts.updateRepeats));
+      sizes.push(await measureUpdates(corpus, config, log, opts.updateRepeats));
       await save();
     }
     const runs = sizes.flatMap((size) => size.runs);
@@ -212,14 +202,13 @@ async function main(): Promise<number> {
           return s ? `${kb(s.bytesIn)} / ${kb(s.bytesOut)}` : '-';
         })]), '     '),
         '   publish steps, ms (PublishSummary.phasesMs):',
-        ...table(['step', ...labels], (['list', 'corpus', 'render', 'write', 'reports'] as const).map((p) => [p, ...runs.map((r) => r.publish?.phasesMs[p] ?? '-')]), '     '),
+        ...table(['step', ...labels], (['wait', 'list', 'corpus', 'render', 'write', 'reports'] as const).map((p) => [p, ...runs.map((r) => r.publish?.phasesMs[p] ?? '-')]), '     '),
         '   summed call time by command, ms (calls overlap; shows where the storage time goes):',
         ...table(['command', ...labels], commands.map((c) => [c, ...runs.map((r) => r.storage.byCommand[c]?.ms ?? 0)]), '     '));
     }
-    out('   seeding (not part of the update; how each site was put in place):',
-      ...table(['site posts', 'index written with', 'buckets', 'site files', 'process s', 'corpus s', 'write s', 'site s', 'total s'],
-        sizes.filter((s) => s.seed).map((s) => [s.sitePosts, s.seed!.indexMode === 'batch' ? 'BatchWriteItem (bench)' : 'IndexRepository.replacePostings', s.seed!.buckets, s.seed!.siteFiles,
-          fixed(s.seed!.phasesS.process, 1), fixed(s.seed!.phasesS.corpus, 1), fixed(s.seed!.phasesS.write, 1), fixed(s.seed!.phasesS.site, 1), fixed(s.seed!.totalS, 1)])),
+    out('   seeding (not part of the update): the pipeline\'s services called directly on the stack (ingest every post, one publish)',
+      ...table(['site posts', 'live', 'site files', 'ingest s', 'publish s', 'total s'],
+        sizes.filter((s) => s.seed).map((s) => [s.sitePosts, s.seed!.live, s.seed!.siteFiles, fixed(s.seed!.phasesS.ingest, 1), fixed(s.seed!.phasesS.publish, 1), fixed(s.seed!.totalS, 1)])),
       '');
   }
 

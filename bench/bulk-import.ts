@@ -27,7 +27,8 @@ export async function bulkImport(corpus: Corpus, config: SiteConfig, log: (line:
   const stack = await startEmbeddedStack({
     config,
     onIngest: (result) => { ingested[result.action] = (ingested[result.action] ?? 0) + 1; },
-    onPublish: (summary) => { publishRuns++; livePosts = summary.livePosts; },
+    // Runs that published something (a request whose changes an earlier run took finds nothing to do).
+    onPublish: (summary) => { if (summary.commits > 0) { publishRuns++; livePosts = summary.livePosts; } },
   });
   const counters = new StorageCounters();
   counters.attach(stack.s3, 's3');

@@ -28,12 +28,12 @@ export const hasTimeCommand = () => existsSync(TIME);
 
 /** The build command, as compare.mjs runs it too. */
 export function buildCommand(corpus: Corpus, outDir: string, cache: boolean): string[] {
-  return [process.execPath, '--import', 'tsx', 'scripts/build.ts', '--direct', ...(cache ? [] : ['--no-cache']),
+  return [process.execPath, '--import', 'tsx', 'scripts/build.ts', ...(cache ? [] : ['--no-cache']),
     '--content', corpus.postsDir, '--out', outDir, '--quiet'];
 }
 
 /**
- * One `scripts/build.ts --direct` in a child process (under `/usr/bin/time -v` when available).
+ * One `scripts/build.ts` (the in-process build) in a child process (under `/usr/bin/time -v` when available).
  * `cold`: `--no-cache`. `warm`: with the cache, after a first cached run over the same corpus filled it.
  */
 export async function timeBuild(root: string, corpus: Corpus, run: 'cold' | 'warm', log: (line: string) => void): Promise<BuildRun> {

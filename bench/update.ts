@@ -8,7 +8,7 @@ import type { IngestResult } from '../lambdas/services/ingest.js';
 import type { PublishSummary } from '../lambdas/services/publish.js';
 import { editedPost, newPostText, type Corpus } from './corpus.js';
 import { difference, StorageCounters, type CounterSnapshot } from './counters.js';
-import { seedSite, type IndexWriteMode, type SeedStats } from './seed.js';
+import { seedSite, type SeedStats } from './seed.js';
 
 export interface UpdateRun {
   readonly sitePosts: number;
@@ -51,7 +51,7 @@ function forget(seen: Record<string, unknown>): void {
 }
 
 export async function measureUpdates(
-  corpus: Corpus, config: SiteConfig, indexMode: IndexWriteMode, log: (line: string) => void, repeats = 1,
+  corpus: Corpus, config: SiteConfig, log: (line: string) => void, repeats = 1,
 ): Promise<UpdateSize> {
   const seen: {
     ingested?: { at: number; result: IngestResult };
@@ -75,7 +75,7 @@ export async function measureUpdates(
   let seed: SeedStats | undefined;
   try {
     log(`update: seeding a site of ${corpus.posts} posts`);
-    seed = await seedSite(stack, corpus.postsDir, config, indexMode, log);
+    seed = await seedSite(stack, corpus.postsDir, config, log);
     log(`update: seeded ${corpus.posts} posts in ${seed.totalS.toFixed(1)} s (${Object.entries(seed.phasesS).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')})`);
     const keys = await listMarkdownFiles(corpus.postsDir);
     const upload = async (key: string, body: string) => {

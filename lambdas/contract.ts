@@ -1,6 +1,6 @@
 /**
  * Names shared by the Lambda handlers, the local embedded stack and the CDK constructs: defined once here.
- * No imports, so the CDK app and tests load it for free.
+ * Nothing here imports code with dependencies, so the CDK app and tests load it for free.
  */
 
 /** Key prefix of the markdown sources in the source bucket. Only `<prefix>*.md` triggers ingestion. */
@@ -10,38 +10,20 @@ export const POSTS_PREFIX = 'posts/';
 export const REPORTS_PREFIX = 'reports/';
 
 /**
- * Key of the manifest of the publisher's listing snapshot in the source bucket (private, outside the notification
- * filter): every live post's listing fields as of the last completed publish, so a one-post update does not read
- * the whole `byDate` index. The entries are in chunk objects under `LISTING_CHUNKS_PREFIX` that the manifest names.
+ * Key of the published site's manifest in the source bucket (private, outside the notification filter): what the
+ * last completed publish wrote (files and their hashes, settings) and the chunks of its listing, every live post's
+ * listing fields, under `LISTING_CHUNKS_PREFIX`. Written last by each publish: the commit.
  */
 export const LISTING_KEY = 'state/listing.json';
 
-/** Key prefix of the listing snapshot's chunks (see `LISTING_KEY`). */
+/** Key prefix of the published listing's chunks (see `LISTING_KEY`). */
 export const LISTING_CHUNKS_PREFIX = 'state/listing/';
 
 /** Suffix of the source objects that trigger ingestion. */
 export const POST_SUFFIX = '.md';
 
-/**
- * The posts table (single-table design):
- * - `POST#<key>` / `META`         the post's state, its latest processing report and, when live, its published fields.
- * - `POST#<key>` / `BODY#<hash>`  the rendered body (gzip), content-addressed so a META never points at a half-written body.
- * - `SLUG#<slug>` / `CLAIM`       which post owns a URL slug, so two files can never overwrite each other's page.
- * - `SITE` / `STATE`              what the publisher wrote last time, so it can delete pages that lost their post.
- * - `SITE` / `PENDING#<key>`       a post view stored by a publish that has not completed yet (the next one finishes it).
- * GSI `byDate`: only live posts carry `gsi1pk = PUBLISHED`, sorted by `<date>#<key>`: the site index without a scan.
- */
-export const POSTS_TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  byDateIndex: { name: 'byDate', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-} as const;
-
-/** Partition key of the publisher's own state item (what it published last). */
-export const SITE_STATE_PARTITION = 'SITE';
-
-/** Partitions the publisher writes (IAM `dynamodb:LeadingKeys` patterns): index postings, per-post state, `SITE`. Never `SLUG#`. */
-export const PUBLISHER_PARTITIONS = ['IX#*', 'POST#*', SITE_STATE_PARTITION];
+/** The posts table's key schema and the partitions the publisher writes: defined with every item kind in model/table.ts. */
+export { POSTS_TABLE_SCHEMA, PUBLISHER_PARTITIONS } from './model/table.js';
 
 /** Environment variable names read by the handlers (see `lambdas/handlers/environment.ts`). */
 export const ENV = {
@@ -62,4 +44,8 @@ export const ENV = {
   RENDER_WORKERS: 'RENDER_WORKERS',
   RENDER_MAX_HEAP_MB: 'RENDER_MAX_HEAP_MB',
   SERVICE_NAME: 'SERVICE_NAME',
+  /** Publisher: wait for a burst of changes to pause this long (ms) before publishing them together (default 2000)… */
+  PUBLISH_QUIET_MS: 'PUBLISH_QUIET_MS',
+  /** …but no longer than this (ms, default 30000). */
+  PUBLISH_MAX_WAIT_MS: 'PUBLISH_MAX_WAIT_MS',
 } as const;

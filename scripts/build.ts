@@ -1,10 +1,11 @@
 /**
- * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--direct [--no-cache]] [--quiet]`
+ * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--no-cache] [--emulated] [--quiet]`
  *
- * Default: runs the event-driven pipeline once over a content folder on the embedded stack (s3rver + dynalite,
- * the real handlers), then writes the published site as plain files.
- * `--direct`: the same steps and decisions in one process with in-memory stores — for large sites and the
- * benchmark; processed posts are cached by content hash in node_modules/.cache/content-pipeline unless `--no-cache`.
+ * Default: the pipeline's services (ingest every post, then publish) in this process, over in-memory stores; the
+ * site is written to `--out` as it is published. Processed posts are cached by content hash in
+ * node_modules/.cache/content-pipeline unless `--no-cache`.
+ * `--emulated`: the same content through the embedded AWS stack (s3rver + dynalite, S3 events, the queue stand-ins
+ * and the Lambda handlers), then the site bucket is downloaded: what `cdk deploy` runs, on this machine.
  *
  * Exit 0: every post published; 2: some posts rejected (the rest is still published); 1: internal failure.
  */
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
       out: { type: 'string', default: 'site' },
       'site-url': { type: 'string' },
       reports: { type: 'string' },
-      direct: { type: 'boolean', default: false },
+      emulated: { type: 'boolean', default: false },
       cache: { type: 'boolean', default: true },
       quiet: { type: 'boolean', default: false },
     },
@@ -51,9 +52,9 @@ async function main(): Promise<number> {
   const reportsDir = values.reports ? resolve(values.reports) : undefined;
 
   const started = performance.now();
-  const outcome = values.direct
-    ? await buildInProcess(contentDir, outDir, config, reportsDir, values.cache === true)
-    : await buildThroughPipeline(contentDir, outDir, config, reportsDir);
+  const outcome = values.emulated
+    ? await buildOnEmulatedStack(contentDir, outDir, config, reportsDir)
+    : await buildInThisProcess(contentDir, outDir, config, reportsDir, values.cache === true);
   await removeStale(outDir, previousFiles, new Set(outcome.paths));
   await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the next build updates it in place.\n');
 
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
 }
 
 /** Upload every post to the embedded stack's source bucket, let the handlers work, download the site bucket. */
-async function buildThroughPipeline(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined): Promise<BuildOutcome> {
+async function buildOnEmulatedStack(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined): Promise<BuildOutcome> {
   // Each mode loads only its own modules: the in-process build starts without the AWS SDK and the emulators.
   const { startEmbeddedStack } = await import('../lambdas/local/embedded-stack.js');
   const { ContentUploader, downloadPrefix } = await import('../lambdas/local/content-files.js');
@@ -96,17 +97,21 @@ async function buildThroughPipeline(contentDir: string, outDir: string, config: 
   }
 }
 
-async function buildInProcess(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean): Promise<BuildOutcome> {
-  const { buildDirect, writeSiteFiles } = await import('../lambdas/local/direct-build.js');
-  // Pages are written as they are rendered, so they are never all in memory at once.
-  const result = await buildDirect({
+async function buildInThisProcess(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean): Promise<BuildOutcome> {
+  // Each mode loads only its own modules: the in-process build starts without the AWS SDK and the emulators.
+  const { buildInProcess } = await import('../lambdas/local/in-process.js');
+  const { reportJson } = await import('../lambdas/services/report.js');
+  // Pages are written as they are published, so they are never all in memory at once.
+  const result = await buildInProcess({
     contentDir, config, outDir,
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
   if (reportsDir) {
-    const json = (path: string, value: unknown) => ({ path, body: `${JSON.stringify(value, null, 2)}\n`, contentType: 'application/json', cacheControl: '' });
-    await writeSiteFiles([...[...result.reports].map(([key, report]) => json(`${key}.json`, report)), json('_site.json', result.siteReport)], reportsDir);
+    for (const [path, report] of [...[...result.reports].map(([key, report]) => [`${key}.json`, report] as const), ['_site.json', result.siteReport] as const]) {
+      await mkdir(dirname(join(reportsDir, path)), { recursive: true });
+      await writeFile(join(reportsDir, path), reportJson(report));
+    }
   }
   return { reports: result.reports, paths: result.paths, internalFailures: [] };
 }

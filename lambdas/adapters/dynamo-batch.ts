@@ -1,4 +1,7 @@
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand, BatchWriteItemCommand, QueryCommand,
+  type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { classifyAwsError } from './aws-errors.js';
 
 /** DynamoDB's limit of requests in one BatchWriteItem call. */
@@ -26,5 +29,73 @@ export async function batchWriteAll(client: DynamoDBClient, tableName: string, r
       pending = out.UnprocessedItems?.[tableName] ?? [];
       if (pending.length > 0) await delay(25 * 2 ** round);
     }
+  }
+}
+
+/** DynamoDB's limit of keys in one BatchGetItem call. */
+export const BATCH_GET_LIMIT = 100;
+
+/** A projection: the expression and the names it uses. */
+export interface Projection {
+  readonly expression: string;
+  readonly names: Record<string, string>;
+}
+
+/**
+ * Every item of `keys` that exists (consistent reads, `BATCH_GET_LIMIT` per call, unprocessed keys sent again with
+ * back-off), in no particular order.
+ */
+export async function batchGetAll(
+  client: DynamoDBClient, tableName: string, keys: readonly Record<string, AttributeValue>[], what: string, projection?: Projection,
+): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    let pending = keys.slice(start, start + BATCH_GET_LIMIT);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed keys after retries'), what);
+      let out;
+      try {
+        out = await client.send(new BatchGetItemCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending, ConsistentRead: true,
+              ...(projection && { ProjectionExpression: projection.expression, ExpressionAttributeNames: projection.names }),
+            },
+          },
+        }));
+      } catch (cause) {
+        throw classifyAwsError(cause, what);
+      }
+      items.push(...(out.Responses?.[tableName] ?? []));
+      pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
+      if (pending.length > 0) await delay(25 * 2 ** round);
+    }
+  }
+  return items;
+}
+
+/** Every item of a query (all pages). */
+export async function queryAll(client: DynamoDBClient, input: QueryCommandInput, what: string): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    let out;
+    try {
+      out = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    } catch (cause) {
+      throw classifyAwsError(cause, what);
+    }
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** `send`, its failure classified (transient or permanent) and named by `what`. */
+export async function sendClassified<T>(what: string, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (cause) {
+    throw classifyAwsError(cause, what);
   }
 }

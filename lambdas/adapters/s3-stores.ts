@@ -3,6 +3,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { SiteFile } from '../core/types.js';
 import { POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import type { ReportStore, SiteStore, SourceStore } from '../services/ports.js';
+import { reportJson } from '../services/report.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 
 export interface SourceLayout {
@@ -22,13 +24,17 @@ export interface SourceObject {
   readonly etag?: string;
 }
 
-/** The source bucket: reads uploaded posts, writes the author-facing reports and keeps the publisher's listing snapshot. */
-export class SourceStore {
+/** The source bucket: reads uploaded posts and writes the author-facing reports. */
+export class S3SourceStore implements SourceStore, ReportStore {
   constructor(
     private readonly client: S3Client,
     readonly bucket: string,
     readonly layout: SourceLayout = DEFAULT_SOURCE_LAYOUT,
   ) {}
+
+  get postsPrefix(): string {
+    return this.layout.postsPrefix;
+  }
 
   /**
    * Read one post. With a `versionId` (versioned bucket in AWS) the exact uploaded version is read.
@@ -57,7 +63,7 @@ export class SourceStore {
 
   async putReport(key: string, report: unknown): Promise<void> {
     await this.send(`PutObject report ${key}`, new PutObjectCommand({
-      Bucket: this.bucket, Key: this.reportKey(key), Body: `${JSON.stringify(report, null, 2)}\n`,
+      Bucket: this.bucket, Key: this.reportKey(key), Body: reportJson(report),
       ContentType: 'application/json; charset=utf-8',
     }));
   }
@@ -65,7 +71,7 @@ export class SourceStore {
   /** The site-wide summary (`reports/_site.json`: no post key ends in `.json` alone, so it cannot clash with a post's report). */
   async putSiteReport(summary: unknown): Promise<void> {
     await this.send('PutObject site report', new PutObjectCommand({
-      Bucket: this.bucket, Key: `${this.layout.reportsPrefix}_site.json`, Body: `${JSON.stringify(summary, null, 2)}\n`,
+      Bucket: this.bucket, Key: `${this.layout.reportsPrefix}_site.json`, Body: reportJson(summary),
       ContentType: 'application/json; charset=utf-8',
     }));
   }
@@ -84,7 +90,7 @@ export class SourceStore {
 }
 
 /** The public site bucket (behind CloudFront): written only by the publisher. */
-export class SiteStore {
+export class S3SiteStore implements SiteStore {
   constructor(private readonly client: S3Client, readonly bucket: string) {}
 
   async put(file: SiteFile): Promise<void> {

@@ -10,10 +10,22 @@ import type { PostMessage } from './types.js';
 export const DEFAULT_RENDER_TIMEOUT_MS = 2000;
 
 /**
- * Members kept per corpus index bucket (in DynamoDB and in the in-process build's memory store alike): document
- * frequencies count up to this, related-post candidates come from these.
+ * Members of a corpus index bucket that any read returns or counts at most: document frequencies count up to
+ * this, related-post candidates come from these.
  */
 export const DEFAULT_MAX_BUCKET_MEMBERS = 200;
+
+/**
+ * Members stored per bucket: its first ones by sort key, the same in every store. More than any read needs, so
+ * what a site's history removed from a full bucket does not change what reads see: a stored bucket is always the
+ * head of the bucket a fresh build would make, and reads stay exact until 200 of its first members went without a
+ * replacement (a bucket's members beyond its capacity are not kept, so a removal cannot bring one back). Buckets
+ * whose postings carry signatures (sections, whole posts: ~1 KB each) keep fewer, to stay within DynamoDB's
+ * 400 KB item; they are read 50 at a time.
+ */
+export function bucketCapacity(bucket: string): number {
+  return bucket.startsWith('sec:') || bucket.startsWith('post:') ? 200 : 400;
+}
 
 /** Deepest nesting of block quotes and lists a post may use; real posts stay under 10. */
 export const MAX_BLOCK_NESTING = 100;

@@ -2,7 +2,10 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { PermanentError } from '../core/errors.js';
 import type { Logger } from './logger.js';
 
-export type SqsHandler = (event: SQSEvent, context?: Pick<Context, 'awsRequestId'>) => Promise<SQSBatchResponse>;
+/** What the handlers use of Lambda's context (the local queue stand-ins pass the same). */
+export type HandlerContext = Pick<Context, 'awsRequestId'> & Partial<Pick<Context, 'getRemainingTimeInMillis'>>;
+
+export type SqsHandler = (event: SQSEvent, context?: HandlerContext) => Promise<SQSBatchResponse>;
 
 /**
  * SQS partial batch failure reporting (as Powertools' BatchProcessor does): a record that fails transiently
@@ -12,7 +15,7 @@ export type SqsHandler = (event: SQSEvent, context?: Pick<Context, 'awsRequestId
  */
 export async function processBatch(
   event: SQSEvent,
-  context: Pick<Context, 'awsRequestId'> | undefined,
+  context: HandlerContext | undefined,
   logger: Logger,
   handleRecord: (record: SQSRecord, logger: Logger) => Promise<void>,
 ): Promise<SQSBatchResponse> {

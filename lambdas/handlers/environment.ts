@@ -4,12 +4,16 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
+import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
 import { IndexRepository } from '../adapters/index-repository.js';
-import { quietSdkLogger } from '../adapters/sdk-options.js';
-import { LISTING_VERSION, PostsRepository, type ListedPost } from '../adapters/posts-repository.js';
-import { ListingSnapshot } from '../adapters/listing-snapshot.js';
+import { S3PublishedStore } from '../adapters/published-store.js';
 import { SqsPublishRequester } from '../adapters/publish-queue.js';
-import { SiteStore, SourceStore } from '../adapters/s3-stores.js';
+import { quietSdkLogger } from '../adapters/sdk-options.js';
+import { S3SiteStore, S3SourceStore } from '../adapters/s3-stores.js';
+import type { IngestDeps } from '../services/ingest.js';
+import { sharedPostProcessor } from '../services/post-worker.js';
+import type { PublishDeps } from '../services/publish.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -39,30 +43,47 @@ function isRepeatPolicy(value: string | undefined): value is SiteConfig['repeatP
 /** AWS clients with the SDK's default credentials and region, and adaptive retries for throttling. */
 const clientOptions = { maxAttempts: 5, retryMode: 'adaptive', logger: quietSdkLogger } as const;
 
-export function sourceStoreFromEnv(env: Env): SourceStore {
-  return new SourceStore(new S3Client(clientOptions), required(env, ENV.SOURCE_BUCKET), {
+/** One client per service for the life of the container. */
+let clients: { readonly s3: S3Client; readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient } | undefined;
+const sdk = () => (clients ??= { s3: new S3Client(clientOptions), dynamodb: new DynamoDBClient(clientOptions), sqs: new SQSClient(clientOptions) });
+
+function sourceStoreFromEnv(env: Env): S3SourceStore {
+  return new S3SourceStore(sdk().s3, required(env, ENV.SOURCE_BUCKET), {
     postsPrefix: env[ENV.POSTS_PREFIX] ?? POSTS_PREFIX,
     reportsPrefix: env[ENV.REPORTS_PREFIX] ?? REPORTS_PREFIX,
   });
 }
 
-/** The publisher's listing snapshot, in the source bucket. */
-export function listingSnapshotFromEnv(env: Env): ListingSnapshot<ListedPost> {
-  return new ListingSnapshot<ListedPost>(new S3Client(clientOptions), required(env, ENV.SOURCE_BUCKET), LISTING_VERSION);
+/** What ingest needs, from the function's environment (the logger is the caller's). */
+export function ingestDepsFromEnv(env: Env): Omit<IngestDeps, 'logger'> {
+  const source = sourceStoreFromEnv(env);
+  const table = required(env, ENV.POSTS_TABLE);
+  return {
+    config: siteConfigFromEnv(env),
+    source,
+    reports: source,
+    posts: new DynamoPostStore(sdk().dynamodb, table),
+    changes: new DynamoChangeLog(sdk().dynamodb, table),
+    publisher: new SqsPublishRequester(sdk().sqs, required(env, ENV.PUBLISH_QUEUE_URL)),
+    processor: sharedPostProcessor,
+  };
 }
 
-export function siteStoreFromEnv(env: Env): SiteStore {
-  return new SiteStore(new S3Client(clientOptions), required(env, ENV.SITE_BUCKET));
-}
-
-export function repositoryFromEnv(env: Env): PostsRepository {
-  return new PostsRepository(new DynamoDBClient(clientOptions), required(env, ENV.POSTS_TABLE));
-}
-
-export function indexRepositoryFromEnv(env: Env): IndexRepository {
-  return new IndexRepository(new DynamoDBClient(clientOptions), required(env, ENV.POSTS_TABLE));
-}
-
-export function publishRequesterFromEnv(env: Env): SqsPublishRequester {
-  return new SqsPublishRequester(new SQSClient(clientOptions), required(env, ENV.PUBLISH_QUEUE_URL));
+/** What the publisher needs, from the function's environment (the logger is the caller's). */
+export function publishDepsFromEnv(env: Env): Omit<PublishDeps, 'logger'> {
+  const source = sourceStoreFromEnv(env);
+  const table = required(env, ENV.POSTS_TABLE);
+  const number = (name: string, fallback: number) => (env[name] !== undefined && Number.isFinite(Number(env[name])) ? Number(env[name]) : fallback);
+  return {
+    config: siteConfigFromEnv(env),
+    posts: new DynamoPostStore(sdk().dynamodb, table),
+    index: new IndexRepository(sdk().dynamodb, table),
+    changes: new DynamoChangeLog(sdk().dynamodb, table),
+    published: new S3PublishedStore(sdk().s3, source.bucket),
+    site: new S3SiteStore(sdk().s3, required(env, ENV.SITE_BUCKET)),
+    reports: source,
+    postsPrefix: source.postsPrefix,
+    ...(env[ENV.PUBLISH_QUEUE_URL] && { requester: new SqsPublishRequester(sdk().sqs, env[ENV.PUBLISH_QUEUE_URL]!) }),
+    coalesce: { quietMs: number(ENV.PUBLISH_QUIET_MS, 2000), maxWaitMs: number(ENV.PUBLISH_MAX_WAIT_MS, 30_000) },
+  };
 }

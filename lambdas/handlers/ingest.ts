@@ -1,6 +1,6 @@
 import { ingestChange, type IngestDeps, type IngestResult } from '../services/ingest.js';
 import { processBatch, type SqsHandler } from './batch.js';
-import { publishRequesterFromEnv, repositoryFromEnv, siteConfigFromEnv, sourceStoreFromEnv } from './environment.js';
+import { ingestDepsFromEnv } from './environment.js';
 import { jsonLogger } from './logger.js';
 import { parseS3EventMessage } from './s3-events.js';
 
@@ -20,13 +20,13 @@ export function makeIngestHandler(getDeps: () => IngestDeps, onResult?: (result:
   };
 }
 
+/** The processor the function uses (post workers started from this very bundle), for tests of the bundle. */
+export { sharedPostProcessor } from '../services/post-worker.js';
+
 let deps: IngestDeps | undefined;
 
 /** Lambda entry point: clients are created once per execution environment, on first use. */
 export const handler: SqsHandler = makeIngestHandler(() => (deps ??= {
-  config: siteConfigFromEnv(process.env),
-  source: sourceStoreFromEnv(process.env),
-  repo: repositoryFromEnv(process.env),
-  publisher: publishRequesterFromEnv(process.env),
+  ...ingestDepsFromEnv(process.env),
   logger: jsonLogger({ service: 'ingest' }),
 }));

@@ -1,30 +1,37 @@
 import type { SQSEvent } from 'aws-lambda';
 import { parsePublishRequest } from '../adapters/publish-queue.js';
 import { ListingMemo } from '../services/listing-memo.js';
-import { publishSite, type PublishDeps, type PublishSummary } from '../services/publish.js';
+import { publishChanges, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { SqsHandler } from './batch.js';
-import { indexRepositoryFromEnv, listingSnapshotFromEnv, repositoryFromEnv, siteConfigFromEnv, siteStoreFromEnv, sourceStoreFromEnv } from './environment.js';
+import { publishDepsFromEnv } from './environment.js';
 import { jsonLogger } from './logger.js';
 
 /**
- * SQS FIFO (publish requests, one message group) → publish. All requests of a batch are merged into one
- * publish, because publishing reads the current state anyway. If it fails, every message of the batch is
- * returned for retry: they are only hints, and a retry publishes from the state as it is then.
+ * SQS FIFO (publish requests, one message group) → publish. The messages are nudges: the publisher reads its work
+ * from the change log, so every message of a batch is answered by one run over everything pending (and a message
+ * whose change an earlier run published finds nothing to do). A run that fails returns the batch for retry; the
+ * retry publishes from the state as it is then. Site-wide jobs (`rebuildAll`, `refreshRelated`) come as messages too.
  */
 export function makePublishHandler(getDeps: () => PublishDeps, onPublished?: (summary: PublishSummary) => void): SqsHandler {
   return async (event: SQSEvent, context) => {
     const deps = getDeps();
     const logger = deps.logger.child({ requestId: context?.awsRequestId });
-    const requests = [];
+    let rebuildAll = false;
+    let refreshRelated = false;
     for (const record of event.Records) {
       try {
-        requests.push(parsePublishRequest(record.body));
+        const request = parsePublishRequest(record.body);
+        rebuildAll ||= request.rebuildAll === true;
+        refreshRelated ||= request.refreshRelated === true;
       } catch {
         logger.log('error', 'publish request is not JSON; dropped', { messageId: record.messageId });
       }
     }
     try {
-      const summary = await publishSite(requests, { ...deps, logger });
+      const summary = await publishChanges({ ...deps, logger }, {
+        rebuildAll, refreshRelated,
+        ...(context?.getRemainingTimeInMillis && { remainingMs: () => context.getRemainingTimeInMillis!() }),
+      });
       onPublished?.(summary);
       return { batchItemFailures: [] };
     } catch (err) {
@@ -37,12 +44,8 @@ export function makePublishHandler(getDeps: () => PublishDeps, onPublished?: (su
 let deps: PublishDeps | undefined;
 
 export const handler = makePublishHandler(() => (deps ??= {
-  config: siteConfigFromEnv(process.env),
-  repo: repositoryFromEnv(process.env),
-  index: indexRepositoryFromEnv(process.env),
-  site: siteStoreFromEnv(process.env),
-  source: sourceStoreFromEnv(process.env),
-  listing: listingSnapshotFromEnv(process.env),
+  ...publishDepsFromEnv(process.env),
+  // Kept for the life of the container: a warm publisher sorts only the posts that changed.
   listingMemo: new ListingMemo(),
   logger: jsonLogger({ service: 'publish' }),
 }));

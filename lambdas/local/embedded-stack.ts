@@ -7,19 +7,22 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { SiteConfig } from '../core/types.js';
+import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
+import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
 import { IndexRepository } from '../adapters/index-repository.js';
+import { S3PublishedStore } from '../adapters/published-store.js';
 import { quietSdkLogger } from '../adapters/sdk-options.js';
-import { LISTING_VERSION, PostsRepository, type ListedPost } from '../adapters/posts-repository.js';
-import type { PublishRequester } from '../adapters/publish-queue.js';
-import { DEFAULT_SOURCE_LAYOUT, SiteStore, SourceStore } from '../adapters/s3-stores.js';
-import { ListingSnapshot } from '../adapters/listing-snapshot.js';
-import { POST_SUFFIX, POSTS_TABLE_SCHEMA } from '../contract.js';
+import { DEFAULT_SOURCE_LAYOUT, S3SiteStore, S3SourceStore } from '../adapters/s3-stores.js';
+import { POST_SUFFIX } from '../contract.js';
 import { makeIngestHandler } from '../handlers/ingest.js';
 import { silentLogger, type Logger } from '../handlers/logger.js';
 import { makePublishHandler } from '../handlers/publish.js';
-import type { IngestResult } from '../services/ingest.js';
+import { POSTS_TABLE_SCHEMA } from '../model/table.js';
+import type { IngestDeps, IngestResult } from '../services/ingest.js';
 import { ListingMemo } from '../services/listing-memo.js';
-import type { PublishSummary } from '../services/publish.js';
+import type { PublishRequester } from '../services/ports.js';
+import { sharedPostProcessor } from '../services/post-worker.js';
+import type { PublishDeps, PublishSummary } from '../services/publish.js';
 import { LocalQueue, type DeadLetter } from './local-queue.js';
 import { toAwsS3Event, type S3rverEvent } from './s3-event-bridge.js';
 
@@ -50,17 +53,23 @@ export interface EmbeddedStackOptions {
   readonly onDeadLetter?: (letter: DeadLetter) => void;
   /** Retry back-off base for the queue stand-ins. @default 50 ms */
   readonly retryDelayMs?: number;
+  /** How the publisher waits for a burst of changes to end (see `PublishDeps.coalesce`). @default { quietMs: 300, maxWaitMs: 5000 } */
+  readonly coalesce?: PublishDeps['coalesce'];
 }
 
 export interface EmbeddedStack {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
   readonly names: typeof LOCAL_NAMES;
-  readonly repo: PostsRepository;
-  readonly source: SourceStore;
-  /** The publisher's listing snapshot in the source bucket. */
-  readonly listing: ListingSnapshot<ListedPost>;
-  readonly site: SiteStore;
+  readonly posts: DynamoPostStore;
+  readonly changes: DynamoChangeLog;
+  readonly source: S3SourceStore;
+  /** The published site's state (manifest and listing) in the source bucket. */
+  readonly published: S3PublishedStore;
+  readonly site: S3SiteStore;
+  /** What the ingest and publish handlers are given (the same services can be called with them directly). */
+  readonly ingestDeps: IngestDeps;
+  publishDeps(): PublishDeps;
   readonly ingestQueue: LocalQueue;
   readonly publishQueue: LocalQueue;
   readonly deadLetters: readonly DeadLetter[];
@@ -97,13 +106,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   const lastErrors = new Map<string, string>();
   const logger = rememberErrors(options.logger ?? silentLogger, lastErrors);
-  const repo = new PostsRepository(dynamodb, LOCAL_NAMES.postsTable);
+  const posts = new DynamoPostStore(dynamodb, LOCAL_NAMES.postsTable);
   const index = new IndexRepository(dynamodb, LOCAL_NAMES.postsTable);
-  const source = new SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
-  const listing = new ListingSnapshot<ListedPost>(s3, LOCAL_NAMES.sourceBucket, LISTING_VERSION);
-  // Kept across publishes, as a warm Lambda container keeps it (`coldStartPublisher` forgets it).
+  const changes = new DynamoChangeLog(dynamodb, LOCAL_NAMES.postsTable);
+  const source = new S3SourceStore(s3, LOCAL_NAMES.sourceBucket, DEFAULT_SOURCE_LAYOUT);
+  // Kept across publishes, as a warm Lambda container keeps them (`coldStartPublisher` forgets them).
+  let published = new S3PublishedStore(s3, LOCAL_NAMES.sourceBucket);
   let listingMemo = new ListingMemo();
-  const site = new SiteStore(s3, LOCAL_NAMES.siteBucket);
+  const site = new S3SiteStore(s3, LOCAL_NAMES.siteBucket);
   const deadLetters: DeadLetter[] = [];
   const onDeadLetter = (failed: DeadLetter) => {
     const letter = { ...failed, reason: lastErrors.get(failed.messageId) ?? failed.reason };
@@ -121,8 +131,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     },
   };
 
-  ingestQueue.subscribe(makeIngestHandler(() => ({ config: options.config, source, repo, publisher, logger }), options.onIngest));
-  publishQueue.subscribe(makePublishHandler(() => ({ config: options.config, repo, index, site, source, listing, listingMemo, logger }), options.onPublish));
+  const ingestDeps: IngestDeps = {
+    config: options.config, source, reports: source, posts, changes, publisher, processor: sharedPostProcessor, logger,
+  };
+  const publishDeps = (): PublishDeps => ({
+    config: options.config, posts, index, changes, published, site, reports: source, postsPrefix: source.postsPrefix,
+    requester: publisher, listingMemo, logger, coalesce: options.coalesce ?? { quietMs: 300, maxWaitMs: 5000 },
+  });
+  ingestQueue.subscribe(makeIngestHandler(() => ingestDeps, options.onIngest));
+  publishQueue.subscribe(makePublishHandler(publishDeps, options.onPublish));
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
   s3Server.on('event', (event) => {
@@ -131,8 +148,12 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   });
 
   return {
-    s3, dynamodb, names: LOCAL_NAMES, repo, source, listing, site, ingestQueue, publishQueue, deadLetters, dataDir,
+    s3, dynamodb, names: LOCAL_NAMES, posts, changes, source, site, ingestQueue, publishQueue, deadLetters, dataDir, ingestDeps, publishDeps,
+    get published() {
+      return published;
+    },
     coldStartPublisher() {
+      published = new S3PublishedStore(s3, LOCAL_NAMES.sourceBucket);
       listingMemo = new ListingMemo();
     },
     async settled() {
@@ -168,7 +189,7 @@ function rememberErrors(logger: Logger, lastErrors: Map<string, string>, fields:
   };
 }
 
-/** The table as the CDK construct defines it (same keys and index, see table-schema.ts). */
+/** The table as the CDK construct defines it (same keys and index, see model/table.ts). */
 export async function createPostsTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const { partitionKey, sortKey, byDateIndex } = POSTS_TABLE_SCHEMA;
   await client.send(new CreateTableCommand({

@@ -1,21 +1,24 @@
 import { StaleEventError } from '../core/errors.js';
+import { mapLimited } from '../core/limited.js';
 import { error } from '../core/messages.js';
-import type { PostOutcome } from '../core/post.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
-import type { LivePost, PostRecord, PostState, PostsRepository } from '../adapters/posts-repository.js';
-import type { PublishRequester } from '../adapters/publish-queue.js';
-import type { SourceStore } from '../adapters/s3-stores.js';
+import type { LivePost, PostRecord, PostState } from '../model/records.js';
 import type { ObjectChange } from '../handlers/s3-events.js';
-import { processPostWithDeadline } from './post-worker.js';
-import { buildReport } from './report.js';
 import type { Logger } from '../handlers/logger.js';
+import type { ChangeLog, Clock, PostProcessor, PostStore, ProcessedPost, PublishRequester, ReportStore, SourceStore } from './ports.js';
+import { systemClock } from './ports.js';
+import { buildReport } from './report.js';
 
 export interface IngestDeps {
   readonly config: SiteConfig;
   readonly source: SourceStore;
-  readonly repo: PostsRepository;
+  readonly reports: ReportStore;
+  readonly posts: PostStore;
+  readonly changes: ChangeLog;
   readonly publisher: PublishRequester;
+  readonly processor: PostProcessor;
   readonly logger: Logger;
+  readonly clock?: Clock;
 }
 
 /** What happened to one object change; `stale` and `ignored` changed nothing. */
@@ -25,20 +28,81 @@ export interface IngestResult {
   readonly messages: readonly PostMessage[];
 }
 
+/** Extensions of the files that are posts. */
+const POST_FILE = /\.md$/i;
+
 /**
- * Apply one S3 object change: read, process, record (guarded by the sequencer), report, ask for a publish.
- * Safe to run twice or out of order: an older change than the recorded one is `stale` and does nothing; the same
- * change again re-runs only its idempotent follow-up steps (a retry after a failure).
+ * Apply one S3 object change: read, process, record (guarded by the sequencer), report, mark it for the publisher
+ * and ask for a publish. Safe to run twice or out of order: an older change than the recorded one is `stale` and
+ * does nothing; the same change again re-runs only its idempotent follow-up steps (a retry after a failure).
  */
 export async function ingestChange(change: ObjectChange, deps: IngestDeps): Promise<IngestResult> {
-  const { postsPrefix } = deps.source.layout;
-  if (!change.objectKey.startsWith(postsPrefix) || !/\.md$/i.test(change.objectKey)) {
-    return { key: change.objectKey, action: 'ignored', messages: [] };
+  return apply(await prepare(change, deps), deps);
+}
+
+/**
+ * Several changes at once (a whole site): read and processed up to `concurrency` at a time (processing runs on the
+ * processor's worker threads), applied one by one in the order given, so slug claims go as they would if the files
+ * were uploaded in that order.
+ */
+export async function ingestChanges(changes: readonly ObjectChange[], deps: IngestDeps, concurrency: number, onResult?: (result: IngestResult) => void): Promise<IngestResult[]> {
+  const prepared = changes.map(() => deferred<Prepared>());
+  const preparing = mapLimited(changes, concurrency, async (change, i) => {
+    try {
+      prepared[i]!.resolve(await prepare(change, deps));
+    } catch (err) {
+      prepared[i]!.reject(err);
+    }
+  });
+  const results: IngestResult[] = [];
+  try {
+    for (const next of prepared) {
+      const result = await apply(await next.promise, deps);
+      onResult?.(result);
+      results.push(result);
+    }
+  } finally {
+    // Let every started read finish (and none be left rejected unobserved) before failing or returning.
+    for (const next of prepared) next.promise.catch(() => {});
+    await preparing;
+  }
+  return results;
+}
+
+/** A change read and processed, not applied yet. */
+type Prepared =
+  | { readonly kind: 'done'; readonly result: IngestResult }
+  | { readonly kind: 'settle'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger }
+  | { readonly kind: 'removed'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger }
+  | { readonly kind: 'upload'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger; readonly outcome: ProcessedPost };
+
+async function prepare(change: ObjectChange, deps: IngestDeps): Promise<Prepared> {
+  const { postsPrefix } = deps.source;
+  if (!change.objectKey.startsWith(postsPrefix) || !POST_FILE.test(change.objectKey)) {
+    return { kind: 'done', result: { key: change.objectKey, action: 'ignored', messages: [] } };
   }
   const key = change.objectKey.slice(postsPrefix.length);
   const logger = deps.logger.child({ objectKey: change.objectKey, sequencer: change.sequencer });
+  const previous = await deps.posts.getRecord(key);
+  if (previous && previous.seq === change.sequencer) return { kind: 'settle', key, change, logger };
+  if (previous && previous.seq > change.sequencer) {
+    logger.log('info', 'stale event ignored', { recordedSequencer: previous.seq });
+    return { kind: 'done', result: { key, action: 'stale', messages: [] } };
+  }
+  if (change.kind === 'removed') return { kind: 'removed', key, change, logger };
+  const object = await deps.source.getPost(key, change.versionId, deps.config.maxPostBytes);
+  if (!object) {
+    logger.log('info', 'object no longer exists; its removal event settles it');
+    return { kind: 'done', result: { key, action: 'stale', messages: [] } };
+  }
+  const outcome = await deps.processor.process({ key, bytes: object.bytes, size: object.size }, deps.config);
+  return { kind: 'upload', key, change, logger, outcome };
+}
 
-  const previous = await deps.repo.getRecord(key);
+async function apply(prepared: Prepared, deps: IngestDeps): Promise<IngestResult> {
+  if (prepared.kind === 'done') return prepared.result;
+  const { key, change, logger } = prepared;
+  const previous = await deps.posts.getRecord(key);
   if (previous && previous.seq === change.sequencer) {
     // The same event again: a duplicate delivery, or a retry after a step that follows the record write failed.
     // The record cannot tell which, so the follow-up steps run again; each of them is idempotent.
@@ -50,11 +114,10 @@ export async function ingestChange(change: ObjectChange, deps: IngestDeps): Prom
     logger.log('info', 'stale event ignored', { recordedSequencer: previous.seq });
     return { key, action: 'stale', messages: [] };
   }
-
   try {
-    return change.kind === 'removed'
+    return prepared.kind === 'removed'
       ? await applyRemoval(key, change, previous, deps, logger)
-      : await applyUpload(key, change, previous, deps, logger);
+      : await applyUpload(key, change, prepared.kind === 'upload' ? prepared.outcome : undefined, previous, deps, logger);
   } catch (err) {
     if (err instanceof StaleEventError) {
       logger.log('info', 'a newer event won the race; this one is ignored');
@@ -64,24 +127,23 @@ export async function ingestChange(change: ObjectChange, deps: IngestDeps): Prom
   }
 }
 
-async function applyUpload(key: string, change: ObjectChange, previous: PostRecord | undefined, deps: IngestDeps, logger: Logger): Promise<IngestResult> {
-  const object = await deps.source.getPost(key, change.versionId, deps.config.maxPostBytes);
-  if (!object) {
-    logger.log('info', 'object no longer exists; its removal event settles it');
-    return { key, action: 'stale', messages: [] };
-  }
-  let outcome: PostOutcome = await processPostWithDeadline({ key, bytes: object.bytes, size: object.size }, deps.config);
+async function applyUpload(
+  key: string, change: ObjectChange, processed: ProcessedPost | undefined, previous: PostRecord | undefined, deps: IngestDeps, logger: Logger,
+): Promise<IngestResult> {
+  if (!processed) return { key, action: 'stale', messages: [] };
+  let outcome: ProcessedPost = processed;
   if (outcome.status === 'published') outcome = await claimSlug(key, outcome, deps);
 
   const live = outcome.status === 'published'
     ? (({ contentHtml: _html, ...rest }) => rest)(outcome.post)
     : outcome.status === 'rejected' ? previous?.live : undefined;
-  if (outcome.status === 'published') await deps.repo.putBody(key, outcome.post.contentHash, outcome.body, change.sequencer);
+  // The body first, content-addressed: a record never names a body that is not there.
+  if (outcome.status === 'published') await deps.posts.putBody(key, outcome.post.contentHash, outcome.body, change.sequencer);
 
   const record: PostRecord = {
     key, seq: change.sequencer, state: outcome.status, messages: outcome.messages, ...(live && { live }), ...replacedBy(previous, live),
   };
-  await deps.repo.putRecord(record);
+  await deps.posts.putRecord(record);
   await settle(key, change, record, deps);
   logger.log(outcome.status === 'rejected' ? 'warn' : 'info', `post ${outcome.status}`, {
     errors: outcome.messages.filter((m) => m.severity === 'error').length,
@@ -92,7 +154,7 @@ async function applyUpload(key: string, change: ObjectChange, previous: PostReco
 
 async function applyRemoval(key: string, change: ObjectChange, previous: PostRecord | undefined, deps: IngestDeps, logger: Logger): Promise<IngestResult> {
   const record: PostRecord = { key, seq: change.sequencer, state: 'deleted', messages: [], ...replacedBy(previous, undefined) };
-  await deps.repo.putRecord(record);
+  await deps.posts.putRecord(record);
   await settle(key, change, record, deps);
   logger.log('info', 'post deleted');
   return { key, action: 'deleted', messages: [] };
@@ -110,39 +172,42 @@ function replacedBy(previous: PostRecord | undefined, live: LivePost | undefined
 }
 
 /**
- * After the record is written: release a slug the post no longer uses, drop its old body, write the report,
- * and ask for a publish. Everything it needs is on the record, and every step is idempotent, so a retry of the
- * same event (after any of these steps failed) runs it again to completion.
+ * After the record is written: release a slug the post no longer uses, write the report, mark the change for the
+ * publisher and ask for a publish. Everything it needs is on the record, and every step is idempotent, so a retry
+ * of the same event (after any of these steps failed) runs it again to completion. (The body the change replaced
+ * is the publisher's to delete, once the site no longer shows it.)
  */
 async function settle(key: string, change: ObjectChange, record: PostRecord, deps: IngestDeps): Promise<void> {
-  const removedSlugs: string[] = [];
-  if (record.replaced?.slug !== undefined) {
-    await deps.repo.releaseSlug(record.replaced.slug, key);
-    removedSlugs.push(record.replaced.slug);
-  }
-  // Only a body written by an older event goes: a re-upload of the same text may have stored it again since.
-  if (record.replaced?.contentHash !== undefined) await deps.repo.deleteBody(key, record.replaced.contentHash, change.sequencer);
+  if (record.replaced?.slug !== undefined) await deps.posts.releaseSlug(record.replaced.slug, key);
 
-  if (record.state === 'deleted') await deps.source.deleteReport(key);
-  else await deps.source.putReport(key, buildReport(record, deps.config, deps.source.layout.postsPrefix));
+  if (record.state === 'deleted') await deps.reports.deleteReport(key);
+  else await deps.reports.putReport(key, buildReport(record, deps.config, deps.source.postsPrefix));
 
   // A rejected edit leaves the live version as it was: nothing to publish.
   if (record.state !== 'rejected' && (record.replaced !== undefined || record.live !== undefined || record.state === 'deleted')) {
-    await deps.publisher.request({ keys: [key], removedSlugs }, `${key}#${change.sequencer}`);
+    await deps.changes.mark([{ key, token: change.sequencer, reason: 'full', at: (deps.clock ?? systemClock).now() }]);
+    await deps.publisher.request({ keys: [key] }, `${key}#${change.sequencer}`);
   }
 }
 
 /** A second file claiming a taken slug is rejected; it never silently overwrites the first post's page. */
-async function claimSlug(key: string, outcome: Extract<PostOutcome, { status: 'published' }>, deps: IngestDeps): Promise<PostOutcome> {
+async function claimSlug(key: string, outcome: Extract<ProcessedPost, { status: 'published' }>, deps: IngestDeps): Promise<ProcessedPost> {
   const { slug } = outcome.post;
-  const { owner } = await deps.repo.claimSlug(slug, key);
+  const { owner } = await deps.posts.claimSlug(slug, key);
   if (owner === key) return outcome;
   // The claim may be left over from a post that has since moved to another slug or was deleted: take it over.
-  const ownerRecord = await deps.repo.getRecord(owner);
-  if (ownerRecord?.live?.slug !== slug && await deps.repo.takeOverSlug(slug, key, owner)) return outcome;
+  const ownerRecord = await deps.posts.getRecord(owner);
+  if (ownerRecord?.live?.slug !== slug && await deps.posts.takeOverSlug(slug, key, owner)) return outcome;
   return {
     status: 'rejected',
     messages: [...outcome.messages, error('post:slug-taken',
-      `The URL /posts/${slug}/ is already used by ${deps.source.layout.postsPrefix}${owner}; set a different \`slug:\` in the front matter.`, 1)],
+      `The URL /posts/${slug}/ is already used by ${deps.source.postsPrefix}${owner}; set a different \`slug:\` in the front matter.`, 1)],
   };
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  return { promise, resolve, reject };
 }

@@ -2,7 +2,7 @@ import { viewedPost } from '../core/post-view.js';
 import { remembered } from '../core/memo.js';
 import { mergeNewestFirst, sortNewestFirst } from '../core/site/order.js';
 import type { PublishedPost } from '../core/types.js';
-import type { ListedPost } from '../adapters/posts-repository.js';
+import type { ListedPost } from '../model/records.js';
 
 /**
  * What a warm publisher keeps of the listing from one run to the next, so that a one-post update of a large site

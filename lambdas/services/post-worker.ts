@@ -2,11 +2,13 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ENV } from '../contract.js';
 import { DEFAULT_RENDER_TIMEOUT_MS, renderResourceMessage, renderTimeoutMessage } from '../core/limits.js';
-import { processPost, type PostOutcome, type PostSource } from '../core/post.js';
+import type { PostSource } from '../core/post.js';
 import type { SiteConfig } from '../core/types.js';
+import type { PostProcessor, ProcessedPost } from './ports.js';
+import { processCached, type ProcessCache } from './process.js';
 
 /**
- * Parse + render (`processPost`) in a worker thread with a deadline, so a pathological post (CommonMark's
+ * Parse + render for storage (`processForStorage`) in a worker thread with a deadline, so a pathological post (CommonMark's
  * quadratic patterns, runaway nesting) is rejected within its time budget instead of hanging or crashing the
  * process, and never holds up the other posts for longer than that budget.
  *
@@ -29,13 +31,15 @@ export interface PostWorkerOptions {
   readonly size?: number;
   /** Heap cap of each worker, in MB: a post that needs more is rejected. @default 512 (half the function's memory in Lambda, at most 512) */
   readonly maxHeapMb?: number;
+  /** Answer posts processed before from this cache, and add the others (the in-process build). @default no cache */
+  readonly cache?: ProcessCache;
 }
 
 interface Job {
   readonly id: number;
   readonly source: PostSource;
   readonly config: SiteConfig;
-  readonly resolve: (outcome: PostOutcome) => void;
+  readonly resolve: (outcome: ProcessedPost) => void;
   readonly reject: (error: Error) => void;
   /** When a ready worker received it: the start of its time budget. */
   dispatchedAt?: number;
@@ -43,7 +47,7 @@ interface Job {
 
 /** An outcome with where its time went: waiting for a free worker, and the work itself (what the budget bounds). */
 export interface TimedOutcome {
-  readonly outcome: PostOutcome;
+  readonly outcome: ProcessedPost;
   readonly waitMs: number;
   readonly renderMs: number;
 }
@@ -57,7 +61,7 @@ interface Slot {
 
 type WorkerReply =
   | { readonly ready: true }
-  | { readonly id: number; readonly outcome: PostOutcome }
+  | { readonly id: number; readonly outcome: ProcessedPost; readonly cached: boolean }
   | { readonly id: number; readonly failure: { readonly name: string; readonly message: string } };
 
 /** What the pool did so far, for tests and logs. */
@@ -65,33 +69,37 @@ export interface PoolStats {
   readonly started: number;
   readonly timedOut: number;
   readonly crashed: number;
+  /** Posts answered from the cache. */
+  readonly cacheHits: number;
 }
 
 /** A small pool of reusable post workers; a worker that hits the deadline is terminated and replaced. */
-export class PostWorkerPool {
+export class PostWorkerPool implements PostProcessor {
   readonly timeoutMs: number;
   private readonly size: number;
   private readonly maxHeapMb: number;
+  private readonly cache: ProcessCache | undefined;
   private readonly slots = new Set<Slot>();
   private readonly idle: Slot[] = [];
   private readonly waiting: Job[] = [];
   private nextId = 1;
   private closed = false;
   private unavailable: Error | undefined;
-  private counters = { started: 0, timedOut: 0, crashed: 0 };
+  private counters = { started: 0, timedOut: 0, crashed: 0, cacheHits: 0 };
 
   constructor(options: PostWorkerOptions = {}) {
     this.timeoutMs = positive(options.timeoutMs) ?? DEFAULT_RENDER_TIMEOUT_MS;
     this.size = Math.floor(positive(options.size) ?? defaultSize());
     this.maxHeapMb = positive(options.maxHeapMb) ?? defaultHeapMb();
+    this.cache = options.cache;
   }
 
   get stats(): PoolStats {
     return { ...this.counters };
   }
 
-  /** `processPost` in a worker: the outcome, or a rejection when it takes longer than `timeoutMs` or too much memory. */
-  process(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
+  /** `processForStorage` in a worker: the outcome, or a rejection when it takes longer than `timeoutMs` or too much memory. */
+  process(source: PostSource, config: SiteConfig): Promise<ProcessedPost> {
     return this.processTimed(source, config).then((timed) => timed.outcome);
   }
 
@@ -131,7 +139,12 @@ export class PostWorkerPool {
   private pump(): void {
     while (this.waiting.length > 0 && !this.closed) {
       if (this.unavailable) {
-        for (const job of this.waiting.splice(0)) inProcess(job.source, job.config).then(job.resolve, job.reject);
+        for (const job of this.waiting.splice(0)) {
+          inProcess(job.source, job.config, this.cache).then(({ processed, hit }) => {
+            if (hit) this.counters.cacheHits++;
+            job.resolve(processed);
+          }, job.reject);
+        }
         return;
       }
       const slot = this.idle.pop() ?? (this.slots.size < this.size ? this.spawn() : undefined);
@@ -155,7 +168,7 @@ export class PostWorkerPool {
     this.counters.started++;
     job.dispatchedAt = performance.now();
     slot.timer = setTimeout(() => this.timeOut(slot), this.timeoutMs);
-    slot.worker.postMessage({ id: job.id, source: job.source, config: job.config });
+    slot.worker.postMessage({ id: job.id, source: job.source, config: job.config, cache: this.cache } satisfies WorkerJob);
   }
 
   private spawn(): Slot | undefined {
@@ -193,8 +206,10 @@ export class PostWorkerPool {
     if (!job || job.id !== reply.id) return; // a late answer to a job that already timed out
     clearTimeout(slot.timer);
     slot.job = undefined;
-    if ('outcome' in reply) job.resolve(reply.outcome);
-    else if (reply.failure.name === 'RangeError' && /call stack/i.test(reply.failure.message)) {
+    if ('outcome' in reply) {
+      if (reply.cached) this.counters.cacheHits++;
+      job.resolve(reply.outcome);
+    } else if (reply.failure.name === 'RangeError' && /call stack/i.test(reply.failure.message)) {
       job.resolve({ status: 'rejected', messages: [renderResourceMessage('stack')] });
     } else {
       job.reject(new Error(`processing ${job.source.key} failed: ${reply.failure.name}: ${reply.failure.message}`));
@@ -275,8 +290,8 @@ export class PostWorkerPool {
   }
 }
 
-async function inProcess(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
-  return processPost(source, config);
+async function inProcess(source: PostSource, config: SiteConfig, cache: ProcessCache | undefined): Promise<{ processed: ProcessedPost; hit: boolean }> {
+  return processCached(source, config, cache);
 }
 
 function workerUrl(): URL {
@@ -320,18 +335,26 @@ export async function configurePostWorkers(options: PostWorkerOptions): Promise<
   return sharedPool;
 }
 
-/** `processPost` with a deadline, in the shared worker pool. This is what ingest calls. */
-export function processPostWithDeadline(source: PostSource, config: SiteConfig): Promise<PostOutcome> {
-  return postWorkerPool().process(source, config);
+/** The shared pool as ingest's processor: each post processed with a deadline on a worker thread. */
+export const sharedPostProcessor: PostProcessor = {
+  process: (source, config) => postWorkerPool().process(source, config),
+};
+
+interface WorkerJob {
+  readonly id: number;
+  readonly source: PostSource;
+  readonly config: SiteConfig;
+  readonly cache: ProcessCache | undefined;
 }
 
 /** Worker side: answer jobs one at a time until terminated. */
 function serve(): void {
   const port = parentPort!;
-  port.on('message', (job: { id: number; source: PostSource; config: SiteConfig }) => {
+  port.on('message', (job: WorkerJob) => {
     let reply: WorkerReply;
     try {
-      reply = { id: job.id, outcome: processPost(job.source, job.config) };
+      const { processed, hit } = processCached(job.source, job.config, job.cache);
+      reply = { id: job.id, outcome: processed, cached: hit };
     } catch (err) {
       const failure = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
       reply = { id: job.id, failure };

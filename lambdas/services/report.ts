@@ -3,7 +3,7 @@ import { decisionMessage } from '../core/dedupe.js';
 import type { PostView } from '../core/post-view.js';
 import { sitePaths } from '../core/slug.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
-import type { PostRecord, PostState } from '../adapters/posts-repository.js';
+import type { PostRecord, PostState } from '../model/records.js';
 
 /**
  * The private, author-facing report of one post (kept next to the post in the source bucket, never in the public
@@ -70,4 +70,9 @@ export function buildReport(
       },
     }),
   };
+}
+
+/** A report as a file: pretty JSON with a final newline (the same bytes in the source bucket and in `--reports`). */
+export function reportJson(report: unknown): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

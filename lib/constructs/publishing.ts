@@ -35,8 +35,9 @@ export interface PublishingProps {
   readonly entry?: string;
 
   /**
-   * Publish function timeout. The queue's visibility timeout is six times this.
-   * @default Duration.seconds(120)
+   * Publish function timeout. A run publishes as much of the pending work as fits, commit by commit, and asks for
+   * another run for the rest. The queue's visibility timeout is six times this.
+   * @default Duration.seconds(300)
    */
   readonly timeout?: Duration;
 
@@ -88,7 +89,7 @@ export class Publishing extends Construct {
 
   constructor(scope: Construct, id: string, props: PublishingProps) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.seconds(120);
+    const timeout = props.timeout ?? Duration.seconds(300);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       fifo: true,
@@ -112,7 +113,8 @@ export class Publishing extends Construct {
       timeout,
       memorySize: props.memorySize,
       logRetention: props.logRetention,
-      environment: { ...props.environment, [ENV.SERVICE_NAME]: 'content-publish' },
+      // Its own queue: a run that leaves work pending (its time ran out) asks for the next run there.
+      environment: { ...props.environment, [ENV.SERVICE_NAME]: 'content-publish', [ENV.PUBLISH_QUEUE_URL]: this.queue.queueUrl },
     });
     this.fn = pf.fn;
     this.role = pf.role;
@@ -124,9 +126,12 @@ export class Publishing extends Construct {
       }),
     );
 
-    // Table: read everything. Write only what the publisher owns — index postings (`IX#…`), its per-post state
-    // (`POST#<key>` / INDEXED, TERMS, and the `view` attribute of META) and `SITE` — never slug claims (`SLUG#…`),
-    // and in a post's META record only the `view` attribute, guarded by the record's sequencer.
+    this.queue.grantSendMessages(this.fn);
+
+    // Table: read everything. Write only what the publisher owns — index buckets (`IX#…`), its per-post state
+    // (`POST#<key>` / INDEXED, TERMS, bodies it no longer shows, and the `view` attribute of META) and the change
+    // markers (`CHANGES`) — never slug claims (`SLUG#…`), and in a post's META record only the `view` attribute,
+    // guarded by the record's sequencer.
     props.table.grantReadData(this.fn);
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -148,9 +153,9 @@ export class Publishing extends Construct {
       }),
     );
 
-    // Source bucket: the publisher completes each author's report (reports/*) and keeps its listing snapshot (a
-    // manifest and the chunks it names; replaced chunks are deleted); it cannot read or write posts. ListBucket, so
-    // a missing snapshot (the first run) answers 404, not 403.
+    // Source bucket: the publisher completes each author's report (reports/*) and keeps the published state (a
+    // manifest and the chunks of the listing it names; replaced chunks are deleted); it cannot read or write posts.
+    // ListBucket, so a missing state (the first run) answers 404, not 403.
     const reports = props.sourceBucket.arnForObjects(`${REPORTS_PREFIX}*`);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReportsWrite', actions: ['s3:PutObject'], resources: [reports] }));
     const listingChunks = props.sourceBucket.arnForObjects(`${LISTING_CHUNKS_PREFIX}*`);
@@ -193,7 +198,7 @@ export class Publishing extends Construct {
     acknowledgeWildcardResources(
       this.role,
       [listingChunks],
-      'The listing snapshot\'s chunks are named by a hash of their content (known at run time) under state/listing/, ' +
+      'The published listing\'s chunks are named by a hash of their content (known at run time) under state/listing/, ' +
         'a prefix only the publisher writes; never posts/ or reports/.',
     );
     acknowledgeWildcardResources(

@@ -30,7 +30,7 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
   // 1. Full build: 200 posts, cold and warm, wall/cpu/peak/MB/s; and the Eleventy command.
   expect(stdout).toContain('1. Full build');
   for (const run of ['cold', 'warm']) expect(stdout).toMatch(row('200', run, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
-  expect(stdout).toMatch(/node \.\.\/shared\/bench\/compare\.mjs --corpus \S+ --runs 5 -- node --import tsx scripts\/build\.ts --direct --content \S+\/posts --out \/tmp\/bench-site --quiet/);
+  expect(stdout).toMatch(/node \.\.\/shared\/bench\/compare\.mjs --corpus \S+ --runs 5 -- node --import tsx scripts\/build\.ts --content \S+\/posts --out \/tmp\/bench-site --quiet/);
 
   // 2. Bulk import: 50 posts, wall, calls per post by service, and the per-command breakdown.
   expect(stdout).toContain('2. Bulk import');

@@ -60,7 +60,7 @@ describe('related posts on the embedded stack', () => {
     const [newcomer, ...rest] = posts;
     for (const post of rest) await s.upload(post.key, post.markdown);
     const listsBefore = new Map<string, string[]>();
-    for (const post of rest) listsBefore.set(post.key, ((await s.repo.getRecords([post.key])).get(post.key)!.view!.related).map((r) => r.key));
+    for (const post of rest) listsBefore.set(post.key, ((await s.posts.getRecords([post.key])).get(post.key)!.view!.related).map((r) => r.key));
 
     const written: string[] = [];
     const put = s.site.put.bind(s.site);
@@ -69,7 +69,7 @@ describe('related posts on the embedded stack', () => {
 
     const changed: string[] = [];
     for (const post of rest) {
-      const after = ((await s.repo.getRecords([post.key])).get(post.key)!.view!.related).map((r) => r.key);
+      const after = ((await s.posts.getRecords([post.key])).get(post.key)!.view!.related).map((r) => r.key);
       if (JSON.stringify(after) !== JSON.stringify(listsBefore.get(post.key))) changed.push(post.key);
     }
     const slugOf = (key: string) => key.replace('/', '-').replace('.md', '');
@@ -85,7 +85,7 @@ describe('related posts on the embedded stack', () => {
     for (const post of posts) await s.upload(post.key, post.markdown);
     await s.upload(posts[0]!.key, posts[0]!.markdown.replace('---\n\n', 'draft: true\n---\n\n'));
     const keys = [...posts.map((post) => post.key), 'never-uploaded.md'];
-    const records = await s.repo.getRecords(keys);
+    const records = await s.posts.getRecords(keys);
     const expected = new Map([...records].flatMap(([key, record]) => (record.live
       ? [[key, {
         ...(record.live.date !== undefined && { date: record.live.date }),
@@ -96,11 +96,11 @@ describe('related posts on the embedded stack', () => {
     expect(expected.size).toBe(posts.length - 1);
     expect([...expected.values()].every((facts) => facts.related.length > 0)).toBe(true);
     const { relatedLimit } = resolveSiteConfig();
-    expect(await s.repo.getCandidateFacts(keys, relatedLimit)).toEqual(expected);
+    expect(await s.posts.getCandidateFacts(keys, relatedLimit)).toEqual(expected);
     // A smaller limit reads the best entries only (lists are stored best first).
     expect([...expected.values()].some((facts) => facts.related.length > 2)).toBe(true);
     const firstTwo = new Map([...expected].map(([key, facts]) => [key, { ...facts, related: facts.related.slice(0, 2) }] as const));
-    expect(await s.repo.getCandidateFacts(keys, 2)).toEqual(firstTwo);
+    expect(await s.posts.getCandidateFacts(keys, 2)).toEqual(firstTwo);
   });
 
   it('is stable: re-running a publish, or a full rebuild after one, changes no page', async () => {

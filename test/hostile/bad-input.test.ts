@@ -235,7 +235,7 @@ describe('hostile files through the embedded stack: rejected with file:line, not
     };
     for (const [key, text] of Object.entries(accepted)) await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key: `posts/${key}`, Body: text }));
     await stack.settled();
-    for (const key of Object.keys(accepted)) expect((await stack.repo.getRecord(key))?.state, key).toBe('published');
+    for (const key of Object.keys(accepted)) expect((await stack.posts.getRecord(key))?.state, key).toBe('published');
 
     const invalidXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
     const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, processEntities: true, htmlEntities: false, trimValues: false });
@@ -265,7 +265,7 @@ describe('hostile files through the embedded stack: rejected with file:line, not
     expect(await stack.page('posts/my-post/index.html')).toContain('Spaces');
     expect(await stack.page('posts/ab/index.html')).toContain('Plus');
     expect(await stack.page('posts/a20c/index.html')).toContain('Percent');
-    expect((await stack.repo.getRecord('names/a%20c.md'))?.state).toBe('published');
+    expect((await stack.posts.getRecord('names/a%20c.md'))?.state).toBe('published');
 
     const nfc = 'names/caf\u00e9.md';
     const nfd = 'names/cafe\u0301.md';
@@ -291,7 +291,7 @@ describe('hostile files through the embedded stack: rejected with file:line, not
       expect(path).toMatch(/^(index\.html|feed\.xml|atom\.xml|feed\.json|sitemap\.xml|robots\.txt|styles\.css|posts\/[^/]+\/index\.html|tags\/index\.html|tags\/[^/]+\/(index\.html|feed\.xml))$/u);
     }
     for (const i of attempts.keys()) {
-      const record = await stack.repo.getRecord(`slugs/s${i}.md`);
+      const record = await stack.posts.getRecord(`slugs/s${i}.md`);
       expect(record?.live?.slug).toMatch(/^[\p{Ll}\p{Lo}\p{N}-]+$/u);
       expect(await stack.page(`posts/${record!.live!.slug}/index.html`)).toContain(`slug attempt ${i}`);
     }

@@ -9,6 +9,8 @@ import { startEmbeddedStack } from '../../lambdas/local/embedded-stack.js';
 import { config } from './hostile-helpers.js';
 
 interface BundleModule {
+  /** The bundle's own post processor: its worker threads run the bundle itself. */
+  sharedPostProcessor: unknown;
   makeIngestHandler: (getDeps: () => unknown, onResult?: (result: { key: string; action: string; messages: { ruleId: string; reason: string }[] }) => void) =>
     (event: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
 }
@@ -30,7 +32,7 @@ for (const [key, text] of Object.entries(posts)) {
 const timings: Record<string, unknown> = {};
 let last = performance.now();
 const handler = bundle.makeIngestHandler(
-  () => ({ config, source: stack.source, repo: stack.repo, publisher: { request: async () => {} }, logger: silentLogger }),
+  () => ({ ...stack.ingestDeps, config, processor: bundle.sharedPostProcessor, publisher: { request: async () => {} }, logger: silentLogger }),
   (result) => {
     const now = performance.now();
     timings[result.key] = { action: result.action, ms: Math.round(now - last), rule: result.messages.find((m) => m.ruleId.startsWith('markdown:'))?.ruleId };

@@ -36,6 +36,8 @@ describe('one transient fault at each step, then convergence', () => {
     readonly change?: 'create' | 'edit' | 'delete';
     /** The SDK retried it by itself: the message was received once. */
     readonly sdkRetried?: boolean;
+    /** The fault comes after the record is written: the retry finds the change recorded and settles it (`stale`). */
+    readonly afterRecord?: boolean;
   }
   const scenarios: Scenario[] = [
     { name: 'ingest: read the post (S3 GetObject) throttled twice (SlowDown)', client: 's3', rule: (key) => ({ command: 'GetObjectCommand', match: (i) => s3Key(i) === `posts/${key}`, calls: [1, 2], fault: 'SlowDown' }) },
@@ -45,14 +47,16 @@ describe('one transient fault at each step, then convergence', () => {
     { name: 'ingest: write the record (PutItem META) TimeoutError, after the body', client: 'dynamodb', rule: (key) => ({ command: 'PutItemCommand', match: (i) => partition(i) === `POST#${key}` && sortKey(i) === 'META', calls: [1], fault: 'TimeoutError', delayMs: 50 }) },
     { name: 'ingest: connection reset reading the post', client: 's3', rule: (key) => ({ command: 'GetObjectCommand', match: (i) => s3Key(i) === `posts/${key}`, calls: [1], fault: 'ConnectionReset' }) },
     { name: 'ingest: S3 GetObject throttled on two HTTP attempts (the SDK retries it)', client: 's3', sdkRetried: true, rule: (key) => ({ command: 'GetObjectCommand', match: (i) => s3Key(i) === `posts/${key}`, calls: [1, 2], fault: 'ThrottlingException', stage: 'attempt' }) },
-    { name: 'publish: read the listing snapshot\'s manifest (S3 GetObject) InternalError', client: 's3', rule: () => ({ command: 'GetObjectCommand', match: (i) => s3Key(i) === LISTING_KEY, calls: [1], fault: 'InternalError' }) },
-    { name: 'publish: read the journal of pending views (Query SITE) TimeoutError', client: 'dynamodb', rule: () => ({ command: 'QueryCommand', match: (i) => !i.IndexName, calls: [1], fault: 'TimeoutError' }) },
+    { name: 'ingest: mark the change for the publisher (BatchWriteItem CHANGES) Throttling, after the record', client: 'dynamodb', afterRecord: true, rule: () => ({ command: 'BatchWriteItemCommand', match: (i) => JSON.stringify(i).includes('"CHANGES"'), calls: [1], fault: 'ThrottlingException' }) },
+    { name: 'publish: read the published state\'s manifest (S3 GetObject) InternalError', client: 's3', rule: () => ({ command: 'GetObjectCommand', match: (i) => s3Key(i) === LISTING_KEY, calls: [1], fault: 'InternalError' }) },
+    { name: 'publish: read the pending changes (Query CHANGES) TimeoutError', client: 'dynamodb', rule: () => ({ command: 'QueryCommand', match: (i) => !i.IndexName, calls: [1], fault: 'TimeoutError' }) },
     { name: 'publish: read bodies (BatchGetItem) ProvisionedThroughputExceeded', client: 'dynamodb', rule: () => ({ command: 'BatchGetItemCommand', calls: [1], fault: 'ProvisionedThroughputExceededException' }) },
+    { name: 'publish: write the index buckets (BatchWriteItem IX#) ServiceUnavailable, before the entries and views', client: 'dynamodb', rule: () => ({ command: 'BatchWriteItemCommand', match: (i) => JSON.stringify(i).includes('"IX#'), calls: [1], fault: 'ServiceUnavailable' }) },
+    { name: 'publish: store a view (UpdateItem META) InternalServerError, after the index', client: 'dynamodb', rule: () => ({ command: 'UpdateItemCommand', calls: [1], fault: 'InternalServerError' }) },
     { name: 'publish: the 3rd site file write (S3 PutObject) InternalError, half the site written', client: 's3', rule: () => ({ command: 'PutObjectCommand', match: (i) => i.Bucket === 'content-site', calls: [3], fault: 'InternalError' }) },
-    { name: 'publish: remember site state (PutItem SITE) ServiceUnavailable, after every file was written', client: 'dynamodb', rule: () => ({ command: 'PutItemCommand', match: (i) => partition(i) === 'SITE' && sortKey(i) === 'STATE', calls: [1], fault: 'ServiceUnavailable' }) },
-    { name: 'publish: journal a view about to be stored (PutItem SITE PENDING#) Throttling', client: 'dynamodb', rule: () => ({ command: 'PutItemCommand', match: (i) => partition(i) === 'SITE' && sortKey(i).startsWith('PENDING#'), calls: [1], fault: 'ThrottlingException' }) },
-    { name: 'publish: write a chunk of the listing snapshot (S3 PutObject) InternalError, after every file and the site state', client: 's3', rule: () => ({ command: 'PutObjectCommand', match: (i) => s3Key(i).startsWith(LISTING_CHUNKS_PREFIX), calls: [1], fault: 'InternalError' }) },
-    { name: 'publish: write the listing snapshot\'s manifest (S3 PutObject) InternalError, after its chunks', client: 's3', rule: () => ({ command: 'PutObjectCommand', match: (i) => s3Key(i) === LISTING_KEY, calls: [1], fault: 'InternalError' }) },
+    { name: 'publish: write a chunk of the published listing (S3 PutObject) InternalError, after every file', client: 's3', rule: () => ({ command: 'PutObjectCommand', match: (i) => s3Key(i).startsWith(LISTING_CHUNKS_PREFIX), calls: [1], fault: 'InternalError' }) },
+    { name: 'publish: write the manifest, the commit (S3 PutObject) InternalError, after its chunks', client: 's3', rule: () => ({ command: 'PutObjectCommand', match: (i) => s3Key(i) === LISTING_KEY, calls: [1], fault: 'InternalError' }) },
+    { name: 'publish: clear a published change\'s marker (DeleteItem CHANGES) ServiceUnavailable, after the commit', client: 'dynamodb', rule: () => ({ command: 'DeleteItemCommand', match: (i) => partition(i) === 'CHANGES', calls: [1], fault: 'ServiceUnavailable' }) },
     { name: 'publish: delete the old page of a moved post (S3 DeleteObject) InternalError', client: 's3', change: 'edit', rule: () => ({ command: 'DeleteObjectCommand', match: (i) => i.Bucket === 'content-site', calls: [1], fault: 'InternalError' }) },
     { name: 'ingest: write the record of a delete (PutItem META) Throttling', client: 'dynamodb', change: 'delete', rule: (key) => ({ command: 'PutItemCommand', match: (i) => partition(i) === `POST#${key}` && sortKey(i) === 'META', calls: [1], fault: 'ThrottlingException' }) },
   ];
@@ -73,7 +77,7 @@ describe('one transient fault at each step, then convergence', () => {
     expect(faults.injected.length, 'the fault was injected').toBeGreaterThan(0);
     expect(stack.deadLetters).toEqual([]);
     const mine = stack.results.slice(resultsBefore).filter((r) => r.key === key);
-    expect(mine.at(-1)?.action).toBe(scenario.change === 'delete' ? 'deleted' : 'published');
+    expect(mine.at(-1)?.action).toBe(scenario.afterRecord ? 'stale' : scenario.change === 'delete' ? 'deleted' : 'published');
     // The pipeline saw the fault and retried the message, unless the SDK's own retries absorbed it.
     const retried = retries() - retriesBefore;
     if (scenario.sdkRetried) expect(retried).toBe(0);
@@ -113,8 +117,8 @@ describe('a post that keeps failing', () => {
       expect(letter!.body).toContain('poison.md');
       expect(letter!.reason).toMatch(/GetObject poison\.md failed: InternalError \(HTTP 500\)/);
       expect(faults.injected).toHaveLength(5);
-      for (const key of others) expect((await stack.repo.getRecord(key))?.state, key).toBe('published');
-      expect(await stack.repo.getRecord('poison.md')).toBeUndefined();
+      for (const key of others) expect((await stack.posts.getRecord(key))?.state, key).toBe('published');
+      expect(await stack.posts.getRecord('poison.md')).toBeUndefined();
       // Nothing half-done: the site is the clean build of the other posts.
       const posts = await sourcePosts(stack);
       posts.delete('posts/poison.md');
@@ -198,7 +202,7 @@ describe('gaps these tests found, now fixed', () => {
       await stack.upload('gap.md', post({ title: 'Gap', date: '2024-09-01' }, 'after the record'));
       faults.remove();
       expect(faults.injected).toHaveLength(1);
-      expect((await stack.repo.getRecord('gap.md'))?.state).toBe('published');
+      expect((await stack.posts.getRecord('gap.md'))?.state).toBe('published');
       expect(await stack.page('posts/gap/index.html')).toContain('after the record');
       expect(await stack.report('gap.md')).toMatchObject({ status: 'published' });
     } finally {
@@ -207,9 +211,10 @@ describe('gaps these tests found, now fixed', () => {
   });
 
   // Bodies are content-addressed (POST#key / BODY#sha256). A delete and a re-upload of the same text, processed
-  // concurrently (two ingest batches): the delete's settle removes BODY#<hash> after the re-upload wrote it,
+  // concurrently (two ingest batches): the delete's settle removed BODY#<hash> after the re-upload wrote it,
   // so the live record pointed at a body that was gone, and every later publish failed ("body … not found").
-  // Bodies now carry the sequencer that wrote them, and only a body written by an older event is deleted.
+  // Bodies now carry the sequencer that wrote them, only a body written by an older event is deleted, and only
+  // the publisher deletes them, once the site no longer shows them.
   it('a delete racing a re-upload of the same text never removes the live body', async () => {
     const stack = await startTestStack();
     try {

@@ -55,14 +55,14 @@ const newest = (count: number, filter: (i: number) => boolean = () => true) =>
 describe(`${POSTS} posts uploaded at once`, () => {
   it('publishes every post exactly once, in its latest version, with nothing dead-lettered', async () => {
     expect(stack.deadLetters).toEqual([]);
-    const live = await stack.repo.listLive();
+    const live = await stack.posts.listLive();
     expect(live).toHaveLength(POSTS);
     expect(new Set(live.map((p) => p.key)).size).toBe(POSTS);
     expect(new Set(live.map((p) => p.slug)).size).toBe(POSTS);
     const pages = (await stack.sitePaths()).filter((path) => /^posts\/[^/]+\/index\.html$/.test(path));
     expect(pages).toHaveLength(POSTS);
     for (let i = 0; i < POSTS; i++) {
-      const record = await stack.repo.getRecord(key(i));
+      const record = await stack.posts.getRecord(key(i));
       expect(record?.state, key(i)).toBe('published');
     }
     // Every edit made during the load is the version published (checked on the pages themselves).

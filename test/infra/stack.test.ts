@@ -261,7 +261,7 @@ describe('ContentPipelineStack', () => {
         FifoQueue: true,
         ContentBasedDeduplication: false,
         SqsManagedSseEnabled: true,
-        VisibilityTimeout: 720,
+        VisibilityTimeout: 1800,
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [ids.publishDlq, 'Arn'] }, maxReceiveCount: 5 },
       });
       const dlq = template.toJSON().Resources[ids.publishDlq].Properties;
@@ -353,7 +353,7 @@ describe('ContentPipelineStack', () => {
     };
 
     it('ingest: nodejs22.x, arm64, 1024 MB, 60 s, JSON logs to its own log group', common(() => ids.ingestFn, 60));
-    it('publish: nodejs22.x, arm64, 1024 MB, 120 s, JSON logs to its own log group', common(() => ids.publishFn, 120));
+    it('publish: nodejs22.x, arm64, 1024 MB, 300 s, JSON logs to its own log group', common(() => ids.publishFn, 300));
 
     it('environment variables follow the handler contract', () => {
       const shared = {
@@ -375,7 +375,7 @@ describe('ContentPipelineStack', () => {
         PUBLISH_QUEUE_URL: { Ref: ids.publishQueue },
         SERVICE_NAME: 'content-ingest',
       });
-      expect(env(ids.publishFn)).toEqual({ ...shared, SERVICE_NAME: 'content-publish' });
+      expect(env(ids.publishFn)).toEqual({ ...shared, PUBLISH_QUEUE_URL: { Ref: ids.publishQueue }, SERVICE_NAME: 'content-publish' });
     });
 
     it('event source mappings report batch item failures', () => {
@@ -435,11 +435,13 @@ describe('ContentPipelineStack', () => {
       expect(tableActions.filter((a) => /dynamodb:(DeleteTable|UpdateTable|CreateTable)/.test(a))).toEqual([]);
     });
 
-    it('publish: reads the table, reads/writes the site bucket; in the source bucket writes reports/* and keeps its listing snapshot, never posts', () => {
+    it('publish: reads the table, reads/writes the site bucket; in the source bucket writes reports/* and keeps the published state, never posts', () => {
       const statements = statementsOfFunction(template, ids.publishFn);
       const touched = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
       expect(touched.has(ids.logsBucket)).toBe(false);
       expect(touched.has(ids.ingestQueue)).toBe(false);
+      // Its own queue: to ask for the next run when time runs out with work left.
+      expect(actionsOn(statements, (arn) => arn.startsWith(`${ids.publishQueue}.Arn`))).toEqual(expect.arrayContaining([`sqs:SendMessage ${ids.publishQueue}.Arn`]));
       const source = `${ids.sourceBucket}.Arn`;
       expect(actionsOn(statements, (arn) => arn.startsWith(source)).sort()).toEqual([
         `s3:PutObject ${source}/reports/*`, `s3:ListBucket ${source}`,
@@ -455,7 +457,7 @@ describe('ContentPipelineStack', () => {
       const writes = statements.filter((s) => toArray<string>(s.Action).some((a) => /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)/.test(a)));
       expect(writes).toHaveLength(2);
       const put = writes.find((s) => toArray<string>(s.Action).includes('dynamodb:PutItem'))!;
-      expect(put.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IX#*', 'POST#*', 'SITE'] } });
+      expect(put.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['IX#*', 'POST#*', 'CHANGES'] } });
       const update = writes.find((s) => toArray<string>(s.Action).includes('dynamodb:UpdateItem'))!;
       expect(update.Action).toBe('dynamodb:UpdateItem');
       expect(update.Condition).toMatchObject({ 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'view', 'seq'] } });
@@ -789,7 +791,7 @@ describe('contract with the handlers', () => {
   it('sets every environment variable the handlers read (lambdas/contract.ts)', async () => {
     const { ENV: HANDLER_ENV } = await import('../../lambdas/contract.js');
     // The handlers fall back to defaults for these (DEFAULT_SITE_CONFIG.maxPostBytes, the render worker's settings).
-    const optional = new Set(['MAX_POST_BYTES', 'RENDER_TIMEOUT_MS', 'RENDER_WORKERS', 'RENDER_MAX_HEAP_MB']);
+    const optional = new Set(['MAX_POST_BYTES', 'RENDER_TIMEOUT_MS', 'RENDER_WORKERS', 'RENDER_MAX_HEAP_MB', 'PUBLISH_QUIET_MS', 'PUBLISH_MAX_WAIT_MS']);
     const { stack, template } = build();
     const env = (fn: { node: { defaultChild?: unknown } }) => {
       const id = stack.getLogicalId(fn.node.defaultChild as never);
@@ -797,6 +799,6 @@ describe('contract with the handlers', () => {
     };
     const wanted = Object.values(HANDLER_ENV as Record<string, string>).filter((name) => !optional.has(name));
     expect(env(stack.ingest.fn)).toEqual(expect.arrayContaining(wanted));
-    expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted.filter((n) => n !== 'PUBLISH_QUEUE_URL')));
+    expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted));
   }, SLOW);
 });

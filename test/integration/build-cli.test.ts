@@ -81,18 +81,18 @@ describe('npm run build', () => {
     for (const name of ['a', 'b']) await copyFile(join(root, 'content', 'how-ketamine-and-antidepressants-differs.md'), join(content, `${name}.md`));
     await writeFile(join(content, 'b.md'), (await readFile(join(content, 'b.md'), 'utf8')).replace(/^title: .*$/m, 'title: Second copy').replace(/^slug: .*$/m, 'slug: second-copy'));
     const out = join(work, 'site');
-    expect((await build(['--direct', '--no-cache', '--content', content, '--out', out])).code).toBe(0);
+    expect((await build(['--no-cache', '--content', content, '--out', out])).code).toBe(0);
     const before = await filesUnder(out);
     expect(before.has('posts/second-copy/index.html')).toBe(true);
 
     // The second post is deleted: its page, and its folder, go; the rest is rewritten in place.
     await rm(join(content, 'b.md'));
-    expect((await build(['--direct', '--no-cache', '--content', content, '--out', out])).code).toBe(0);
+    expect((await build(['--no-cache', '--content', content, '--out', out])).code).toBe(0);
     const after = await filesUnder(out);
     expect(after.has('posts/second-copy/index.html')).toBe(false);
     expect(await readdir(join(out, 'posts'))).not.toContain('second-copy');
     // Exactly what a build into an empty folder gives.
-    expect((await build(['--direct', '--no-cache', '--content', content, '--out', join(work, 'fresh')])).code).toBe(0);
+    expect((await build(['--no-cache', '--content', content, '--out', join(work, 'fresh')])).code).toBe(0);
     expect(after).toEqual(await filesUnder(join(work, 'fresh')));
   });
 

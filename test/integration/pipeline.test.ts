@@ -23,7 +23,7 @@ describe('S3 events through the real handlers on the embedded stack', () => {
     expect(await stack.page('sitemap.xml')).toContain('https://blog.example.com/posts/hello/');
     expect(await stack.page('tags/news/index.html')).toContain('Hello World');
 
-    const record = await stack.repo.getRecord('hello.md');
+    const record = await stack.posts.getRecord('hello.md');
     expect(record).toMatchObject({ state: 'published', live: { slug: 'hello', title: 'Hello World', author: 'Ada' } });
     expect(await stack.report('hello.md')).toMatchObject({ file: 'posts/hello.md', status: 'published', url: 'https://blog.example.com/posts/hello/' });
     expect((await stack.sitePaths()).some((path) => path.startsWith('reports/'))).toBe(false);
@@ -47,7 +47,7 @@ describe('S3 events through the real handlers on the embedded stack', () => {
     expect(rssItems((await stack.page('feed.xml'))!).map((item) => item.title)).toEqual(['Keep']);
     expect(await stack.page('index.html')).not.toContain('Gone');
     expect(await stack.page('sitemap.xml')).not.toContain('/posts/b/');
-    expect((await stack.repo.getRecord('b.md'))?.state).toBe('deleted');
+    expect((await stack.posts.getRecord('b.md'))?.state).toBe('deleted');
     expect(await stack.report('b.md')).toBeUndefined();
   });
 
@@ -77,7 +77,7 @@ describe('S3 events through the real handlers on the embedded stack', () => {
     await stack.remove('a.md');
     await stack.redeliver(createEvent);
     expect(await stack.page('posts/a/index.html')).toBeUndefined();
-    expect((await stack.repo.getRecord('a.md'))?.state).toBe('deleted');
+    expect((await stack.posts.getRecord('a.md'))?.state).toBe('deleted');
   });
 
   it('rejects a broken post with file and line, and leaves every other post and feed intact', async () => {

@@ -6,7 +6,7 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { POSTS_TABLE_SCHEMA } from '../../lambdas/adapters/table-schema.js';
+import { POSTS_TABLE_SCHEMA, itemKeys } from '../../lambdas/model/table.js';
 import { extractTerms, type TermVector } from '../../lambdas/core/terms.js';
 import { seedPosts, topicCorpus } from '../related/fixtures.js';
 import { startTestStack, type TestStack } from './stack-helpers.js';
@@ -16,7 +16,8 @@ beforeAll(async () => { stack = await startTestStack(); });
 afterAll(async () => { await stack?.close(); });
 
 const { partitionKey: PK, sortKey: SK } = POSTS_TABLE_SCHEMA;
-const termsItemKey = (key: string) => marshall({ [PK]: `POST#${key}`, [SK]: 'TERMS' });
+const termsItemKey = (key: string) => marshall(itemKeys.termVector(key));
+const put = (key: string, vector: TermVector | undefined) => stack.posts.putTermVectors(new Map([[key, vector]]));
 
 /** Vectors as the pipeline computes them: the seed posts, other languages and scripts, and odd edges. */
 function sampleVectors(): [string, TermVector][] {
@@ -37,8 +38,8 @@ describe('term vectors in the posts table', () => {
     expect(vectors.some(([, v]) => v.body.some((t) => t.word !== t.term))).toBe(true);
     expect(vectors.some(([, v]) => v.body.length === 0 && v.title.length === 0)).toBe(true);
     expect(vectors.some(([, v]) => v.tags.length > 0 && v.title.length > 0)).toBe(true);
-    for (const [key, vector] of vectors) await stack.repo.putTermVector(key, vector);
-    const read = await stack.repo.getTermVectors(vectors.map(([key]) => key));
+    await stack.posts.putTermVectors(new Map(vectors));
+    const read = await stack.posts.getTermVectors(vectors.map(([key]) => key));
     expect(read.size).toBe(vectors.length);
     for (const [key, vector] of vectors) {
       expect(read.get(key)).toEqual(vector);
@@ -49,32 +50,32 @@ describe('term vectors in the posts table', () => {
   it('sends a vector in less than half the bytes a DynamoDB list of maps takes, as one attribute', async () => {
     const [key, vector] = sampleVectors()[0]!;
     expect(vector.body.length).toBeGreaterThan(20);
-    await stack.repo.putTermVector(key, vector);
+    await put(key, vector);
     const item = (await stack.dynamodb.send(new GetItemCommand({ TableName: stack.names.postsTable, Key: termsItemKey(key) }))).Item!;
     expect(Object.keys(item).sort()).toEqual([PK, SK, 'packed'].sort());
     const onTheWire = JSON.stringify(item).length;
-    const asListOfMaps = JSON.stringify(marshall({ [PK]: `POST#${key}`, [SK]: 'TERMS', vector })).length;
+    const asListOfMaps = JSON.stringify(marshall({ ...itemKeys.termVector(key), vector })).length;
     expect(onTheWire).toBeLessThan(asListOfMaps / 2);
   });
 
   it('still reads vectors stored as a list of maps, before they were packed', async () => {
     const [, vector] = sampleVectors()[1]!;
     await stack.dynamodb.send(new PutItemCommand({
-      TableName: stack.names.postsTable, Item: marshall({ [PK]: 'POST#legacy.md', [SK]: 'TERMS', vector }),
+      TableName: stack.names.postsTable, Item: marshall({ ...itemKeys.termVector('legacy.md'), vector }),
     }));
-    const read = await stack.repo.getTermVectors(['legacy.md']);
+    const read = await stack.posts.getTermVectors(['legacy.md']);
     expect(read.get('legacy.md')).toEqual(vector);
     // Written again, it is packed, and reads the same.
-    await stack.repo.putTermVector('legacy.md', read.get('legacy.md'));
+    await put('legacy.md', read.get('legacy.md'));
     const item = (await stack.dynamodb.send(new GetItemCommand({ TableName: stack.names.postsTable, Key: termsItemKey('legacy.md') }))).Item!;
     expect(item.vector).toBeUndefined();
-    expect((await stack.repo.getTermVectors(['legacy.md'])).get('legacy.md')).toEqual(vector);
+    expect((await stack.posts.getTermVectors(['legacy.md'])).get('legacy.md')).toEqual(vector);
   });
 
   it('deletes a vector', async () => {
     const [key, vector] = sampleVectors()[2]!;
-    await stack.repo.putTermVector(key, vector);
-    await stack.repo.putTermVector(key, undefined);
-    expect((await stack.repo.getTermVectors([key])).has(key)).toBe(false);
+    await put(key, vector);
+    await put(key, undefined);
+    expect((await stack.posts.getTermVectors([key])).has(key)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ListedPost } from '../../lambdas/adapters/posts-repository.js';
+import type { ListedPost } from '../../lambdas/model/records.js';
 import { sortNewestFirst } from '../../lambdas/core/site/order.js';
 import type { PublishedPost } from '../../lambdas/core/types.js';
 import { ListingMemo } from '../../lambdas/services/listing-memo.js';

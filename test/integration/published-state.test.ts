@@ -1,8 +1,8 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LISTING_CHUNKS_PREFIX, LISTING_KEY } from '../../lambdas/contract.js';
-import { ListingSnapshot, chunkCount, chunkOf, TARGET_CHUNK_ENTRIES } from '../../lambdas/adapters/listing-snapshot.js';
-import { LISTING_VERSION, type ListedPost } from '../../lambdas/adapters/posts-repository.js';
+import { S3PublishedStore, chunkCount, chunkOf, TARGET_CHUNK_ENTRIES } from '../../lambdas/adapters/published-store.js';
+import { PUBLISHED_STATE_VERSION, type ListedPost, type PublishedState } from '../../lambdas/model/records.js';
 import type { PublishSummary } from '../../lambdas/services/publish.js';
 import { injectFaults } from '../hostile/fault-injector.js';
 import { post, startTestStack, type TestStack } from './stack-helpers.js';
@@ -25,7 +25,7 @@ function countListingQueries(stack: TestStack): { readonly count: () => number }
 
 const byKey = (posts: readonly ListedPost[]) => [...posts].sort((a, b) => (a.key < b.key ? -1 : 1));
 
-/** Edit a.md to its second version with its publish request held back (ingest has replaced its body already). */
+/** Edit a.md to its second version with its publish request held back (ingest has recorded and marked it). */
 async function editWithPublishHeld(stack: TestStack): Promise<{ release(): Promise<void> }> {
   const held: string[] = [];
   const send = stack.publishQueue.send.bind(stack.publishQueue);
@@ -43,20 +43,20 @@ async function editWithPublishHeld(stack: TestStack): Promise<{ release(): Promi
   };
 }
 
-describe('the publisher\'s listing snapshot', () => {
-  it('equals the table\'s listing after every publish, and spares one-post updates the full listing read', async () => {
+describe('the published state', () => {
+  it('lists what the records list after every publish, and spares one-post updates the full listing read', async () => {
     const summaries: PublishSummary[] = [];
     const stack = await startTestStack({ onPublish: (summary) => summaries.push(summary) });
     stacks.push(stack);
     const listingQueries = countListingQueries(stack);
     // A reader with nothing in memory: what the bucket holds, not what the publisher remembers of it.
     const expectSnapshotCurrent = async () => {
-      const cold = new ListingSnapshot<ListedPost>(stack.s3, stack.names.sourceBucket, LISTING_VERSION);
-      expect(byKey((await cold.read())!)).toEqual(byKey(await stack.repo.listLive()));
+      const cold = new S3PublishedStore(stack.s3, stack.names.sourceBucket);
+      expect(byKey((await cold.read())!.listing)).toEqual(byKey(await stack.posts.listLive()));
     };
 
     await stack.upload('one.md', post({ title: 'One', date: '2024-01-01', tags: '[alpha]' }, 'The first post, about gardens.'));
-    expect(listingQueries.count()).toBe(1); // no snapshot yet: the first publish reads the table
+    expect(listingQueries.count()).toBe(1); // nothing published yet: the first publish reads the records
     await expectSnapshotCurrent();
 
     const steps: [string, () => Promise<void>][] = [
@@ -71,7 +71,7 @@ describe('the publisher\'s listing snapshot', () => {
       const queries = listingQueries.count();
       await step();
       expect(summaries.length, name).toBeGreaterThan(published);
-      expect(listingQueries.count(), `${name}: the publish read the snapshot, not the table`).toBe(queries);
+      expect(listingQueries.count(), `${name}: the publish read the published listing, not the records`).toBe(queries);
       await expectSnapshotCurrent();
     }
     expect((await stack.page('index.html'))!).toContain('Three');
@@ -88,7 +88,7 @@ describe('the publisher\'s listing snapshot', () => {
     expect((await stack.page('posts/a/index.html'))!).not.toContain('/posts/d/');
 
     // A new related post enters a's related list. The first write of a's page fails, so the run stops after it
-    // stored a's new view; the retry finds nothing changed in the index, but the journal names a.
+    // stored a's new view; the retry finds nothing changed in the index, but a was marked as pending first.
     const faults = injectFaults(stack.s3, [{
       command: 'PutObjectCommand', match: (input) => input.Key === 'posts/a/index.html', calls: [1], fault: 'InternalError',
     }]);
@@ -100,60 +100,49 @@ describe('the publisher\'s listing snapshot', () => {
     expect(faults.injected).toHaveLength(1);
     expect(stack.deadLetters).toEqual([]);
     expect((await stack.page('posts/a/index.html'))!).toContain('/posts/d/');
-    expect(await stack.repo.getPendingViews()).toEqual([]);
+    expect(await stack.changes.list()).toEqual([]);
   });
 
-  it('publishes a listed post edited since the snapshot with the batch that needs its body, instead of waiting for it', async () => {
-    const stack = await startTestStack();
+  it('publishes every pending change in one run, and a request whose change is already published finds nothing to do', async () => {
+    const summaries: PublishSummary[] = [];
+    const stack = await startTestStack({ onPublish: (summary) => summaries.push(summary) });
     stacks.push(stack);
     await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, first version.'));
     await stack.upload('b.md', post({ title: 'Beta', date: '2024-04-01' }, 'Beta text.'));
 
-    // a is edited, but its publish request is held back: ingest has already replaced its body.
+    // a is edited, but its publish request is held back: ingest has recorded the edit and marked it.
     const held = await editWithPublishHeld(stack);
+    expect((await stack.changes.list()).map((change) => change.key)).toEqual(['a.md']);
 
-    // c's publish renders the feeds, which carry a's full text. A new container has no HTML of the listed
-    // version of a, whose body is gone: a is published with c.
+    // c's request wakes a publisher that has nothing in memory: it publishes every pending change, a's edit too.
     stack.coldStartPublisher();
     await stack.upload('c.md', post({ title: 'Gamma', date: '2024-03-01' }, 'Gamma text.'));
     expect(stack.deadLetters).toEqual([]);
+    expect(summaries.at(-1)).toMatchObject({ commits: 1, published: 2 });
     expect((await stack.page('feed.xml'))!).toContain('Alpha, second version.');
+    expect((await stack.page('feed.xml'))!).not.toContain('Alpha, first version.');
     expect((await stack.page('posts/a/index.html'))!).toContain('Alpha, second version.');
     expect((await stack.page('posts/c/index.html'))!).toContain('Gamma text.');
+    expect(await stack.changes.list()).toEqual([]);
 
+    // a's own request comes late: nothing is pending, so it changes nothing.
+    const before = await siteSnapshot(stack);
     await held.release();
     expect(stack.deadLetters).toEqual([]);
-    expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
+    expect(summaries.at(-1)).toMatchObject({ commits: 0, published: 0, written: 0 });
+    expect(snapshotDiff(await siteSnapshot(stack), before)).toEqual([]);
+    expect(byKey((await stack.published.read())!.listing)).toEqual(byKey(await stack.posts.listLive()));
   });
 
-  it('publishes a listed post edited since the snapshot as listed, from a warm publisher\'s HTML, until its own publish', async () => {
-    const stack = await startTestStack();
-    stacks.push(stack);
-    await stack.upload('a.md', post({ title: 'Alpha', date: '2024-05-01' }, 'Alpha, first version.'));
-    const held = await editWithPublishHeld(stack);
-
-    // The first version's body is gone; its HTML, remembered by the publisher, stays in the feeds with c.
-    await stack.upload('c.md', post({ title: 'Gamma', date: '2024-03-01' }, 'Gamma text.'));
-    expect(stack.deadLetters).toEqual([]);
-    expect((await stack.page('feed.xml'))!).toContain('Alpha, first version.');
-    expect((await stack.page('feed.xml'))!).toContain('Gamma text.');
-
-    await held.release();
-    expect(stack.deadLetters).toEqual([]);
-    const feed = (await stack.page('feed.xml'))!;
-    expect(feed).toContain('Alpha, second version.');
-    expect(feed).not.toContain('Alpha, first version.');
-  });
-
-  it('falls back to the table when the snapshot is unreadable or of another version, and rewrites it', async () => {
+  it('rebuilds from the records when the state is unreadable or of another version, and writes it again', async () => {
     const stack = await startTestStack();
     stacks.push(stack);
     const listingQueries = countListingQueries(stack);
     await stack.upload('one.md', post({ title: 'One', date: '2024-01-01' }, 'The first post.'));
     const manifests = [
       ['unreadable', 'not JSON at all'],
-      ['another version', JSON.stringify({ version: LISTING_VERSION + 1, chunks: [], retired: [] })],
-      ['a chunk missing', JSON.stringify({ version: LISTING_VERSION, chunks: ['gone.json.gz'], retired: [] })],
+      ['another version', JSON.stringify({ version: PUBLISHED_STATE_VERSION + 1, state: { settings: '', files: {} }, chunks: [], retired: [] })],
+      ['a chunk missing', JSON.stringify({ version: PUBLISHED_STATE_VERSION, state: { settings: '', files: {} }, chunks: ['gone.json.gz'], retired: [] })],
     ] as const;
     for (const [name, body] of manifests) {
       await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key: LISTING_KEY, Body: body }));
@@ -162,7 +151,7 @@ describe('the publisher\'s listing snapshot', () => {
       expect(listingQueries.count(), name).toBeGreaterThan(queries);
       expect(stack.deadLetters).toEqual([]);
       expect((await stack.page('index.html'))!).toContain('One');
-      expect(byKey((await stack.listing.read())!)).toEqual(byKey(await stack.repo.listLive()));
+      expect(byKey((await stack.published.read())!.listing)).toEqual(byKey(await stack.posts.listLive()));
     }
   });
 });
@@ -202,11 +191,13 @@ describe('archive pages after one-post changes', () => {
   }, 60_000);
 });
 
-describe('the listing snapshot in chunks', () => {
-  interface Entry { readonly key: string; readonly title: string }
+describe('the published listing in chunks', () => {
+  /** Entries reduced to what chunking looks at (a key) and a field to edit. */
+  type Entry = ListedPost;
   const entries = (count: number, title = (i: number) => `Post ${i}`): Entry[] =>
-    Array.from({ length: count }, (_, i) => ({ key: `post-${String(i).padStart(5, '0')}.md`, title: title(i) }));
+    Array.from({ length: count }, (_, i) => ({ key: `post-${String(i).padStart(5, '0')}.md`, title: title(i) }) as unknown as Entry);
   const sorted = (list: readonly Entry[]) => [...list].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const state: PublishedState = { settings: 'settings', files: { 'index.html': 'hash' } };
 
   /** S3 calls of the stack's client by command name (and chunk or not), counted while `run` runs. */
   async function callsDuring(stack: TestStack, run: () => Promise<unknown>): Promise<Record<string, number>> {
@@ -232,24 +223,26 @@ describe('the listing snapshot in chunks', () => {
   it('writes only the chunk of a changed entry, reads nothing but the manifest when warm, and deletes what it replaced', async () => {
     const stack = await startTestStack();
     stacks.push(stack);
-    const writer = new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
-    const reader = () => new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
+    const writer = new S3PublishedStore(stack.s3, stack.names.sourceBucket, 1);
+    const reader = () => new S3PublishedStore(stack.s3, stack.names.sourceBucket, 1);
+    const listingOf = async (store: S3PublishedStore) => (await store.read())!.listing;
     const site = entries(TARGET_CHUNK_ENTRIES * 6);
     const chunks = chunkCount(site.length, undefined);
     expect(chunks).toBeGreaterThan(4);
 
-    expect(await callsDuring(stack, () => writer.write(site))).toEqual({ 'GetObjectCommand manifest': 1, 'PutObjectCommand chunk': chunks, 'PutObjectCommand manifest': 1 });
-    expect(sorted((await reader().read())!)).toEqual(sorted(site));
+    expect(await callsDuring(stack, () => writer.write(site, state))).toEqual({ 'GetObjectCommand manifest': 1, 'PutObjectCommand chunk': chunks, 'PutObjectCommand manifest': 1 });
+    expect(sorted(await listingOf(reader()))).toEqual(sorted(site));
+    expect((await reader().read())!.state).toEqual(state);
     expect(await storedChunks(stack)).toHaveLength(chunks);
 
     // Warm: the writer remembers its chunks; one entry edited rewrites one chunk.
-    const read = (await writer.read())!;
+    const read = await listingOf(writer);
     const edited = read.map((entry) => (entry.key === site[100]!.key ? { ...entry, title: 'Edited' } : entry));
-    expect(await callsDuring(stack, () => writer.write(edited))).toEqual({ 'GetObjectCommand manifest': 1, 'PutObjectCommand chunk': 1, 'PutObjectCommand manifest': 1 });
-    expect((await reader().read())!.find((entry) => entry.key === site[100]!.key)!.title).toBe('Edited');
+    expect(await callsDuring(stack, () => writer.write(edited, state))).toEqual({ 'GetObjectCommand manifest': 1, 'PutObjectCommand chunk': 1, 'PutObjectCommand manifest': 1 });
+    expect((await listingOf(reader())).find((entry) => entry.key === site[100]!.key)!.title).toBe('Edited');
     expect(await callsDuring(stack, () => writer.read())).toEqual({ 'GetObjectCommand manifest': 1 });
     // The same content in new objects is recognised by the chunk's name: nothing is written but the manifest.
-    expect(await callsDuring(stack, () => writer.write(edited.map((entry) => ({ ...entry }))))).toEqual({
+    expect(await callsDuring(stack, () => writer.write(edited.map((entry) => ({ ...entry })), state))).toEqual({
       'GetObjectCommand manifest': 1, 'PutObjectCommand manifest': 1, 'DeleteObjectCommand chunk': 1,
     });
     expect(await storedChunks(stack)).toHaveLength(chunks);
@@ -258,22 +251,22 @@ describe('the listing snapshot in chunks', () => {
     expect(await callsDuring(stack, () => reader().read())).toEqual({ 'GetObjectCommand manifest': 1, 'GetObjectCommand chunk': chunks });
 
     // An edit, then its revert: the reverted chunk's name is the one the edit retired, and must not be deleted.
-    await writer.write(edited.map((entry) => (entry.key === site[7]!.key ? { ...entry, title: 'Edited too' } : entry)));
-    await writer.write(edited);
-    expect(sorted((await reader().read())!)).toEqual(sorted(edited));
+    await writer.write(edited.map((entry) => (entry.key === site[7]!.key ? { ...entry, title: 'Edited too' } : entry)), state);
+    await writer.write(edited, state);
+    expect(sorted(await listingOf(reader()))).toEqual(sorted(edited));
   });
 
   it('changes the chunk count as the site grows and shrinks, and leaves no chunk behind', async () => {
     const stack = await startTestStack();
     stacks.push(stack);
-    const writer = new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
+    const writer = new S3PublishedStore(stack.s3, stack.names.sourceBucket, 1);
     const manifestChunks = async () => (JSON.parse(await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: LISTING_KEY }))).Body!.transformToString()) as { chunks: (string | null)[] }).chunks;
     for (const size of [3, TARGET_CHUNK_ENTRIES * 20, TARGET_CHUNK_ENTRIES * 2, 0, 10]) {
       const site = entries(size, (i) => `Post ${i} of ${size}`);
-      await writer.write(site);
-      await writer.write(site); // the second write deletes what the first replaced
-      const cold = new ListingSnapshot<Entry>(stack.s3, stack.names.sourceBucket, 1);
-      expect(sorted((await cold.read())!), `${size} entries`).toEqual(sorted(site));
+      await writer.write(site, state);
+      await writer.write(site, state); // the second write deletes what the first replaced
+      const cold = new S3PublishedStore(stack.s3, stack.names.sourceBucket, 1);
+      expect(sorted((await cold.read())!.listing), `${size} entries`).toEqual(sorted(site));
       const names = (await manifestChunks()).filter((name): name is string => name !== null);
       expect(await storedChunks(stack), `${size} entries`).toEqual(names.map((name) => LISTING_CHUNKS_PREFIX + name).sort());
     }

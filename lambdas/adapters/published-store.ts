@@ -3,19 +3,18 @@ import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { LISTING_CHUNKS_PREFIX, LISTING_KEY } from '../contract.js';
 import { mapLimited } from '../core/limited.js';
+import { PUBLISHED_STATE_VERSION, type ListedPost, type PublishedSite, type PublishedState } from '../model/records.js';
+import type { PublishedStore } from '../services/ports.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 
-/** An entry of the listing: anything with the key of the post it lists. */
-export interface KeyedEntry {
-  readonly key: string;
-}
-
 /**
- * The manifest at `LISTING_KEY`: which chunk object holds each share of the entries. A chunk's name is the hash of
- * its content, so a run's new chunks become the listing at once, when its manifest is written.
+ * The manifest at `LISTING_KEY`: the published state, and which chunk object holds each share of the listing. A
+ * chunk's name is the hash of its content, so a run's new chunks become the listing at once, when its manifest is
+ * written: the manifest is the commit record of a publish.
  */
 interface Manifest {
   readonly version: number;
+  readonly state: PublishedState;
   /** Object name (under `LISTING_CHUNKS_PREFIX`) of chunk i, or null when no entry falls in it. */
   readonly chunks: readonly (string | null)[];
   /** Chunks the write of this manifest replaced: the next write deletes them (nothing refers to them any more). */
@@ -29,44 +28,45 @@ export const TARGET_CHUNK_ENTRIES = 256;
 const TRANSFER_CONCURRENCY = 16;
 
 /**
- * The publisher's listing snapshot in the source bucket: every live post's listing entry, in chunks by a hash of
- * the key, so a one-post update writes the chunk its post is in (a few hundred entries) instead of the whole
- * listing. The chunks read or written last are kept in memory, keyed by their content-addressed name: a warm
- * publisher reads the small manifest and none of the chunks it wrote itself. The chunk count doubles or halves
- * as the site grows or shrinks (every chunk is then rewritten, a cost spread over as many posts as the site has).
+ * The published site's state in the source bucket (private, outside the notification filter): the manifest, and
+ * every live post's listing entry in chunks by a hash of the key, so a one-post update writes the chunk its post is
+ * in (a few hundred entries) instead of the whole listing. The chunks read or written last are kept in memory,
+ * keyed by their content-addressed name: a warm publisher reads the small manifest and none of the chunks it wrote
+ * itself. The chunk count doubles or halves as the site grows or shrinks (every chunk is then rewritten, a cost
+ * spread over as many posts as the site has).
  */
-export class ListingSnapshot<T extends KeyedEntry> {
+export class S3PublishedStore implements PublishedStore {
   /** Content of the chunks of the last manifest read or written, by name. */
-  private cache = new Map<string, readonly T[]>();
+  private cache = new Map<string, readonly ListedPost[]>();
 
-  constructor(private readonly client: S3Client, private readonly bucket: string, private readonly version: number) {}
+  constructor(private readonly client: S3Client, private readonly bucket: string, private readonly version = PUBLISHED_STATE_VERSION) {}
 
   /**
-   * Every entry, or `undefined` when there is no snapshot, it was written in another format version or any part of
-   * it cannot be read: the caller then reads the listing from the table (and its next write repairs it).
+   * The listing and state, or `undefined` when there is none, it was written in another format version or any part
+   * of it cannot be read: the publisher then rebuilds the site from the records (and its commit repairs it).
    */
-  async read(): Promise<T[] | undefined> {
+  async read(): Promise<PublishedSite | undefined> {
     const manifest = await this.readManifest();
     if (!manifest) return undefined;
     const chunks = await mapLimited(manifest.chunks, TRANSFER_CONCURRENCY, (name) => (name === null ? Promise.resolve([]) : this.readChunk(name)));
     if (chunks.some((chunk) => chunk === undefined)) return undefined;
     this.cache = new Map(manifest.chunks.flatMap((name, i) => (name === null ? [] : [[name, chunks[i]!] as const])));
-    return chunks.flatMap((chunk) => chunk!);
+    return { listing: chunks.flatMap((chunk) => chunk!), state: manifest.state };
   }
 
   /**
-   * Replace the snapshot with `entries`. Only chunks whose entries differ from the snapshot's are written: a chunk
+   * Replace the listing and state. Only chunks whose entries differ from the current ones are written: a chunk
    * of the same objects `read` returned is kept without serialising it; any other is serialised, and written
-   * unless its content (so its name) is the same.
+   * unless its content (so its name) is the same. The manifest last: it is the commit.
    */
-  async write(entries: readonly T[]): Promise<void> {
+  async write(entries: readonly ListedPost[], state: PublishedState): Promise<void> {
     const previous = await this.readManifest();
     const count = chunkCount(entries.length, previous?.chunks.length);
-    const groups = Array.from({ length: count }, (): T[] => []);
+    const groups = Array.from({ length: count }, (): ListedPost[] => []);
     for (const entry of entries) groups[chunkOf(entry.key, count)]!.push(entry);
     const sameCount = previous?.chunks.length === count;
 
-    const written = new Map<string, readonly T[]>();
+    const written = new Map<string, readonly ListedPost[]>();
     const names = await mapLimited(groups, TRANSFER_CONCURRENCY, async (group, i) => {
       if (group.length === 0) return null;
       group.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -94,7 +94,7 @@ export class ListingSnapshot<T extends KeyedEntry> {
     await mapLimited(unused, TRANSFER_CONCURRENCY, (name) => this.send(`DeleteObject listing chunk ${name}`,
       new DeleteObjectCommand({ Bucket: this.bucket, Key: LISTING_CHUNKS_PREFIX + name })));
     const retired = (previous?.chunks ?? []).filter((name): name is string => name !== null && !current.has(name));
-    const manifest: Manifest = { version: this.version, chunks: names, retired: [...new Set(retired)] };
+    const manifest: Manifest = { version: this.version, state, chunks: names, retired: [...new Set(retired)] };
     await this.send('PutObject listing manifest', new PutObjectCommand({
       Bucket: this.bucket, Key: LISTING_KEY, Body: JSON.stringify(manifest), ContentType: 'application/json',
     }));
@@ -106,7 +106,7 @@ export class ListingSnapshot<T extends KeyedEntry> {
     if (!bytes) return undefined;
     try {
       const manifest = JSON.parse(Buffer.from(bytes).toString('utf8')) as Partial<Manifest>;
-      if (manifest.version !== this.version || !Array.isArray(manifest.chunks) || !Array.isArray(manifest.retired)) return undefined;
+      if (manifest.version !== this.version || !Array.isArray(manifest.chunks) || !Array.isArray(manifest.retired) || typeof manifest.state !== 'object') return undefined;
       return manifest as Manifest;
     } catch {
       // Unreadable (truncated, or written by hand): the table has the truth, and the next publish rewrites it.
@@ -114,14 +114,14 @@ export class ListingSnapshot<T extends KeyedEntry> {
     }
   }
 
-  private async readChunk(name: string): Promise<readonly T[] | undefined> {
+  private async readChunk(name: string): Promise<readonly ListedPost[] | undefined> {
     const cached = this.cache.get(name);
     if (cached) return cached;
     const bytes = await this.get(LISTING_CHUNKS_PREFIX + name, `GetObject listing chunk ${name}`);
     if (!bytes) return undefined;
     try {
       const entries = JSON.parse(gunzipSync(bytes).toString('utf8')) as unknown;
-      return Array.isArray(entries) ? entries as T[] : undefined;
+      return Array.isArray(entries) ? entries as ListedPost[] : undefined;
     } catch {
       return undefined;
     }

@@ -1,0 +1,64 @@
+/**
+ * The source and site ports on the local file system, for the in-process build: posts are read from the content
+ * folder where they are, and the site is written into the output folder as it is published.
+ */
+import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { POSTS_PREFIX } from '../contract.js';
+import type { SiteFile } from '../core/types.js';
+import type { SiteStore, SourceStore } from '../services/ports.js';
+
+/** Posts from a folder: post key `a/b.md` is the file `<dir>/a/b.md` (reports name it `posts/a/b.md`, as in AWS). */
+export class FsSourceStore implements SourceStore {
+  readonly postsPrefix = POSTS_PREFIX;
+
+  constructor(private readonly dir: string) {}
+
+  async getPost(key: string, _versionId?: string, maxBytes?: number): Promise<{ readonly bytes: Uint8Array; readonly size: number } | undefined> {
+    let handle;
+    try {
+      handle = await open(join(this.dir, key), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      // At most one byte past the limit, as the S3 adapter reads: enough to reject an oversized post.
+      const length = maxBytes === undefined ? size : Math.min(size, maxBytes + 1);
+      const bytes = new Uint8Array(length);
+      let read = 0;
+      while (read < length) {
+        const { bytesRead } = await handle.read(bytes, read, length - read, read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return { bytes: read === length ? bytes : bytes.subarray(0, read), size };
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** The site as files under a folder; remembers the paths it wrote. */
+export class FsSiteStore implements SiteStore {
+  readonly written = new Set<string>();
+  private readonly folders = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly dir: string) {}
+
+  async put(file: SiteFile): Promise<void> {
+    const path = join(this.dir, file.path);
+    const folder = dirname(path);
+    let made = this.folders.get(folder);
+    if (!made) this.folders.set(folder, made = mkdir(folder, { recursive: true }));
+    await made;
+    await writeFile(path, file.body);
+    this.written.add(file.path);
+  }
+
+  async delete(path: string): Promise<void> {
+    await rm(join(this.dir, path), { force: true });
+    this.written.delete(path);
+  }
+}

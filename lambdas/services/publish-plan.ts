@@ -1,0 +1,213 @@
+/**
+ * What one publish run changes on the site, decided without touching storage: the listing it leaves, the pages and
+ * listing files to render, the files to delete, and the state to commit. Pure (given the bodies it asks for), so
+ * the write order lives in one place (`publish-commit.ts`) and every engine plans alike.
+ */
+import { createHash } from 'node:crypto';
+import type { Root } from 'mdast';
+import { composePostPage, contentFor, type PostView } from '../core/post-view.js';
+import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
+import { changedGlobalFiles } from '../core/site/site.js';
+import { tagSlugOfPath } from '../core/site/urls.js';
+import { sitePaths, toSlug } from '../core/slug.js';
+import type { PostMessage, PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
+import { unpackTree } from '../model/codecs.js';
+import { listedPost, type ListedPost, type PostBody, type PostRecord, type PublishedState } from '../model/records.js';
+import type { ListingMemo } from './listing-memo.js';
+
+/** What a run starts from. */
+export interface PlanInput {
+  readonly config: SiteConfig;
+  /** Hash of `config` (see `settingsHash`). */
+  readonly settings: string;
+  /** The listing the site shows now (the last commit's; the records' when there is none). */
+  readonly before: readonly ListedPost[];
+  /** The last commit's state; undefined when there is none. */
+  readonly state: PublishedState | undefined;
+  /** Posts this run decided (live ones) with their new views, and the views they had before. */
+  readonly decided: ReadonlyMap<string, { readonly record: PostRecord; readonly view: PostView; readonly previousView?: PostView }>;
+  /** Posts that are no longer live. */
+  readonly removed: readonly string[];
+  /** Posts whose change this run publishes (their pages are rendered whatever their view). */
+  readonly changed: ReadonlySet<string>;
+  /** Render every listing and write every file, even where it came out as before (a rebuild). */
+  readonly rebuild: boolean;
+}
+
+/** The listing a run leaves and the work it needs done. */
+export interface ListingPlan {
+  readonly listing: readonly ListedPost[];
+  /** The listing newest first, as pages list it (without bodies). */
+  readonly newestFirst: readonly PublishedPost[];
+  /** Post pages to render: the changed posts, and decided posts whose view changed. */
+  readonly pages: readonly { readonly record: PostRecord; readonly view: PostView }[];
+  /** Tags whose listings can have changed (slugs); undefined: every tag. */
+  readonly tags: ReadonlySet<string> | undefined;
+  /** Posts whose full content appears in a feed that is rendered. */
+  readonly feedKeys: ReadonlySet<string>;
+  /** Those of them whose body HTML the memo does not have: their bodies must be read. */
+  readonly feedBodies: readonly ListedPost[];
+}
+
+/** Hash of the site settings: the site's pages depend on them all. */
+export function settingsHash(config: SiteConfig): string {
+  return contentHash(JSON.stringify(config));
+}
+
+export function contentHash(body: string): string {
+  return createHash('sha256').update(body).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The listing after this run: decided posts replace their entries (an entry that comes out the same keeps the old
+ * object, so its listing pages and state chunk are known to be unchanged), removed posts leave it.
+ */
+export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
+  const { before, decided, config } = input;
+  const liveByKey = new Map<string, ListedPost>(before.map((post) => [post.key, post]));
+  for (const key of input.removed) liveByKey.delete(key);
+  for (const [key, { record, view }] of decided) {
+    const entry = listedPost(record.live!, record.messages, view);
+    const listedBefore = liveByKey.get(key);
+    liveByKey.set(key, listedBefore && JSON.stringify(listedBefore) === JSON.stringify(entry) ? listedBefore : entry);
+  }
+  const listing = [...liveByKey.values()];
+  const newestFirst = memo.newestFirst(listing);
+
+  const pages = [...decided.values()].filter(({ record, view }) => {
+    const previousView = decided.get(record.key)!.previousView;
+    return input.changed.has(record.key) || JSON.stringify(previousView) !== JSON.stringify(view);
+  });
+
+  // Listings that can have changed: those of the tags (as the site listed them, and now) of every post whose entry
+  // may differ from what the site lists. The other tags' pages and feeds are left as they are, so a one-post update
+  // renders a few tags, not all of them. A rebuild, or a first publish, renders every tag.
+  let tags: Set<string> | undefined;
+  if (!input.rebuild && input.state !== undefined) {
+    const beforeByKey = new Map(before.map((post) => [post.key, post]));
+    tags = new Set();
+    for (const key of new Set([...input.changed, ...input.removed, ...pages.map((page) => page.record.key)])) {
+      for (const tag of beforeByKey.get(key)?.tags ?? []) tags.add(toSlug(tag));
+      for (const tag of liveByKey.get(key)?.tags ?? []) tags.add(toSlug(tag));
+    }
+    tags.delete('');
+  }
+  const feedKeys = new Set(postsInFeeds(newestFirst, config.feedItemLimit, tags).map((post) => post.key));
+  const feedBodies = [...feedKeys].map((key) => liveByKey.get(key)!).filter((entry) => !memo.hasContent(entry));
+  return { listing, newestFirst, pages, tags, feedKeys, feedBodies };
+}
+
+/** What rendering gives: the files to write and delete, and the state to commit. */
+export interface RenderedSite {
+  /** Post pages and the listing files that changed (every listing file in a rebuild). */
+  readonly files: readonly SiteFile[];
+  /** Paths of files that must go: pages whose post or slug is gone, listings no longer needed, leftovers of a run that failed. */
+  readonly stale: readonly string[];
+  /** Paths this run writes that the last commit did not know (written down before the files, see `PublishedState.writing`). */
+  readonly newPaths: readonly string[];
+  readonly state: PublishedState;
+  /** The site summary report, and whether it changed since the last commit. */
+  readonly siteReport: { readonly body: unknown; readonly changed: boolean };
+  /** Site-wide SEO findings by post (duplicate titles, links to missing posts), for the authors' reports. */
+  readonly siteMessages: ReadonlyMap<string, readonly PostMessage[]>;
+  readonly archivePagesKept: number;
+}
+
+/**
+ * Render the planned pages and listings. `pages` has the tree and HTML of every post in `plan.pages` and
+ * `plan.feedBodies`; a post page is rendered from its record (FAQ pairs and all), listings from listing entries.
+ */
+export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyMap<string, Pick<PostBody, 'tree' | 'html'>>, memo: ListingMemo): RenderedSite {
+  const { config, before, state } = input;
+  const byKey = new Map(plan.newestFirst.map((post) => [post.key, post]));
+  const entryOf = new Map(plan.listing.map((entry) => [entry.key, entry]));
+  const bodyOf = (key: string): Pick<PostBody, 'tree' | 'html'> => {
+    const body = pages.get(key);
+    if (!body) throw new Error(`the body of ${key} was not read`);
+    return body;
+  };
+  const treeOf = (key: string): Root => unpackTree(bodyOf(key).tree);
+
+  const pageFiles = plan.pages.map(({ record, view }) => {
+    const post: PublishedPost = { ...record.live!, contentHtml: bodyOf(record.key).html };
+    return composePostPage(post, () => treeOf(record.key), view, byKey, config);
+  });
+  const withContent = plan.newestFirst.map((post) => {
+    if (!plan.feedKeys.has(post.key)) return post;
+    const entry = entryOf.get(post.key)!;
+    return memo.withContent(entry, () => contentFor({ ...post, contentHtml: bodyOf(post.key).html }, entry.view, () => treeOf(post.key)));
+  });
+
+  // Archive pages are rendered only where a post changed since the last commit: an unchanged post's entry is the
+  // listed object itself. Pages of a large site are mostly left as they are (their paths are kept), unless the
+  // state does not know one (then everything is rendered).
+  const beforeByKey = new Map(before.map((post) => [post.key, post]));
+  const previousFiles = state?.files ?? {};
+  const previous = state === undefined || input.rebuild ? undefined : {
+    newestFirst: memo.newestFirst(before),
+    unchanged: (post: PublishedPost) => entryOf.get(post.key) === beforeByKey.get(post.key),
+  };
+  const tagsOption = plan.tags && { tags: plan.tags };
+  let listings = changedGlobalFiles(withContent, config, { ...tagsOption, ...(previous && { previous }) });
+  if (!listings.kept.every((path) => path in previousFiles)) listings = changedGlobalFiles(withContent, config, tagsOption);
+
+  // Files of the tags left alone stay as the last commit wrote them (paths and hashes carried over), and so do
+  // archive pages whose posts did not change.
+  const keptPaths = [...listings.kept, ...(plan.tags === undefined ? [] : Object.keys(previousFiles).filter((path) => {
+    const tag = tagSlugOfPath(path);
+    return tag !== undefined && !plan.tags!.has(tag);
+  }))];
+  const files: Record<string, string> = {};
+  for (const path of keptPaths) if (previousFiles[path] !== undefined) files[path] = previousFiles[path];
+  for (const file of listings.files) files[file.path] = contentHash(file.body);
+  // Listing files that came out byte-identical to what the last commit wrote are not written again: most edits
+  // change one post's page, the feeds and a few listings. A rebuild writes everything, so a lost file comes back.
+  const changedListings = listings.files.filter((file) => input.rebuild || previousFiles[file.path] !== files[file.path]);
+
+  const livePages = new Set(plan.newestFirst.map((post) => sitePaths.postFile(post.slug)));
+  const known = new Set([...Object.keys(previousFiles), ...before.map((post) => sitePaths.postFile(post.slug))]);
+  const current = new Set([...Object.keys(files), ...livePages]);
+  const stale = [...new Set([
+    ...before.map((post) => sitePaths.postFile(post.slug)),
+    ...Object.keys(previousFiles),
+    ...(state?.writing ?? []),
+  ])].filter((path) => !current.has(path)).sort();
+  const written = [...pageFiles, ...changedListings];
+  const newPaths = written.map((file) => file.path).filter((path) => !known.has(path));
+
+  // Site-wide SEO findings: in one summary, most warnings first, and in the reports of the decided posts.
+  const siteMessages = siteSeoMessages(plan.newestFirst);
+  const siteReport = siteSummaryReport(plan.listing, siteMessages);
+  const siteReportHash = contentHash(JSON.stringify(siteReport));
+  return {
+    files: written,
+    stale,
+    newPaths,
+    state: { settings: input.settings, files: sortedRecord(files), siteReportHash },
+    siteReport: { body: siteReport, changed: input.rebuild || state?.siteReportHash !== siteReportHash },
+    siteMessages,
+    archivePagesKept: listings.kept.length,
+  };
+}
+
+/**
+ * Posts whose full content appears in a feed that is rendered: the newest `limit` overall and the newest `limit`
+ * of each tag in `tags` (every tag when absent).
+ */
+function postsInFeeds(newestFirst: readonly PublishedPost[], limit: number, tags: ReadonlySet<string> | undefined): PublishedPost[] {
+  const chosen = new Set(newestFirst.slice(0, limit));
+  const perTag = new Map<string, number>();
+  for (const post of newestFirst) {
+    for (const tag of new Set(post.tags.map(toSlug))) {
+      if (tags !== undefined && !tags.has(tag)) continue;
+      const seen = perTag.get(tag) ?? 0;
+      if (seen < limit) chosen.add(post);
+      perTag.set(tag, seen + 1);
+    }
+  }
+  return [...chosen];
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]!]));
+}
