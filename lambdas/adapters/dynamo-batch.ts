@@ -2,6 +2,7 @@ import {
   BatchGetItemCommand, BatchWriteItemCommand, QueryCommand,
   type AttributeValue, type DynamoDBClient, type QueryCommandInput, type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import { mapLimited } from '../core/limited.js';
 import { classifyAwsError } from './aws-errors.js';
 
 /** DynamoDB's limit of requests in one BatchWriteItem call. */
@@ -16,8 +17,12 @@ export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * names the operation in errors (classified transient or permanent like every other storage failure).
  */
 export async function batchWriteAll(client: DynamoDBClient, tableName: string, requests: readonly WriteRequest[], what: string): Promise<void> {
-  for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-    let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
+  const chunks: WriteRequest[][] = [];
+  for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) chunks.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
+  // Several calls at a time: a bulk write (the index of a thousand posts) is not one round trip after another. The
+  // requests of one call are independent; callers order their writes by awaiting one `batchWriteAll` before the next.
+  await mapLimited(chunks, BATCH_WRITE_CONCURRENCY, async (chunk) => {
+    let pending = chunk;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed items after retries'), what);
       let out;
@@ -29,8 +34,11 @@ export async function batchWriteAll(client: DynamoDBClient, tableName: string, r
       pending = out.UnprocessedItems?.[tableName] ?? [];
       if (pending.length > 0) await delay(25 * 2 ** round);
     }
-  }
+  });
 }
+
+/** BatchWriteItem calls in flight at once for one bulk write. */
+const BATCH_WRITE_CONCURRENCY = 8;
 
 /** DynamoDB's limit of keys in one BatchGetItem call. */
 export const BATCH_GET_LIMIT = 100;
@@ -48,9 +56,12 @@ export interface Projection {
 export async function batchGetAll(
   client: DynamoDBClient, tableName: string, keys: readonly Record<string, AttributeValue>[], what: string, projection?: Projection,
 ): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
-    let pending = keys.slice(start, start + BATCH_GET_LIMIT);
+  const chunks: Record<string, AttributeValue>[][] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) chunks.push(keys.slice(start, start + BATCH_GET_LIMIT));
+  // A few calls at a time: a bulk read (a publish of a thousand posts) is not one round trip after another.
+  const found = await mapLimited(chunks, BATCH_GET_CONCURRENCY, async (chunk) => {
+    const items: Record<string, AttributeValue>[] = [];
+    let pending = chunk;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_UNPROCESSED_ROUNDS) throw classifyAwsError(new Error('unprocessed keys after retries'), what);
       let out;
@@ -70,9 +81,13 @@ export async function batchGetAll(
       pending = (out.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, AttributeValue>[];
       if (pending.length > 0) await delay(25 * 2 ** round);
     }
-  }
-  return items;
+    return items;
+  });
+  return found.flat();
 }
+
+/** BatchGetItem calls in flight at once for one bulk read. */
+const BATCH_GET_CONCURRENCY = 8;
 
 /** Every item of a query (all pages). */
 export async function queryAll(client: DynamoDBClient, input: QueryCommandInput, what: string): Promise<Record<string, AttributeValue>[]> {

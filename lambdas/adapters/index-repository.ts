@@ -1,5 +1,6 @@
 import type { AttributeValue, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { mapLimited } from '../core/limited.js';
 import { hashPostingData } from '../model/codecs.js';
 import { POSTS_TABLE_SCHEMA, bucketOfPartition, itemKeys, postKeyOfPartition } from '../model/table.js';
 import type { IndexStore, Posting, StoredEntry } from '../services/ports.js';
@@ -7,9 +8,10 @@ import { BATCH_GET_LIMIT, batchGetAll, batchWriteAll } from './dynamo-batch.js';
 
 /**
  * The corpus indexes (block fingerprints, LSH buckets, terms, FAQ fingerprints, related-by) in the posts table.
- * One item per bucket, `IX#<bucket>` / `B`, holds the bucket's first members in a map keyed by sort key and their
- * count `n`, so a post's candidates are read with a couple of BatchGetItem calls (100 buckets each), and document
- * frequencies with a projection of the counts alone. Each post's own entries (bucket, sort key, hash of the data)
+ * One item per bucket, `IX#<bucket>` / `B`, holds the bucket's first members, packed in one JSON string attribute
+ * (`[sortKey, postKey, data]` each, in sort-key order), and their count `n`, so a post's candidates are read with a
+ * couple of BatchGetItem calls (100 buckets each), and document frequencies with a projection of the counts alone.
+ * Packed, a term bucket of 400 members is one attribute to convert, not 1,200 (and ~40% fewer bytes). Each post's own entries (bucket, sort key, hash of the data)
  * are in `POST#<key>` / `INDEXED`, so a re-index knows what to change. A publish run (`CorpusSession`) reads and
  * writes these in bulk, in a crash-safe order.
  */
@@ -48,9 +50,8 @@ export class IndexRepository implements IndexStore {
   async writeBuckets(buckets: ReadonlyMap<string, readonly Posting[]>): Promise<void> {
     const requests = [...buckets].map(([bucket, members]): WriteRequest => {
       if (members.length === 0) return { DeleteRequest: { Key: marshall(itemKeys.bucket(bucket)) } };
-      const map: Members = {};
-      for (const member of members) map[member.sortKey] = { postKey: member.postKey, data: member.data };
-      return { PutRequest: { Item: marshall({ ...itemKeys.bucket(bucket), n: members.length, members: map }, { removeUndefinedValues: true }) } };
+      const packed = JSON.stringify(members.map((member): PackedMember => [member.sortKey, member.postKey, member.data]));
+      return { PutRequest: { Item: marshall({ ...itemKeys.bucket(bucket), n: members.length, packed }) } };
     });
     await batchWriteAll(this.client, this.tableName, requests, 'BatchWriteItem index buckets');
   }
@@ -75,8 +76,9 @@ export class IndexRepository implements IndexStore {
     const batch = new Map(pending);
     pending.clear();
     const names = [...batch.keys()];
-    for (let start = 0; start < names.length; start += BATCH_GET_LIMIT) {
-      const chunk = names.slice(start, start + BATCH_GET_LIMIT);
+    const chunks: string[][] = [];
+    for (let start = 0; start < names.length; start += BATCH_GET_LIMIT) chunks.push(names.slice(start, start + BATCH_GET_LIMIT));
+    await mapLimited(chunks, 8, async (chunk) => {
       try {
         const items = await batchGetAll(this.client, this.tableName, chunk.map((bucket) => marshall(itemKeys.bucket(bucket))), 'BatchGetItem index',
           countsOnly ? { expression: '#pk, #n', names: { '#pk': PK, '#n': 'n' } } : undefined);
@@ -89,12 +91,19 @@ export class IndexRepository implements IndexStore {
       } catch (err) {
         for (const name of chunk) for (const waiter of batch.get(name)!) waiter.reject(err);
       }
-    }
+    });
   }
 }
 
+/** A bucket member as stored: sort key, post key, data. */
+type PackedMember = readonly [sortKey: string, postKey: string, data: Record<string, unknown>];
+
 function membersOf(bucket: string, row: Record<string, AttributeValue> | undefined): readonly Posting[] {
   if (!row) return [];
+  if (row.packed?.S !== undefined) {
+    return (JSON.parse(row.packed.S) as PackedMember[]).map(([sortKey, postKey, data]) => ({ bucket, sortKey, postKey, data }));
+  }
+  // Items written before members were packed hold a map keyed by sort key.
   const members = (unmarshall(row) as { members?: Members }).members ?? {};
   return Object.keys(members).sort().map((sortKey) => ({ bucket, sortKey, postKey: members[sortKey]!.postKey, data: members[sortKey]!.data }));
 }

@@ -147,22 +147,27 @@ export class MemoryPostStore implements PostStore {
 }
 
 export class MemoryChangeLog implements ChangeLog {
-  private readonly changes = new Map<string, PendingChange>();
+  /** By key, then token. */
+  private readonly changes = new Map<string, Map<string, PendingChange>>();
 
   async mark(changes: readonly PendingChange[]): Promise<void> {
-    for (const change of changes) this.changes.set(change.key, change);
-  }
-
-  async markIfAbsent(changes: readonly PendingChange[]): Promise<void> {
-    for (const change of changes) if (!this.changes.has(change.key)) this.changes.set(change.key, change);
+    for (const change of changes) {
+      let marks = this.changes.get(change.key);
+      if (!marks) this.changes.set(change.key, marks = new Map());
+      marks.set(change.token, change);
+    }
   }
 
   async list(): Promise<PendingChange[]> {
-    return [...this.changes.values()].sort((a, b) => compareStrings(a.key, b.key));
+    return [...this.changes.keys()].sort(compareStrings).flatMap((key) => [...this.changes.get(key)!.values()]);
   }
 
   async clear(changes: readonly Pick<PendingChange, 'key' | 'token'>[]): Promise<void> {
-    for (const change of changes) if (this.changes.get(change.key)?.token === change.token) this.changes.delete(change.key);
+    for (const change of changes) {
+      const marks = this.changes.get(change.key);
+      marks?.delete(change.token);
+      if (marks?.size === 0) this.changes.delete(change.key);
+    }
   }
 }
 

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import type { SiteConfig } from '../core/types.js';
 import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
 import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
@@ -36,7 +36,6 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
   close(): Promise<void>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
 };
-const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 export const LOCAL_NAMES = { sourceBucket: 'content-source', siteBucket: 'content-site', postsTable: 'content-posts' } as const;
 
@@ -93,13 +92,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dataDir, 's3'), allowMismatchedSignatures: true });
   const s3Address = await s3Server.run();
-  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => dynamoServer.listen(0, '127.0.0.1', resolve).once('error', reject));
-  const dynamoAddress = dynamoServer.address() as AddressInfo;
+  const dynamoServer = await startDynalite();
 
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3Address.port}`, forcePathStyle: true, region: 'us-east-1', credentials, logger: quietSdkLogger });
-  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoAddress.port}`, region: 'us-east-1', credentials, logger: quietSdkLogger });
+  const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoServer.port}`, region: 'us-east-1', credentials, logger: quietSdkLogger });
   await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.sourceBucket }));
   await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.siteBucket }));
   await createPostsTable(dynamodb, LOCAL_NAMES.postsTable);
@@ -167,8 +164,31 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       s3.destroy();
       dynamodb.destroy();
       await s3Server.close();
-      await new Promise<void>((resolve) => dynamoServer.close(() => resolve()));
+      await dynamoServer.close();
       if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * dynalite on a worker thread of its own (see dynalite-worker.mjs): the same server, answering on 127.0.0.1, but not
+ * on the thread the handlers run on.
+ */
+async function startDynalite(): Promise<{ readonly port: number; close(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url));
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`))));
+    worker.once('error', reject);
+  });
+  worker.unref();
+  return {
+    port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        worker.once('message', () => resolve());
+        worker.postMessage('close');
+      });
+      await worker.terminate();
     },
   };
 }

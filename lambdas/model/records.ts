@@ -94,8 +94,8 @@ export interface CandidateFacts {
 }
 
 /**
- * A post the publisher has still to publish. `token` tells one marking from the next: the publisher clears a marker
- * only if it still holds the token it read, so a change that lands while a run works is published by the next run.
+ * A mark on a post the publisher has still to publish. `token` tells one marking from the next: a run clears the
+ * markers it read, so a change marked while it works (another token) is published by the next run.
  */
 export interface PendingChange {
   readonly key: string;

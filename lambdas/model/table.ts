@@ -11,7 +11,7 @@
  * | `POST#<key>`       | `INDEXED`         | the post's postings in the corpus indexes (bucket, sort key, data hash)      | publish |
  * | `SLUG#<slug>`      | `CLAIM`           | which post owns a URL slug                                                   | ingest |
  * | `IX#<bucket>`      | `B`               | one index bucket: its first members by sort key, and their count             | publish |
- * | `CHANGES`          | `<key>`           | a post whose change is not published yet (see `PendingChange`)               | ingest, publish |
+ * | `CHANGES`          | `<key>␁<token>`   | a mark on a post whose change is not published yet (see `PendingChange`)     | ingest, publish |
  *
  * GSI `byDate`: only live posts carry `gsi1pk = PUBLISHED`, sorted by `<date>#<key>`: every live post without a scan.
  */
@@ -40,8 +40,17 @@ export const itemKeys = {
   indexEntries: (key: string): ItemKey => ({ pk: `${POST}${key}`, sk: 'INDEXED' }),
   slugClaim: (slug: string): ItemKey => ({ pk: `SLUG#${slug}`, sk: 'CLAIM' }),
   bucket: (name: string): ItemKey => ({ pk: `${INDEX}${name}`, sk: 'B' }),
-  change: (key: string): ItemKey => ({ pk: CHANGES_PARTITION, sk: key }),
+  change: (key: string, token: string): ItemKey => ({ pk: CHANGES_PARTITION, sk: `${key}${TOKEN_SEPARATOR}${token}` }),
 } as const;
+
+/** Between a post key and a marker's token in a change marker's sort key (tokens never contain it). */
+const TOKEN_SEPARATOR = '\u0001';
+
+/** Post key and token of a change marker's sort key. */
+export function changeOfSortKey(sk: string): { readonly key: string; readonly token: string } {
+  const at = sk.lastIndexOf(TOKEN_SEPARATOR);
+  return { key: sk.slice(0, at), token: sk.slice(at + 1) };
+}
 
 /** Sort-key prefix of a post's body items (a post's bodies are listed with `begins_with`). */
 export const BODY_PREFIX = 'BODY#';

@@ -29,6 +29,11 @@ export interface CorpusStore {
   query(bucket: string, limit: number): Promise<Posting[]>;
   /** How many members the bucket has, counting at most `limit` (and at most `DEFAULT_MAX_BUCKET_MEMBERS`). */
   count(bucket: string, limit: number): Promise<number>;
+  /**
+   * Read ahead, in bulk, what the next steps will read one post at a time: these owners' index entries, these
+   * buckets' members and these buckets' counts. A hint: reads work the same without it.
+   */
+  preload(owners: readonly string[], buckets: readonly string[], counts: readonly string[]): Promise<void>;
 }
 
 /** What a session's flush wrote. */
@@ -237,9 +242,25 @@ export class CorpusSession implements CorpusStore {
     return Math.min(members, limit, this.maxMembers);
   }
 
-  /** Posts whose view this session holds for writing. */
-  viewKeys(): string[] {
-    return [...this.views.keys()];
+  async preload(owners: readonly string[], buckets: readonly string[], counts: readonly string[]): Promise<void> {
+    const uncounted = [...new Set(counts)].filter((name) => !this.buckets.has(name) && !this.counts.has(name));
+    await Promise.all([
+      Promise.all(owners.map((owner) => this.loadEntries(owner))),
+      this.loadBuckets(buckets),
+      uncounted.length === 0 ? undefined : this.index.readCounts(uncounted).then((read) => {
+        for (const name of uncounted) if (!this.buckets.has(name)) this.counts.set(name, read.get(name) ?? 0);
+      }),
+    ]);
+  }
+
+  /**
+   * Forget the records, structures and candidate facts read so far (keeping the index, vectors and their
+   * counts): a new commit of the same run reads the records again, which ingest may have changed since.
+   */
+  forgetRecords(): void {
+    this.records.clear();
+    this.structures.clear();
+    this.facts.clear();
   }
 
   /** Write everything the session changed, in the crash-safe order described on the class. */

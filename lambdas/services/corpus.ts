@@ -89,6 +89,7 @@ const SEP = '\u0001';
 export async function refreshCorpus(
   work: readonly CorpusWork[], livePostCount: number, config: SiteConfig, store: CorpusStore, limits: CorpusLimits = DEFAULT_CORPUS_LIMITS,
 ): Promise<CorpusResult> {
+  await readAhead(work.map((item) => item.key), store);
   const queue = new Map<string, Reason>();
   for (const { key, reason } of work) if (queue.get(key) !== 'full') queue.set(key, reason);
   const passes = new Map<string, number>();
@@ -137,6 +138,30 @@ export async function refreshCorpus(
     if (previousView !== undefined) recomputed.set(key, { ...entry, previousView });
   }
   return { recomputed, removed: [...removed], deferred };
+}
+
+/**
+ * What deciding these posts reads, read in bulk before they are decided one by one: their records, structures
+ * and term vectors, their index entries, the buckets their own features name (block fingerprints, section and
+ * post bands, FAQ pairs) and the counts of their terms. On DynamoDB that is a few hundred items per BatchGetItem
+ * call, several calls at a time, instead of a round trip per post and step.
+ */
+async function readAhead(keys: readonly string[], store: CorpusStore): Promise<void> {
+  const records = await store.getRecords(keys);
+  const live = [...records.values()].flatMap((record) => (record.live ? [record.live] : []));
+  const [structures] = await Promise.all([store.getStructures(live), store.getTermVectors(keys)]);
+  const buckets: string[] = [];
+  const counts: string[] = [];
+  for (const post of live) {
+    const structure = structures.get(post.key);
+    if (!structure) continue;
+    for (const fp of distinctFingerprints(structure.blocks)) buckets.push(bucket.fingerprint(fp));
+    for (const section of structure.own?.sections ?? []) for (const band of section.bandKeys) buckets.push(bucket.section(band));
+    for (const band of structure.own?.signature?.bandKeys ?? []) buckets.push(bucket.post(band));
+    for (const fp of faqFingerprintsOf(post)) buckets.push(bucket.faq(fp));
+    if (structure.own) for (const term of indexKeys(structure.own.vector)) counts.push(bucket.term(term));
+  }
+  await store.preload([...keys, ...keys.map(relatedPostingsOwner)], [...new Set(buckets)], counts);
 }
 
 /** Remove a post from every index; returns the posts that shared a bucket with it or listed it as related. */

@@ -37,7 +37,7 @@ const POST_FILE = /\.md$/i;
  * does nothing; the same change again re-runs only its idempotent follow-up steps (a retry after a failure).
  */
 export async function ingestChange(change: ObjectChange, deps: IngestDeps): Promise<IngestResult> {
-  return apply(await prepare(change, deps), deps);
+  return apply(await prepare(change, deps), deps, false);
 }
 
 /**
@@ -55,9 +55,13 @@ export async function ingestChanges(changes: readonly ObjectChange[], deps: Inge
     }
   });
   const results: IngestResult[] = [];
+  const seen = new Set<string>();
   try {
-    for (const next of prepared) {
-      const result = await apply(await next.promise, deps);
+    for (const [i, next] of prepared.entries()) {
+      // A key met earlier in the batch was recorded since it was prepared: its record is read again.
+      const again = seen.has(changes[i]!.objectKey);
+      seen.add(changes[i]!.objectKey);
+      const result = await apply(await next.promise, deps, again);
       onResult?.(result);
       results.push(result);
     }
@@ -72,9 +76,8 @@ export async function ingestChanges(changes: readonly ObjectChange[], deps: Inge
 /** A change read and processed, not applied yet. */
 type Prepared =
   | { readonly kind: 'done'; readonly result: IngestResult }
-  | { readonly kind: 'settle'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger }
-  | { readonly kind: 'removed'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger }
-  | { readonly kind: 'upload'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger; readonly outcome: ProcessedPost };
+  | { readonly kind: 'settle' | 'removed'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger; readonly previous: PostRecord | undefined }
+  | { readonly kind: 'upload'; readonly key: string; readonly change: ObjectChange; readonly logger: Logger; readonly previous: PostRecord | undefined; readonly outcome: ProcessedPost };
 
 async function prepare(change: ObjectChange, deps: IngestDeps): Promise<Prepared> {
   const { postsPrefix } = deps.source;
@@ -84,25 +87,30 @@ async function prepare(change: ObjectChange, deps: IngestDeps): Promise<Prepared
   const key = change.objectKey.slice(postsPrefix.length);
   const logger = deps.logger.child({ objectKey: change.objectKey, sequencer: change.sequencer });
   const previous = await deps.posts.getRecord(key);
-  if (previous && previous.seq === change.sequencer) return { kind: 'settle', key, change, logger };
+  if (previous && previous.seq === change.sequencer) return { kind: 'settle', key, change, logger, previous };
   if (previous && previous.seq > change.sequencer) {
     logger.log('info', 'stale event ignored', { recordedSequencer: previous.seq });
     return { kind: 'done', result: { key, action: 'stale', messages: [] } };
   }
-  if (change.kind === 'removed') return { kind: 'removed', key, change, logger };
+  if (change.kind === 'removed') return { kind: 'removed', key, change, logger, previous };
   const object = await deps.source.getPost(key, change.versionId, deps.config.maxPostBytes);
   if (!object) {
     logger.log('info', 'object no longer exists; its removal event settles it');
     return { kind: 'done', result: { key, action: 'stale', messages: [] } };
   }
   const outcome = await deps.processor.process({ key, bytes: object.bytes, size: object.size }, deps.config);
-  return { kind: 'upload', key, change, logger, outcome };
+  return { kind: 'upload', key, change, logger, previous, outcome };
 }
 
-async function apply(prepared: Prepared, deps: IngestDeps): Promise<IngestResult> {
+/**
+ * Record a prepared change. The record read when it was prepared is still the one to compare with, unless
+ * `reread` (an earlier change of the batch recorded the same post since); a newer event that lands in between
+ * loses nothing either way: the record write is conditional on the sequencer.
+ */
+async function apply(prepared: Prepared, deps: IngestDeps, reread: boolean): Promise<IngestResult> {
   if (prepared.kind === 'done') return prepared.result;
   const { key, change, logger } = prepared;
-  const previous = await deps.posts.getRecord(key);
+  const previous = reread ? await deps.posts.getRecord(key) : prepared.previous;
   if (previous && previous.seq === change.sequencer) {
     // The same event again: a duplicate delivery, or a retry after a step that follows the record write failed.
     // The record cannot tell which, so the follow-up steps run again; each of them is idempotent.
@@ -172,16 +180,19 @@ function replacedBy(previous: PostRecord | undefined, live: LivePost | undefined
 }
 
 /**
- * After the record is written: release a slug the post no longer uses, write the report, mark the change for the
- * publisher and ask for a publish. Everything it needs is on the record, and every step is idempotent, so a retry
- * of the same event (after any of these steps failed) runs it again to completion. (The body the change replaced
- * is the publisher's to delete, once the site no longer shows it.)
+ * After the record is written: release a slug the post no longer uses, write or delete the report, mark the change
+ * for the publisher and ask for a publish. Everything it needs is on the record, and every step is idempotent, so a
+ * retry of the same event (after any of these steps failed) runs it again to completion. (The body the change
+ * replaced is the publisher's to delete, once the site no longer shows it.)
+ *
+ * The report is written by the step that finishes with the post: here for a rejection or a draft, by the publisher
+ * for a post it publishes (its report says what was published, with the decisions that need the rest of the site).
  */
 async function settle(key: string, change: ObjectChange, record: PostRecord, deps: IngestDeps): Promise<void> {
   if (record.replaced?.slug !== undefined) await deps.posts.releaseSlug(record.replaced.slug, key);
 
   if (record.state === 'deleted') await deps.reports.deleteReport(key);
-  else await deps.reports.putReport(key, buildReport(record, deps.config, deps.source.postsPrefix));
+  else if (record.state !== 'published') await deps.reports.putReport(key, buildReport(record, deps.config, deps.source.postsPrefix));
 
   // A rejected edit leaves the live version as it was: nothing to publish.
   if (record.state !== 'rejected' && (record.replaced !== undefined || record.live !== undefined || record.state === 'deleted')) {

@@ -52,15 +52,17 @@ export interface PostStore {
 
 export type BodyRef = Pick<PublishedPost, 'key' | 'contentHash'>;
 
-/** The publisher's work list: posts whose records changed since the site last showed them. */
+/**
+ * The publisher's work list: markers of posts whose records changed since the site last showed them. A post may
+ * have several markers (one per marking, told apart by token); clearing the markers a run read never clears one
+ * made while it worked.
+ */
 export interface ChangeLog {
-  /** Mark posts as changed (replacing any marker they have). */
+  /** Add markers (marking again with the same key and token changes nothing). */
   mark(changes: readonly PendingChange[]): Promise<void>;
-  /** Mark posts that have no marker yet; a post already marked keeps its marker. */
-  markIfAbsent(changes: readonly PendingChange[]): Promise<void>;
   /** Every marker, read consistently. */
   list(): Promise<PendingChange[]>;
-  /** Remove each marker that still holds the token given (a newer marking stays). */
+  /** Remove exactly these markers (by key and token). */
   clear(changes: readonly Pick<PendingChange, 'key' | 'token'>[]): Promise<void>;
 }
 

@@ -105,18 +105,20 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     live = await deps.posts.listLive();
     const at = clock.now();
     // A rebuild decides every post again (a marker each, so a rebuild that runs out of time goes on in the next run).
-    if (rebuild) await deps.changes.mark(live.map((post) => ({ key: post.key, token: runToken, reason: 'full', at })));
-    else await deps.changes.markIfAbsent(live.map((post) => ({ key: post.key, token: runToken, reason: 'related', at })));
+    await deps.changes.mark(live.map((post) => ({ key: post.key, token: runToken, reason: rebuild ? 'full' : 'related', at })));
   }
   phases.list += lap();
 
-  let pending = await deps.changes.list();
-  // A burst of uploads is published together; a rebuild or refresh has marked its own work just now.
-  if (!rebuild && !options.refreshRelated) phases.wait += await waitForQuiet();
+  let pending = byPost(await deps.changes.list());
   const maxPerCommit = deps.maxPostsPerCommit ?? 2000;
+  // One session for the run's commits: what one commit read and wrote of the index stays valid for the next (this
+  // is the only writer); records are read again for each.
+  const session = new CorpusSession(deps.posts, deps.index);
   let first = true;
   let costPerPost = 0;
   while (pending.length > 0) {
+    // A burst of uploads is published together; a rebuild or refresh has marked its own work just now.
+    if (!(first && (rebuild || options.refreshRelated))) phases.wait += await waitForQuiet();
     let size = Math.min(pending.length, maxPerCommit);
     if (!first && options.remainingMs) {
       // As many as fit in the time left (with room to spare); none: ask for another run.
@@ -128,12 +130,12 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
         break;
       }
     }
-    const slice = [...pending].sort(byKey).slice(0, size);
+    const slice = pending.slice(0, size);
     const started = performance.now();
     site = await commitChanges(slice, site, first && rebuild, live);
     first = false;
     costPerPost = (performance.now() - started) / slice.length;
-    pending = await deps.changes.list();
+    pending = byPost(await deps.changes.list());
     phases.list += lap();
   }
   const summary: PublishSummary = { ...totals, phasesMs: phases };
@@ -157,19 +159,19 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
       if (now - newest >= quietMs || now - waitStarted >= maxWaitMs) break;
       if (options.remainingMs && options.remainingMs() < DEADLINE_MARGIN_MS * 2) break;
       await clock.sleep(Math.min(quietMs, maxWaitMs - (now - waitStarted)));
-      pending = await deps.changes.list();
+      pending = byPost(await deps.changes.list());
     }
     return lap();
   }
 
   /** One commit: decide, plan, render and write the changes of `slice`; returns the site as committed. */
   async function commitChanges(
-    slice: readonly PendingChange[], current: PublishedSite | undefined, rebuildThis: boolean, live: readonly ListedPost[] | undefined,
+    slice: readonly PendingPost[], current: PublishedSite | undefined, rebuildThis: boolean, live: readonly ListedPost[] | undefined,
   ): Promise<PublishedSite> {
     const config = deps.config;
     // Without a state, the site is taken to list what the records list (a first publish, or a state lost).
     const before: readonly ListedPost[] = current?.listing ?? live ?? await deps.posts.listLive();
-    const session = new CorpusSession(deps.posts, deps.index);
+    session.forgetRecords();
     const changed = new Set(slice.map((change) => change.key));
     // Originals before their copies (date order): fewer posts are decided twice.
     const records = await session.getRecords([...changed]);
@@ -177,7 +179,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
       const live = records.get(key)?.live;
       return live ? `0${postOrderKey(live)}` : `1${key}`;
     };
-    const work: CorpusWork[] = slice.map((change) => ({ key: change.key, reason: change.reason }))
+    const work: CorpusWork[] = slice.map((post) => ({ key: post.key, reason: post.reason }))
       .sort((a, b) => (orderOf(a.key) < orderOf(b.key) ? -1 : orderOf(a.key) > orderOf(b.key) ? 1 : 0));
     const listedKeys = new Set(before.map((post) => post.key));
     for (const key of changed) {
@@ -192,11 +194,11 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     const at = clock.now();
     const deferred = new Set(corpus.deferred.map((item) => item.key));
     const beyond = [...corpus.recomputed.keys(), ...corpus.removed].filter((key) => !changed.has(key) && !deferred.has(key));
-    await deps.changes.markIfAbsent([
+    await deps.changes.mark([
       ...beyond.map((key): PendingChange => ({ key, token: runToken, reason: 'full', at })),
       ...corpus.deferred.map((item): PendingChange => ({ key: item.key, token: runToken, reason: item.reason, at })),
     ]);
-    const { lostViews } = await session.flush();
+    await session.flush();
     phases.write += lap();
 
     const input: PlanInput = {
@@ -243,12 +245,9 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     await forEachLimited([...decidedRecords.values()], limit, (record) => deps.reports.putReport(record.key,
       buildReport(record, config, deps.postsPrefix, byKey, rendered.siteMessages.get(record.key))));
     phases.reports += lap();
-    // 7. The markers of what was published (a change that landed meanwhile has a newer token and stays).
-    const lost = new Set(lostViews);
-    await deps.changes.clear([
-      ...slice.filter((change) => !lost.has(change.key)),
-      ...beyond.filter((key) => !lost.has(key)).map((key) => ({ key, token: runToken })),
-    ]);
+    // 7. The markers of what was published. A change marked meanwhile has a marker of its own, which stays (so does
+    //    the post whose view was not stored because its record changed: ingest marked that change).
+    await deps.changes.clear([...slice.flatMap((post) => post.markers), ...beyond.map((key) => ({ key, token: runToken }))]);
     phases.write += lap();
 
     totals.commits++;
@@ -263,6 +262,23 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
   }
 }
 
-function byKey(a: PendingChange, b: PendingChange): number {
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+/** A post with pending changes: its markers, why it is to be decided again (`full` wins) and when it was last marked. */
+interface PendingPost {
+  readonly key: string;
+  readonly reason: PendingChange['reason'];
+  readonly at: number;
+  readonly markers: readonly PendingChange[];
+}
+
+/** The markers by post, in key order. */
+function byPost(markers: readonly PendingChange[]): PendingPost[] {
+  const posts = new Map<string, PendingChange[]>();
+  for (const marker of markers) {
+    const list = posts.get(marker.key);
+    if (list) list.push(marker);
+    else posts.set(marker.key, [marker]);
+  }
+  return [...posts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, list]) => ({
+    key, markers: list, reason: list.some((marker) => marker.reason === 'full') ? 'full' : 'related', at: Math.max(...list.map((marker) => marker.at)),
+  }));
 }
