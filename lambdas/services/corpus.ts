@@ -4,6 +4,7 @@ import {
   type CandidatePost, type CandidateSection,
 } from '../core/cross-post.js';
 import { TransientError } from '../core/errors.js';
+import { DEFAULT_MAX_BUCKET_MEMBERS } from '../core/limits.js';
 import { encodeSignature } from '../core/minhash.js';
 import {
   excerpts, faqFingerprintsOf, postOrderKey, termInput, type PostView,
@@ -56,6 +57,11 @@ export interface CorpusResult {
   readonly removed: readonly string[];
   /** Work this run left for the next one (see `CorpusLimits.maxPostsPerRun`). */
   readonly deferred: readonly CorpusWork[];
+  /**
+   * Live posts whose related list names a post of `work` (their pages show its title, address, date and summary),
+   * whatever this run decided about them.
+   */
+  readonly listers: readonly string[];
 }
 
 type Reason = CorpusWork['reason'];
@@ -130,6 +136,11 @@ export async function refreshCorpus(
     affect(outcome.affected);
   }
   const deferred = [...queue].map(([key, reason]) => ({ key, reason }));
+  // Pages that show a changed post in their related list (read before the lists are ranked again below).
+  const listers = new Set<string>();
+  for (const { key } of work) {
+    for (const posting of await store.query(bucket.listedBy(key), DEFAULT_MAX_BUCKET_MEMBERS)) if (posting.postKey !== key) listers.add(posting.postKey);
+  }
 
   const { rankedRecords } = await rankLists([...rankTargets], termsChanged, removed, viewsBefore, livePostCount, config, store, limits);
   for (const [key, { record, view }] of rankedRecords) recomputed.set(key, { record, view });
@@ -137,7 +148,8 @@ export async function refreshCorpus(
     const previousView = viewsBefore.get(key);
     if (previousView !== undefined) recomputed.set(key, { ...entry, previousView });
   }
-  return { recomputed, removed: [...removed], deferred };
+  for (const key of removed) listers.delete(key);
+  return { recomputed, removed: [...removed], deferred, listers: [...listers] };
 }
 
 /**
@@ -159,6 +171,7 @@ async function readAhead(keys: readonly string[], store: CorpusStore): Promise<v
     for (const section of structure.own?.sections ?? []) for (const band of section.bandKeys) buckets.push(bucket.section(band));
     for (const band of structure.own?.signature?.bandKeys ?? []) buckets.push(bucket.post(band));
     for (const fp of faqFingerprintsOf(post)) buckets.push(bucket.faq(fp));
+    buckets.push(bucket.listedBy(post.key));
     if (structure.own) for (const term of indexKeys(structure.own.vector)) counts.push(bucket.term(term));
   }
   await store.preload([...keys, ...keys.map(relatedPostingsOwner)], [...new Set(buckets)], counts);

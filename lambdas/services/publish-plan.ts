@@ -24,7 +24,10 @@ export interface PlanInput {
   readonly before: readonly ListedPost[];
   /** The last commit's state; undefined when there is none. */
   readonly state: PublishedState | undefined;
-  /** Posts this run decided (live ones) with their new views, and the views they had before. */
+  /**
+   * Posts this run decided (live ones) with their new views and the views they had before, and posts whose pages
+   * may show a changed post in their related list (their view as it is, as before).
+   */
   readonly decided: ReadonlyMap<string, { readonly record: PostRecord; readonly view: PostView; readonly previousView?: PostView }>;
   /** Posts that are no longer live. */
   readonly removed: readonly string[];
@@ -74,9 +77,21 @@ export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
   const listing = [...liveByKey.values()];
   const newestFirst = memo.newestFirst(listing);
 
+  // Pages to render: the changed posts, posts whose view changed, and posts whose related list shows a post as the
+  // site did not show it yet (another title, address, date or summary).
+  const beforeShown = new Map(before.map((entry) => [entry.key, entry]));
+  const shownChanged = (key: string) => {
+    const was = beforeShown.get(key);
+    const now = liveByKey.get(key);
+    if (was === now) return false;
+    if (was === undefined || now === undefined) return true;
+    const [a, b] = [memo.publishedOf(was), memo.publishedOf(now)];
+    return a.title !== b.title || a.slug !== b.slug || a.date !== b.date || a.summary !== b.summary;
+  };
   const pages = [...decided.values()].filter(({ record, view }) => {
     const previousView = decided.get(record.key)!.previousView;
-    return input.changed.has(record.key) || JSON.stringify(previousView) !== JSON.stringify(view);
+    return input.changed.has(record.key) || JSON.stringify(previousView) !== JSON.stringify(view)
+      || view.related.some((entry) => shownChanged(entry.key));
   });
 
   // Listings that can have changed: those of the tags (as the site listed them, and now) of every post whose entry

@@ -201,8 +201,14 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     await session.flush();
     phases.write += lap();
 
+    // Posts that list a changed post, as they are (their page may show it differently now).
+    const decided = new Map(corpus.recomputed);
+    const listers = corpus.listers.filter((key) => !decided.has(key));
+    for (const [key, record] of await session.getRecords(listers)) {
+      if (record.live && record.view) decided.set(key, { record, view: record.view, previousView: record.view });
+    }
     const input: PlanInput = {
-      config, settings, before, state: current?.state, decided: corpus.recomputed, removed: corpus.removed, changed, rebuild: rebuildThis,
+      config, settings, before, state: current?.state, decided, removed: corpus.removed, changed, rebuild: rebuildThis,
     };
     const memo = deps.listingMemo ?? new ListingMemo();
     const plan = planListing(input, memo);
@@ -230,7 +236,11 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     await deps.published.write(plan.listing, rendered.state);
     // 5. Bodies the site no longer shows.
     const beforeHash = new Map(before.map((post) => [post.key, post.contentHash]));
-    const decidedRecords = new Map<string, PostRecord>([...corpus.recomputed].map(([key, { record, view }]) => [key, { ...record, view }]));
+    // Reports of the posts decided, and of those whose page shows another post differently now.
+    const shownAgain = new Set(plan.pages.map((page) => page.record.key));
+    const decidedRecords = new Map<string, PostRecord>([...decided]
+      .filter(([key]) => corpus.recomputed.has(key) || shownAgain.has(key))
+      .map(([key, { record, view }]) => [key, { ...record, view }]));
     const cleanup = [...changed].flatMap((key) => {
       const record = decidedRecords.get(key) ?? records.get(key);
       if (!record) return [];

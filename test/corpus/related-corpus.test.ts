@@ -103,6 +103,20 @@ describe('related posts on the embedded stack', () => {
     expect(await s.posts.getCandidateFacts(keys, 2)).toEqual(firstTwo);
   });
 
+  it('shows a listed post as it is now: a page whose list names a post that moved links to its new address', async () => {
+    const s = await stack();
+    const body = 'Sourdough bread needs a lively starter, patient proofing and a hot oven. Feed the starter flour and water daily.';
+    const post = (slug: string, title: string, date: string, extra = '') => `---\ntitle: ${title}\nslug: ${slug}\ndate: ${date}\ntags: [baking]\n---\n\n${body}${extra}\n`;
+    await s.upload('a.md', post('a', 'Starter care', '2024-01-01'));
+    await s.upload('b.md', post('b', 'Proofing', '2024-01-02', ' Proof the dough overnight.'));
+    expect(relatedLinks((await s.page('posts/b/index.html'))!)).toEqual(['a']);
+    // Only the address changes: not a's text, so not b's related list (same post, same score).
+    await s.upload('a.md', post('a-moved', 'Starter care', '2024-01-01'));
+    expect(relatedLinks((await s.page('posts/b/index.html'))!)).toEqual(['a-moved']);
+    expect(await s.report('b.md')).toMatchObject({ site: { related: [{ url: 'https://blog.example.com/posts/a-moved/' }] } });
+    expect(await s.page('posts/a/index.html')).toBeUndefined();
+  });
+
   it('is stable: re-running a publish, or a full rebuild after one, changes no page', async () => {
     const s = await stack();
     const posts = topicPosts(2);
