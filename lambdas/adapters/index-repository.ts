@@ -59,7 +59,9 @@ export class IndexRepository implements IndexStore {
   async writeEntries(entries: ReadonlyMap<string, readonly StoredEntry[]>): Promise<void> {
     const requests = [...entries].map(([owner, postings]): WriteRequest => (postings.length === 0
       ? { DeleteRequest: { Key: marshall(itemKeys.indexEntries(owner)) } }
-      : { PutRequest: { Item: marshall({ ...itemKeys.indexEntries(owner), entries: postings.map((p): StoredEntry => ({ bucket: p.bucket, sortKey: p.sortKey, dataHash: p.dataHash ?? hashPostingData(p.data!) })) }) } }));
+      : { PutRequest: { Item: marshall({ ...itemKeys.indexEntries(owner), entries: postings.map((p): StoredEntry => ({
+        bucket: p.bucket, sortKey: p.sortKey, dataHash: p.dataHash ?? hashPostingData(p.data!), ...(p.pending && { pending: true as const }),
+      })) }) } }));
     await batchWriteAll(this.client, this.tableName, requests, 'BatchWriteItem indexed');
   }
 

@@ -60,6 +60,8 @@ export interface EmbeddedStack {
   readonly s3: S3Client;
   readonly dynamodb: DynamoDBClient;
   readonly names: typeof LOCAL_NAMES;
+  /** Where the embedded S3 and DynamoDB answer (another process can use them: a publisher to kill, a bundle to run). */
+  readonly endpoints: { readonly s3: string; readonly dynamodb: string };
   readonly posts: DynamoPostStore;
   readonly changes: DynamoChangeLog;
   readonly source: S3SourceStore;
@@ -145,7 +147,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   });
 
   return {
-    s3, dynamodb, names: LOCAL_NAMES, posts, changes, source, site, ingestQueue, publishQueue, deadLetters, dataDir, ingestDeps, publishDeps,
+    s3, dynamodb, names: LOCAL_NAMES, posts, changes, source, site,
+    endpoints: { s3: `http://127.0.0.1:${s3Address.port}`, dynamodb: `http://127.0.0.1:${dynamoServer.port}` }, ingestQueue, publishQueue, deadLetters, dataDir, ingestDeps, publishDeps,
     get published() {
       return published;
     },

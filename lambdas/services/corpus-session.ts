@@ -73,9 +73,10 @@ const NO_ENTRIES: readonly StoredEntry[] = Object.freeze([]);
  * One publish run's view of the corpus state: reads go to the stores once and are kept for the run; writes are kept
  * here and written by `flush`, each bucket once, however many posts of the run changed it. The run's corpus step is
  * thereby a plan (everything decided in memory), and its writes happen in one crash-safe order:
- * 1. each changed post's index entries as the union of before and after (a crash later leaves nothing the next run
- *    cannot find to remove), 2. the buckets, 3. the entries as they are now, 4. term vectors, 5. views (each only
- *    if its record is still the version decided about).
+ * 1. each changed post's index entries with, marked pending, the postings the buckets may hold once step 2 starts
+ *    (a crash later leaves nothing the next run cannot find to remove, and it writes the pending ones again),
+ *    2. the buckets, 3. the entries as they are now, 4. term vectors, 5. views (each only if its record is still
+ *    the version decided about).
  * The caller marks every post the run re-decided as pending before `flush`, so a crash at any point leaves them to
  * be decided again by the next run.
  *
@@ -181,15 +182,21 @@ export class CorpusSession implements CorpusStore {
     const previous = this.entries.get(owner)!;
     // Postings are told apart by bucket and sort key. When no bucket occurs twice in either list (the usual case)
     // the bucket alone tells them apart, and no id strings need building. A posting given twice keeps its first
-    // place and its last value, like a Map built from the list.
-    let before: Map<string, StoredEntry> | undefined = byBucket(previous);
+    // place and its last value, like a Map built from the list. Entries a stopped run left `pending` may or may not
+    // be in their buckets: they are removed if they go, and written again if they stay.
+    const uncertain = previous.some((entry) => entry.pending === true);
+    let before: Map<string, StoredEntry> | undefined = uncertain ? undefined : byBucket(previous);
     let unique: Map<string, Posting> | undefined = before && byBucket(next);
     if (!before || !unique) {
-      before = new Map(previous.map((p) => [postingId(p), p]));
+      before = new Map(previous.filter((entry) => entry.pending !== true).map((p) => [postingId(p), p]));
       unique = new Map(next.map((p) => [postingId(p), p]));
     }
     const removed: StoredEntry[] = [];
-    for (const [id, p] of before) if (unique.get(id)?.sortKey !== p.sortKey) removed.push(p);
+    if (uncertain) {
+      for (const p of previous) if (!unique.has(postingId(p))) removed.push(p);
+    } else {
+      for (const [id, p] of before) if (unique.get(id)?.sortKey !== p.sortKey) removed.push(p);
+    }
     const added: Posting[] = [];
     const stored: Posting[] = [];
     for (const [id, p] of unique) {
@@ -266,14 +273,22 @@ export class CorpusSession implements CorpusStore {
   /** Write everything the session changed, in the crash-safe order described on the class. */
   async flush(): Promise<FlushResult> {
     const owners = [...this.storedEntries.keys()];
-    // 1. Intents: before ∪ after, where after has postings before did not.
+    // 1. Intents: each owner's entries as stored, plus, marked `pending`, what it may have in buckets once step 2
+    //    starts (what a stopped run left pending, and the postings the stored entries do not hold with that data).
     const intents = new Map<string, readonly StoredEntry[]>();
     for (const owner of owners) {
       const before = this.storedEntries.get(owner)!;
-      const after = this.entries.get(owner)!;
-      const ids = new Set(before.map(postingId));
-      const fresh = after.filter((p) => !ids.has(postingId(p)));
-      if (fresh.length > 0) intents.set(owner, [...before, ...fresh]);
+      const committed = before.filter((entry) => entry.pending !== true);
+      const held = new Map(committed.map((entry) => [postingId(entry), entry]));
+      const pending = [
+        ...before.filter((entry) => entry.pending === true),
+        // A changed owner's entries are the postings it was given (with their data).
+        ...(this.entries.get(owner)! as readonly Posting[]).filter((p) => {
+          const found = held.get(postingId(p));
+          return found === undefined || !sameData(found, p.data);
+        }),
+      ];
+      if (pending.length > 0) intents.set(owner, [...committed, ...pending.map((p): StoredEntry => ({ ...storedEntry(p), pending: true }))]);
     }
     if (intents.size > 0) await this.index.writeEntries(intents);
     // 2. Buckets, each once, sorted and within its capacity.
@@ -396,6 +411,11 @@ export class CorpusSession implements CorpusStore {
       pending.set(name, waiting);
     });
   }
+}
+
+/** A posting as an owner's entry keeps it (its data, or the hash a stored entry came with). */
+function storedEntry(p: StoredEntry): StoredEntry {
+  return { bucket: p.bucket, sortKey: p.sortKey, ...(p.data !== undefined && { data: p.data }), ...(p.dataHash !== undefined && { dataHash: p.dataHash }) };
 }
 
 /** The postings by bucket, or undefined if a bucket occurs twice. */

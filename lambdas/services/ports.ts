@@ -82,6 +82,11 @@ export interface StoredEntry {
   readonly sortKey: string;
   readonly data?: Record<string, unknown>;
   readonly dataHash?: string;
+  /**
+   * Written by a run that was about to write this posting to its bucket: it may be there or not (the run may have
+   * stopped first). The next run removes it if it goes, and writes it again if it stays.
+   */
+  readonly pending?: true;
 }
 
 /**
