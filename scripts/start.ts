@@ -1,7 +1,9 @@
 /**
- * `npm start`: the whole pipeline on this machine, no AWS account. Starts the embedded S3 and DynamoDB,
- * uploads every post in `content/`, lets the real handlers ingest and publish them, and serves the site
- * bucket at http://127.0.0.1:PORT. Editing, adding or deleting a file in `content/` re-publishes it.
+ * `npm start`: the whole pipeline on this machine, no AWS account. Starts the embedded S3 and DynamoDB, imports
+ * every post in `content/` (the pipeline's services called directly: every post ingested, then one publish, with a
+ * progress line), and serves the site bucket at http://127.0.0.1:PORT. Then every file edited, added or deleted in
+ * `content/` is uploaded to the source bucket and goes through the event pipeline as in AWS: S3 event, ingest
+ * queue, the ingest handler, the publish queue, the publish handler.
  * Options: --content DIR (default content), --port N (default $PORT or 8080; a busy port falls back to a free one).
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -13,6 +15,8 @@ import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
+import { importFolder } from '../lambdas/local/import-folder.js';
+import { ProgressLine } from '../lambdas/local/progress.js';
 import { formatReports } from '../lambdas/local/report-lines.js';
 import { readReports } from '../lambdas/local/results.js';
 
@@ -31,12 +35,28 @@ const port = await listen(Number(values.port));
 const siteUrl = `http://127.0.0.1:${port}`;
 const startedAt = performance.now();
 console.log(`starting the embedded stack (s3rver + dynalite on 127.0.0.1)…`);
+const config = resolveSiteConfig({ siteUrl });
+/** Posts ingested by the event pipeline since the last sync started (for the progress of a large change). */
+let ingestedSinceSync = 0;
 stack = await startEmbeddedStack({
-  config: resolveSiteConfig({ siteUrl }),
+  config,
+  onIngest: () => { ingestedSinceSync++; },
   onDeadLetter: (letter) => console.error(`✖ dead letter on ${letter.queue} after ${letter.receiveCount} tries: ${letter.reason}`),
 });
-const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir);
-await publishChanges('initial upload');
+const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.postsPrefix, contentDir);
+const displayDir = values.content!.replace(/\/+$/, '');
+{
+  const progress = new ProgressLine();
+  const imported = await importFolder(stack, contentDir, config, {
+    uploader,
+    onProgress: (step, done, total) => (step === 'ingest' ? progress.update('ingesting posts', done, total) : progress.show(`publishing ${total} posts…`)),
+  });
+  progress.done();
+  for (const line of formatReports(imported.reports, displayDir)) console.log(line);
+  const count = (action: string) => imported.ingested.filter((result) => result.action === action).length;
+  console.log(`\n${imported.ingested.length} posts: ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected `
+    + `(uploaded in ${imported.seconds.upload.toFixed(1)} s, ingested in ${imported.seconds.ingest.toFixed(1)} s, published in ${imported.seconds.publish.toFixed(1)} s)`);
+}
 console.log(`\nsite ready in ${Math.round(performance.now() - startedAt)} ms: ${siteUrl}/`);
 console.log(`feeds: ${siteUrl}/feed.xml  ${siteUrl}/atom.xml  ${siteUrl}/feed.json`);
 console.log(`watching ${contentDir} for changes (Ctrl+C to stop)`);
@@ -60,13 +80,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 async function publishChanges(why: string): Promise<void> {
   const started = performance.now();
   try {
+    ingestedSinceSync = 0;
     const { put, deleted } = await uploader.sync();
     if (put.length + deleted.length === 0) return;
     console.log(`\n${why}: ${put.length} uploaded, ${deleted.length} deleted`);
+    // A large change (a branch checked out, a folder copied in) shows its progress.
+    const total = put.length + deleted.length;
+    const progress = new ProgressLine();
+    const ticker = total > 20 ? setInterval(() => progress.update('ingesting posts', Math.min(ingestedSinceSync, total), total), 250) : undefined;
     await stack!.settled();
-    for (const key of deleted) console.log(`• deleted   ${values.content!.replace(/\/+$/, '')}/${key}`);
+    clearInterval(ticker);
+    progress.done();
+    for (const key of deleted) console.log(`• deleted   ${displayDir}/${key}`);
     const reports = await readReports(stack!, put);
-    for (const line of formatReports(reports, values.content!.replace(/\/+$/, ''))) console.log(line);
+    for (const line of formatReports(reports, displayDir)) console.log(line);
     console.log(`published in ${Math.round(performance.now() - started)} ms`);
   } catch (err) {
     console.error(`✖ could not sync ${contentDir}: ${(err as Error).message}`);

@@ -77,6 +77,8 @@ export interface EmbeddedStack {
   readonly dataDir: string;
   /** The publisher forgets what a warm container remembers between runs (`ListingMemo`), as after a cold start. */
   coldStartPublisher(): void;
+  /** Run `run` with the source bucket's event notifications off (a bulk import ingests the objects itself). */
+  withoutEvents<T>(run: () => Promise<T>): Promise<T>;
   /** Resolves when every queued event has been ingested and published (or dead-lettered). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -141,9 +143,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   publishQueue.subscribe(makePublishHandler(publishDeps, options.onPublish));
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
+  let muted = 0;
   s3Server.on('event', (event) => {
     const awsEvent = toAwsS3Event(event, { bucket: LOCAL_NAMES.sourceBucket, prefix: DEFAULT_SOURCE_LAYOUT.postsPrefix, suffix: POST_SUFFIX });
-    if (awsEvent) ingestQueue.send(JSON.stringify(awsEvent));
+    if (awsEvent && muted === 0) ingestQueue.send(JSON.stringify(awsEvent));
   });
 
   return {
@@ -151,6 +154,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     endpoints: { s3: `http://127.0.0.1:${s3Address.port}`, dynamodb: `http://127.0.0.1:${dynamoServer.port}` }, ingestQueue, publishQueue, deadLetters, dataDir, ingestDeps, publishDeps,
     get published() {
       return published;
+    },
+    async withoutEvents<T>(run: () => Promise<T>): Promise<T> {
+      muted++;
+      try {
+        return await run();
+      } finally {
+        muted--;
+      }
     },
     coldStartPublisher() {
       published = new S3PublishedStore(s3, LOCAL_NAMES.sourceBucket);
