@@ -1,7 +1,8 @@
+import type { Context } from 'aws-lambda';
 import { ingestChange, type IngestDeps, type IngestResult } from '../services/ingest.js';
 import { processBatch, type SqsHandler } from './batch.js';
 import { ingestDepsFromEnv } from './environment.js';
-import { jsonLogger } from './logger.js';
+import { powertoolsLogger } from './logger.js';
 import { parseS3EventMessage } from './s3-events.js';
 
 /**
@@ -24,9 +25,11 @@ export function makeIngestHandler(getDeps: () => IngestDeps, onResult?: (result:
 export { sharedPostProcessor } from '../services/post-worker.js';
 
 let deps: IngestDeps | undefined;
+const logger = powertoolsLogger('ingest');
+const ingest = makeIngestHandler(() => (deps ??= { ...ingestDepsFromEnv(process.env), logger }));
 
 /** Lambda entry point: clients are created once per execution environment, on first use. */
-export const handler: SqsHandler = makeIngestHandler(() => (deps ??= {
-  ...ingestDepsFromEnv(process.env),
-  logger: jsonLogger({ service: 'ingest' }),
-}));
+export const handler: SqsHandler = (event, context) => {
+  if (context && 'functionName' in context) logger.addContext(context as Context);
+  return ingest(event, context);
+};

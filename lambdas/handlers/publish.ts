@@ -1,10 +1,10 @@
-import type { SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { parsePublishRequest } from '../adapters/publish-queue.js';
 import { ListingMemo } from '../services/listing-memo.js';
 import { publishChanges, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { SqsHandler } from './batch.js';
 import { publishDepsFromEnv } from './environment.js';
-import { jsonLogger } from './logger.js';
+import { powertoolsLogger } from './logger.js';
 
 /**
  * SQS FIFO (publish requests, one message group) → publish. The messages are nudges: the publisher reads its work
@@ -42,10 +42,16 @@ export function makePublishHandler(getDeps: () => PublishDeps, onPublished?: (su
 }
 
 let deps: PublishDeps | undefined;
-
-export const handler = makePublishHandler(() => (deps ??= {
+const logger = powertoolsLogger('publish');
+const publish = makePublishHandler(() => (deps ??= {
   ...publishDepsFromEnv(process.env),
   // Kept for the life of the container: a warm publisher sorts only the posts that changed.
   listingMemo: new ListingMemo(),
-  logger: jsonLogger({ service: 'publish' }),
+  logger,
 }));
+
+/** Lambda entry point: clients are created once per execution environment, on first use. */
+export const handler: SqsHandler = (event, context) => {
+  if (context && 'functionName' in context) logger.addContext(context as Context);
+  return publish(event, context);
+};
