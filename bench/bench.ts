@@ -1,26 +1,31 @@
 /**
- * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000] [--update-sizes 100,1000,10000] [--update-repeats 3]
- *                   [--compare] [--sections build,bulk,update,cold] [--import-runs 5] [--json FILE]`
+ * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000,4000] [--start DIR] [--update-sizes 100,1000,10000]
+ *                   [--update-repeats 3] [--compare] [--sections build,bulk,start,update,cold] [--import-runs 5] [--json FILE]`
  *
  * 1. Full build: `scripts/build.ts` (in-process) in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
  *    warm (cache filled by a previous run over the same corpus).
- * 2. Bulk import: every post uploaded to the embedded stack; wall time and storage calls per post.
- * 3. One-post update: a site seeded straight into the embedded stack, then edits and new posts (3 of each, 2 with
+ * 2. Bulk import through the emulated AWS stack (what `npm run build -- --emulated` does), side by side with the
+ *    in-process build of the same posts: wall time, publisher runs, storage calls per post.
+ * 3. `npm start` on a real blog (../shared/corpus/rust-blog; the seed posts with --quick) until the site is ready,
+ *    side by side with `npm run build` of it.
+ * 4. One-post update: a site seeded straight into the embedded stack, then edits and new posts (3 of each, 2 with
  *    --quick; the run of median wall time is shown).
- * 4. Cold start: each handler bundled as the CDK does; size, and import time in a fresh process.
+ * 5. Cold start: each handler bundled as the CDK does; size, and import time in a fresh process.
  *
  * Corpora come from `../shared/bench/gen-corpus.mjs` (deterministic), or a built-in generator when that folder is
  * missing. The table goes to stdout, progress to stderr; the results also go to bench/results/latest.json and the
  * table to latest.txt (`latest-quick.*` with --quick) unless `--json FILE` says otherwise.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
-import { bulkImport } from './bulk-import.js';
+import { bulkImport, type BulkImport } from './bulk-import.js';
+import { measureStart } from './start-time.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
 import { corpusOf, sharedGenerator, type Corpus } from './corpus.js';
 import type { CommandStats, CounterSnapshot } from './counters.js';
@@ -29,7 +34,7 @@ import { fixed, kb, table } from './table.js';
 import { measureUpdates, type UpdateSize } from './update.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['build', 'bulk', 'update', 'cold'] as const;
+const SECTIONS = ['build', 'bulk', 'start', 'update', 'cold'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -37,7 +42,8 @@ interface Options {
   readonly sizes: readonly number[];
   /** Measured edits and new posts per site size; the table shows the run of median wall time. */
   readonly updateRepeats: number;
-  readonly bulk: number;
+  readonly bulk: readonly number[];
+  readonly start: string;
   readonly updateSizes: readonly number[];
   readonly compare: boolean;
   readonly sections: ReadonlySet<Section>;
@@ -51,6 +57,7 @@ function options(): Options {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
       bulk: { type: 'string' },
+      start: { type: 'string' },
       'update-sizes': { type: 'string' },
       'update-repeats': { type: 'string' },
       compare: { type: 'boolean', default: false },
@@ -70,7 +77,8 @@ function options(): Options {
   return {
     quick,
     sizes: list(values.sizes, quick ? [200] : [1000, 4000]),
-    bulk: list(values.bulk, [quick ? 50 : 1000])[0]!,
+    bulk: list(values.bulk, quick ? [50] : [1000, 4000]),
+    start: resolve(values.start ?? (quick ? join(ROOT, 'content') : join(ROOT, '..', 'shared', 'corpus', 'rust-blog', 'posts'))),
     updateSizes: list(values['update-sizes'], quick ? [50, 100] : [100, 1000, 10000]),
     updateRepeats: list(values['update-repeats'], [quick ? 2 : 3])[0]!,
     compare: values.compare === true,
@@ -154,21 +162,44 @@ async function main(): Promise<number> {
   }
 
   if (opts.sections.has('bulk')) {
-    const corpus = await corpusOf(ROOT, opts.bulk);
-    log(`bulk import: ${corpus.posts} posts through the embedded stack (progress every 10 s)`);
-    const bulk = await bulkImport(corpus, config, log);
-    results.bulkImport = bulk;
-    await save();
-    out(`2. Bulk import: ${bulk.posts} posts uploaded with ContentUploader to the embedded stack (s3rver + dynalite, the real handlers), until settled()`,
-      ...table(['posts', 'wall s', 'upload s', 'posts/s', 'ingested', 'publish runs', 'live', 'dead letters', 'S3 calls/post', 'DDB calls/post', 'KB written/post', 'KB read/post', 'load 1m'],
-        [[bulk.posts, fixed(bulk.wallS, 1), fixed(bulk.uploadS, 1), fixed(bulk.postsPerS, 2), Object.entries(bulk.ingested).map(([k, v]) => `${v} ${k}`).join(', '),
-          bulk.publishRuns, bulk.livePosts, bulk.deadLetters, fixed(bulk.storage.byService.s3.calls / bulk.posts, 1), fixed(bulk.storage.byService.dynamodb.calls / bulk.posts, 1),
-          kb(bulk.storage.total.bytesOut / bulk.posts), kb(bulk.storage.total.bytesIn / bulk.posts), fixed(bulk.load1, 2)]]),
-      '   storage calls per post, by command (calls = commands sent; KB = HTTP body bytes per Content-Length, headers excluded; ms = summed call time, calls overlap):',
-      ...table(['service', 'command', 'calls/post', 'KB written/post', 'KB read/post', 'ms/post'],
-        commandRows(bulk.storage).map(([service, command, s]) => [service, command, fixed(s.calls / bulk.posts, 2), kb(s.bytesOut / bulk.posts), kb(s.bytesIn / bulk.posts), fixed(s.ms / bulk.posts, 1)])),
-      '   (the S3 PutObject calls include the upload itself: one per post)',
-      '');
+    const imports: BulkImport[] = [];
+    results.bulkImport = imports;
+    for (const size of opts.bulk) {
+      const corpus = await corpusOf(ROOT, size);
+      log(`bulk import: ${corpus.posts} posts through the embedded stack (progress every 10 s)`);
+      imports.push(await bulkImport(ROOT, corpus, config, log));
+      await save();
+    }
+    out(`2. Bulk import through the emulated AWS stack (s3rver + dynalite, S3 events, the queue stand-ins, the Lambda handlers): every post uploaded`,
+      '   with ContentUploader until settled, then the related-lists refresh (as npm run build -- --emulated), side by side with the in-process',
+      '   build of the same posts (npm run build -- --no-cache, in a child process, in this run); ratio = emulated / in-process wall',
+      ...table(['posts', 'emulated s', 'in-process s', 'ratio', 'upload s', 'ingested', 'requests', 'runs', 'commits', 'recomputed', 'live', 'dead letters', 'S3 calls/post', 'DDB calls/post', 'KB written/post', 'load 1m'],
+        imports.map((bulk) => [bulk.posts, fixed(bulk.wallS, 1), fixed(bulk.inProcess.wallS, 1), fixed(bulk.wallS / bulk.inProcess.wallS, 2), fixed(bulk.uploadS, 1),
+          Object.entries(bulk.ingested).map(([k, v]) => `${v} ${k}`).join(', '), bulk.publishRequests, bulk.publishRuns, bulk.commits, bulk.recomputed, bulk.livePosts, bulk.deadLetters,
+          fixed(bulk.storage.byService.s3.calls / bulk.posts, 1), fixed(bulk.storage.byService.dynamodb.calls / bulk.posts, 1), kb(bulk.storage.total.bytesOut / bulk.posts), fixed(bulk.load1, 2)])),
+      '   requests = publish handler invocations (SQS batches); runs = those that published something; commits = what those runs wrote (a run publishes',
+      '   every pending change, commit after commit while changes keep coming; a request whose changes a run already published finds nothing to do)');
+    const largest = imports.at(-1);
+    if (largest) {
+      out(`   storage calls per post, by command (${largest.posts} posts; calls = commands sent; KB = HTTP body bytes per Content-Length, headers excluded; ms = summed call time, calls overlap):`,
+        ...table(['service', 'command', 'calls/post', 'KB written/post', 'KB read/post', 'ms/post'],
+          commandRows(largest.storage).map(([service, command, s]) => [service, command, fixed(s.calls / largest.posts, 2), kb(s.bytesOut / largest.posts), kb(s.bytesIn / largest.posts), fixed(s.ms / largest.posts, 1)])),
+        '   (the S3 PutObject calls include the upload itself: one per post)');
+    }
+    out('');
+  }
+
+  if (opts.sections.has('start')) {
+    if (!existsSync(opts.start)) out(`3. npm start: ${opts.start} not found; skipped`, '');
+    else {
+      const start = await measureStart(ROOT, opts.start, log);
+      results.start = start;
+      await save();
+      out(`3. npm start until "site ready" (embedded stack, the folder imported, reports printed), side by side with npm run build -- --no-cache of the same posts`,
+        ...table(['folder', 'posts', 'npm start s', 'npm run build s', 'ratio', 'progress lines', 'load 1m'],
+          [[relative(ROOT, start.contentDir) || start.contentDir, start.posts, fixed(start.startS, 1), fixed(start.buildS, 1), fixed(start.startS / start.buildS, 2), start.progressLines, fixed(start.load1, 2)]]),
+        '   progress lines: printed every 5 s while posts are ingested (output not a terminal; on a terminal one line is rewritten in place)', '');
+    }
   }
 
   if (opts.sections.has('update')) {
@@ -180,7 +211,7 @@ async function main(): Promise<number> {
       await save();
     }
     const runs = sizes.flatMap((size) => size.runs);
-    out('3. One-post update: site seeded straight into the embedded stack, then one upload (SDK PutObject to the source bucket) until settled()',
+    out('4. One-post update: site seeded straight into the embedded stack, then one upload (SDK PutObject to the source bucket) until settled()',
       '   edit = a paragraph of an existing post rewritten; add = a new post dated after all others; after one unmeasured warm-up edit;',
       `   each change ${opts.updateRepeats} times (other posts each time), the run of median wall time shown (every run's wall time below)`,
       ...table(['site posts', 'change', 'ingest', 'wall s', 'ingest s', 'publish s', 'recomputed', 'pages', 'files written', 'S3 calls', 'DDB calls', 'KB written', 'KB read', 'cpu s', 'load 1m'],
@@ -216,7 +247,7 @@ async function main(): Promise<number> {
     const cold: ColdStart[] = await measureColdStart(ROOT, opts.importRuns, log);
     results.coldStart = cold;
     await save();
-    out(`4. Cold start: handler bundles (esbuild ${esbuildVersion()}: esm, platform node, target node22, minify, bundle, mainFields module,main, createRequire banner, no source map)`,
+    out(`5. Cold start: handler bundles (esbuild ${esbuildVersion()}: esm, platform node, target node22, minify, bundle, mainFields module,main, createRequire banner, no source map)`,
       `   import ms = await import(bundle) in a fresh node process (${process.version}), ${opts.importRuns} runs; process ms = whole process incl. Node start-up`,
       ...table(['handler', 'AWS SDK', 'size KB', 'import ms (median)', 'min', 'max', 'process ms', 'I/O at import', 'load 1m'],
         cold.map((c) => [c.handler, c.awsSdk === 'bundled' ? 'bundled' : 'external (@aws-sdk/*)', kb(c.bytes), fixed(c.importMs.median, 1), fixed(c.importMs.min, 1),

@@ -68,7 +68,7 @@ export async function timeBuild(root: string, corpus: Corpus, run: 'cold' | 'war
   }
 }
 
-async function runBuild(root: string, command: string[]): Promise<{ code: number; wallS: number; stdout: string; stderr: string }> {
+export async function runBuild(root: string, command: string[]): Promise<{ code: number; wallS: number; stdout: string; stderr: string }> {
   const argv = hasTimeCommand() ? [TIME, '-v', ...command] : command;
   const started = process.hrtime.bigint();
   const child = spawn(argv[0]!, argv.slice(1), {

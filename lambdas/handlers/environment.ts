@@ -12,7 +12,6 @@ import { SqsPublishRequester } from '../adapters/publish-queue.js';
 import { quietSdkLogger } from '../adapters/sdk-options.js';
 import { S3SiteStore, S3SourceStore } from '../adapters/s3-stores.js';
 import type { IngestDeps } from '../services/ingest.js';
-import { sharedPostProcessor } from '../services/post-worker.js';
 import type { PublishDeps } from '../services/publish.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -54,8 +53,11 @@ function sourceStoreFromEnv(env: Env): S3SourceStore {
   });
 }
 
-/** What ingest needs, from the function's environment (the logger is the caller's). */
-export function ingestDepsFromEnv(env: Env): Omit<IngestDeps, 'logger'> {
+/**
+ * What ingest needs, from the function's environment, but its post processor and logger (the handler's own: this
+ * module is shared with the publisher, whose bundle must not carry the markdown parser).
+ */
+export function ingestDepsFromEnv(env: Env): Omit<IngestDeps, 'logger' | 'processor'> {
   const source = sourceStoreFromEnv(env);
   const table = required(env, ENV.POSTS_TABLE);
   return {
@@ -65,7 +67,6 @@ export function ingestDepsFromEnv(env: Env): Omit<IngestDeps, 'logger'> {
     posts: new DynamoPostStore(sdk().dynamodb, table),
     changes: new DynamoChangeLog(sdk().dynamodb, table),
     publisher: new SqsPublishRequester(sdk().sqs, required(env, ENV.PUBLISH_QUEUE_URL)),
-    processor: sharedPostProcessor,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { ingestChange, type IngestDeps, type IngestResult } from '../services/ingest.js';
+import { sharedPostProcessor } from '../services/post-worker.js';
 import { processBatch, type SqsHandler } from './batch.js';
 import { ingestDepsFromEnv } from './environment.js';
 import { powertoolsLogger } from './logger.js';
@@ -21,12 +22,12 @@ export function makeIngestHandler(getDeps: () => IngestDeps, onResult?: (result:
   };
 }
 
-/** The processor the function uses (post workers started from this very bundle), for tests of the bundle. */
-export { sharedPostProcessor } from '../services/post-worker.js';
+/** The processor the function uses (post workers started from this very bundle), exported for tests of the bundle. */
+export { sharedPostProcessor };
 
 let deps: IngestDeps | undefined;
 const logger = powertoolsLogger('ingest');
-const ingest = makeIngestHandler(() => (deps ??= { ...ingestDepsFromEnv(process.env), logger }));
+const ingest = makeIngestHandler(() => (deps ??= { ...ingestDepsFromEnv(process.env), processor: sharedPostProcessor, logger }));
 
 /** Lambda entry point: clients are created once per execution environment, on first use. */
 export const handler: SqsHandler = (event, context) => {
