@@ -1,11 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that measure wall-clock time against a budget (the 2 s render budget of pathological posts, the deployed
+ * bundle's deadline worker) run first, one file at a time, with the machine to themselves; everything else then
+ * runs two files at a time (most files spend their time in the embedded emulators and the SDK, one core each).
+ */
+const TIMED = ['test/hostile/pathological.test.ts', 'test/hostile/bundle.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Integration tests start s3rver and dynalite in-process; CDK tests synthesize whole stacks.
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'timed', include: TIMED, maxWorkers: 1, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'rest', include: ['test/**/*.test.ts'], exclude: [...TIMED, '**/node_modules/**'], maxWorkers: 2, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -62,7 +62,7 @@ function options(): Options {
       'update-repeats': { type: 'string' },
       compare: { type: 'boolean', default: false },
       sections: { type: 'string' },
-      'import-runs': { type: 'string', default: '5' },
+      'import-runs': { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -76,14 +76,14 @@ function options(): Options {
   for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`unknown section ${section}; use ${SECTIONS.join(',')}`);
   return {
     quick,
-    sizes: list(values.sizes, quick ? [200] : [1000, 4000]),
-    bulk: list(values.bulk, quick ? [50] : [1000, 4000]),
+    sizes: list(values.sizes, quick ? [100] : [1000, 4000]),
+    bulk: list(values.bulk, quick ? [30] : [1000, 4000]),
     start: resolve(values.start ?? (quick ? join(ROOT, 'content') : join(ROOT, '..', 'shared', 'corpus', 'rust-blog', 'posts'))),
-    updateSizes: list(values['update-sizes'], quick ? [50, 100] : [100, 1000, 10000]),
+    updateSizes: list(values['update-sizes'], quick ? [30, 60] : [100, 1000, 10000]),
     updateRepeats: list(values['update-repeats'], [quick ? 2 : 3])[0]!,
     compare: values.compare === true,
     sections: new Set(sections as Section[]),
-    importRuns: list(values['import-runs'], [5])[0]!,
+    importRuns: list(values['import-runs'], [quick ? 2 : 5])[0]!,
     json: resolve(values.json ?? join(ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json')),
   };
 }

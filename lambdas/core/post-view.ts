@@ -119,11 +119,14 @@ export function composePostPage(post: PublishedPost, body: () => Root, view: Pos
   });
 }
 
+/** Characters of a related post's summary its entry in a "Related posts" section shows. */
+export const RELATED_SUMMARY_CHARS = 140;
+
 /** "Related posts": title, date and a one-line excerpt of each. */
 export function renderRelatedSection(posts: readonly PublishedPost[], config: SiteConfig): string {
   const items = posts.map((target) => {
     const meta = joinHtml([target.date !== undefined && timeElement(target.date)], ' · ');
-    return html`<li><a href="${absoluteUrl(config, sitePaths.post(target.slug))}">${target.title}</a> ${meta}<p>${truncate(target.summary, 140)}</p></li>
+    return html`<li><a href="${absoluteUrl(config, sitePaths.post(target.slug))}">${target.title}</a> ${meta}<p>${truncate(target.summary, RELATED_SUMMARY_CHARS)}</p></li>
 `;
   });
   return html`<section class="related" aria-labelledby="related-heading">

@@ -148,6 +148,9 @@ export interface SeoPostSummary {
   readonly internalLinks?: readonly string[];
 }
 
+/** The messages of a post with no site-wide finding: one shared list, never added to (`add` replaces it). */
+const NO_MESSAGES: PostMessage[] = [];
+
 /** Posts named in a duplicate-title or duplicate-description warning; the rest are counted. */
 const DUPLICATES_NAMED = 5;
 
@@ -182,7 +185,13 @@ const comparableTexts = new WeakMap<SeoPostSummary, Record<'title' | 'descriptio
  * that slug.
  */
 export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, PostMessage[]> {
-  const byKey = new Map<string, PostMessage[]>(posts.map((post) => [post.key, []]));
+  const byKey = new Map<string, PostMessage[]>();
+  for (const post of posts) byKey.set(post.key, NO_MESSAGES);
+  const add = (key: string, message: PostMessage) => {
+    const list = byKey.get(key)!;
+    if (list === NO_MESSAGES) byKey.set(key, [message]);
+    else list.push(message);
+  };
   const duplicates = (field: 'title' | 'description', ruleId: string, what: string) => {
     const groups = new Map<string, string[]>();
     for (const post of posts) {
@@ -202,7 +211,7 @@ export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, P
         const others = keys.length - 1 > DUPLICATES_NAMED
           ? `${keys.length - 1} other posts, among them ${named.join(', ')}`
           : named.join(', ');
-        byKey.get(key)!.push(warning(ruleId, `The same ${what} is used by ${others}; give each post its own ${what}.`));
+        add(key, warning(ruleId, `The same ${what} is used by ${others}; give each post its own ${what}.`));
       }
     }
   };
@@ -213,7 +222,7 @@ export function siteSeoMessages(posts: readonly SeoPostSummary[]): Map<string, P
   for (const post of posts) {
     for (const slug of post.internalLinks ?? []) {
       if (slugs.has(slug)) continue;
-      byKey.get(post.key)!.push(warning('seo:broken-internal-link',
+      add(post.key, warning('seo:broken-internal-link',
         `The post links to /posts/${slug}/, but no published post has the slug "${slug}"; fix the link or remove it.`));
     }
   }
@@ -237,15 +246,47 @@ export interface SeoSummaryRow {
 
 /** The site summary report: how many posts, and those with warnings (their own and `siteMessages`), most first. */
 export function siteSummaryReport(posts: readonly SeoReport[], siteMessages: ReadonlyMap<string, readonly PostMessage[]>): { readonly posts: number; readonly summary: SeoSummaryRow[] } {
-  // Two reports for a post with site-wide findings, rather than a merged copy of every post's messages.
-  const reports: SeoReport[] = [];
+  // The rows `siteSeoSummary` makes of each post's own messages followed by its site-wide ones, without merging
+  // them into one list per post: a post's own counts are remembered per messages list (a warm publisher hands the
+  // same lists to every run), so a one-post update of a large site counts a few posts' messages, not all.
+  const rows: SeoSummaryRow[] = [];
   for (const post of posts) {
-    if (post.messages.length > 0) reports.push(post);
+    const own = warningCounts(post.messages);
     const site = siteMessages.get(post.key);
-    if (site !== undefined && site.length > 0) reports.push({ key: post.key, messages: site });
+    if (site === undefined || site.length === 0) {
+      if (own.warnings > 0) rows.push({ key: post.key, warnings: own.warnings, rules: { ...own.rules } });
+      continue;
+    }
+    const rules: Record<string, number> = { ...own.rules };
+    let warnings = own.warnings;
+    for (const message of site) {
+      if (message.severity !== 'warning') continue;
+      rules[message.ruleId] = (rules[message.ruleId] ?? 0) + 1;
+      warnings++;
+    }
+    if (warnings > 0) rows.push({ key: post.key, warnings, rules });
   }
-  return { posts: posts.length, summary: siteSeoSummary(reports).filter((row) => row.warnings > 0) };
+  rows.sort((a, b) => b.warnings - a.warnings || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { posts: posts.length, summary: rows };
 }
+
+/** Warnings of a list of messages, in all and by rule (in the order the rules first appear), remembered per list. */
+function warningCounts(messages: readonly PostMessage[]): { readonly warnings: number; readonly rules: Readonly<Record<string, number>> } {
+  let counts = warningCountsOf.get(messages);
+  if (counts === undefined) {
+    const rules: Record<string, number> = {};
+    let warnings = 0;
+    for (const message of messages) {
+      if (message.severity !== 'warning') continue;
+      rules[message.ruleId] = (rules[message.ruleId] ?? 0) + 1;
+      warnings++;
+    }
+    counts = { warnings, rules };
+    warningCountsOf.set(messages, counts);
+  }
+  return counts;
+}
+const warningCountsOf = new WeakMap<readonly PostMessage[], { readonly warnings: number; readonly rules: Readonly<Record<string, number>> }>();
 
 /**
  * Posts ranked by number of warnings (most first, then by key), for a site-wide report. Reports with the same key

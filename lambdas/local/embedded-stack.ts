@@ -20,7 +20,7 @@ import { makePublishHandler } from '../handlers/publish.js';
 import { POSTS_TABLE_SCHEMA } from '../model/table.js';
 import type { IngestDeps, IngestResult } from '../services/ingest.js';
 import { ListingMemo } from '../services/listing-memo.js';
-import type { PublishRequester } from '../services/ports.js';
+import type { PostProcessor, PublishRequester } from '../services/ports.js';
 import { sharedPostProcessor } from '../services/post-worker.js';
 import type { PublishDeps, PublishSummary } from '../services/publish.js';
 import { LocalQueue, type DeadLetter } from './local-queue.js';
@@ -54,6 +54,8 @@ export interface EmbeddedStackOptions {
   readonly retryDelayMs?: number;
   /** How the publisher waits for a burst of changes to end (see `PublishDeps.coalesce`). @default { quietMs: 300, maxWaitMs: 5000 } */
   readonly coalesce?: PublishDeps['coalesce'];
+  /** How ingest processes posts. @default the shared worker pool, as in Lambda (a test may give one with a cache) */
+  readonly processor?: PostProcessor;
 }
 
 export interface EmbeddedStack {
@@ -133,7 +135,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   };
 
   const ingestDeps: IngestDeps = {
-    config: options.config, source, reports: source, posts, changes, publisher, processor: sharedPostProcessor, logger,
+    config: options.config, source, reports: source, posts, changes, publisher, processor: options.processor ?? sharedPostProcessor, logger,
   };
   const publishDeps = (): PublishDeps => ({
     config: options.config, posts, index, changes, published, site, reports: source, postsPrefix: source.postsPrefix,

@@ -249,6 +249,11 @@ export class CorpusSession implements CorpusStore {
     return Math.min(members, limit, this.maxMembers);
   }
 
+  /** Buckets held in memory (what the session costs: a caller starts a new session past a bound). */
+  get bucketsHeld(): number {
+    return this.buckets.size;
+  }
+
   async preload(owners: readonly string[], buckets: readonly string[], counts: readonly string[]): Promise<void> {
     const uncounted = [...new Set(counts)].filter((name) => !this.buckets.has(name) && !this.counts.has(name));
     await Promise.all([

@@ -121,6 +121,19 @@ export class PostWorkerPool implements PostProcessor {
     });
   }
 
+  /**
+   * Start every worker the pool may have, and resolve once each has loaded its code and waits for posts (a post
+   * sent then starts at once, without a worker's start-up).
+   */
+  async warmUp(): Promise<void> {
+    while (!this.unavailable && !this.closed && this.slots.size < this.size) this.spawn();
+    await Promise.all([...this.slots].map((slot) => (slot.ready ? undefined : new Promise<void>((resolve) => {
+      const check = (reply: WorkerReply) => { if ('ready' in reply) resolve(); };
+      slot.worker.once('message', check);
+      slot.worker.once('exit', () => resolve());
+    }))));
+  }
+
   /** Terminate every worker; posts still waiting are failed. */
   async close(): Promise<void> {
     this.closed = true;

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Root } from 'mdast';
-import { composePostPage, contentFor, type PostView } from '../core/post-view.js';
+import { truncate } from '../core/excerpt.js';
+import { composePostPage, contentFor, RELATED_SUMMARY_CHARS, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
 import { changedGlobalFiles } from '../core/site/site.js';
 import { tagSlugOfPath } from '../core/site/urls.js';
@@ -42,6 +43,8 @@ export interface ListingPlan {
   readonly listing: readonly ListedPost[];
   /** The listing newest first, as pages list it (without bodies). */
   readonly newestFirst: readonly PublishedPost[];
+  /** The listing the last commit rendered, newest first (when its archive pages can be kept). */
+  readonly previousNewestFirst: readonly PublishedPost[] | undefined;
   /** Post pages to render: the changed posts, and decided posts whose view changed. */
   readonly pages: readonly { readonly record: PostRecord; readonly view: PostView }[];
   /** Tags whose listings can have changed (slugs); undefined: every tag. */
@@ -75,6 +78,9 @@ export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
     liveByKey.set(key, listedBefore && JSON.stringify(listedBefore) === JSON.stringify(entry) ? listedBefore : entry);
   }
   const listing = [...liveByKey.values()];
+  // The listing as the last commit rendered it first: a warm publisher has it from its last run, and then sorts only
+  // the changed posts into this run's.
+  const previousNewestFirst = input.state === undefined || input.rebuild ? undefined : memo.newestFirst(before);
   const newestFirst = memo.newestFirst(listing);
 
   // Pages to render: the changed posts, posts whose view changed, and posts whose related list shows a post as the
@@ -86,7 +92,8 @@ export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
     if (was === now) return false;
     if (was === undefined || now === undefined) return true;
     const [a, b] = [memo.publishedOf(was), memo.publishedOf(now)];
-    return a.title !== b.title || a.slug !== b.slug || a.date !== b.date || a.summary !== b.summary;
+    // What a related-posts section shows of it (see `renderRelatedSection`).
+    return a.title !== b.title || a.slug !== b.slug || a.date !== b.date || truncate(a.summary, RELATED_SUMMARY_CHARS) !== truncate(b.summary, RELATED_SUMMARY_CHARS);
   };
   const pages = [...decided.values()].filter(({ record, view }) => {
     const previousView = decided.get(record.key)!.previousView;
@@ -109,7 +116,7 @@ export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
   }
   const feedKeys = new Set(postsInFeeds(newestFirst, config.feedItemLimit, tags).map((post) => post.key));
   const feedBodies = [...feedKeys].map((key) => liveByKey.get(key)!).filter((entry) => !memo.hasContent(entry));
-  return { listing, newestFirst, pages, tags, feedKeys, feedBodies };
+  return { listing, newestFirst, previousNewestFirst, pages, tags, feedKeys, feedBodies };
 }
 
 /** What rendering gives: the files to write and delete, and the state to commit. */
@@ -158,8 +165,8 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   // state does not know one (then everything is rendered).
   const beforeByKey = new Map(before.map((post) => [post.key, post]));
   const previousFiles = state?.files ?? {};
-  const previous = state === undefined || input.rebuild ? undefined : {
-    newestFirst: memo.newestFirst(before),
+  const previous = plan.previousNewestFirst && {
+    newestFirst: plan.previousNewestFirst,
     unchanged: (post: PublishedPost) => entryOf.get(post.key) === beforeByKey.get(post.key),
   };
   const tagsOption = plan.tags && { tags: plan.tags };
@@ -179,16 +186,30 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   // change one post's page, the feeds and a few listings. A rebuild writes everything, so a lost file comes back.
   const changedListings = listings.files.filter((file) => input.rebuild || previousFiles[file.path] !== files[file.path]);
 
-  const livePages = new Set(plan.newestFirst.map((post) => sitePaths.postFile(post.slug)));
-  const known = new Set([...Object.keys(previousFiles), ...before.map((post) => sitePaths.postFile(post.slug))]);
-  const current = new Set([...Object.keys(files), ...livePages]);
-  const stale = [...new Set([
-    ...before.map((post) => sitePaths.postFile(post.slug)),
-    ...Object.keys(previousFiles),
-    ...(state?.writing ?? []),
-  ])].filter((path) => !current.has(path)).sort();
+  // What must go: pages whose post left or moved, listing files no longer made, and what a run that stopped before
+  // its commit was writing that this one does not write.
+  const stale = new Set<string>();
+  for (const post of before) {
+    const now = entryOf.get(post.key);
+    if (now === undefined || now.slug !== post.slug) stale.add(sitePaths.postFile(post.slug));
+  }
+  for (const path of Object.keys(previousFiles)) if (files[path] === undefined) stale.add(path);
+  if ((state?.writing ?? []).length > 0) {
+    const liveSlugs = new Set(plan.listing.map((entry) => entry.slug));
+    for (const path of state!.writing!) {
+      const slug = /^posts\/([^/]+)\/index\.html$/.exec(path)?.[1];
+      if (files[path] === undefined && (slug === undefined || !liveSlugs.has(slug))) stale.add(path);
+    }
+  }
+  // A slug one post left and another took: the page is written again, not deleted (a post that takes a slug has
+  // changed, so its page is among those rendered).
+  for (const file of pageFiles) stale.delete(file.path);
   const written = [...pageFiles, ...changedListings];
-  const newPaths = written.map((file) => file.path).filter((path) => !known.has(path));
+  // Pages and listings the site did not have: noted before they are written (see `PublishedState.writing`).
+  const newPaths = [
+    ...plan.pages.filter(({ record }) => beforeByKey.get(record.key)?.slug !== record.live!.slug).map(({ record }) => sitePaths.postFile(record.live!.slug)),
+    ...changedListings.map((file) => file.path).filter((path) => previousFiles[path] === undefined),
+  ];
 
   // Site-wide SEO findings: in one summary, most warnings first, and in the reports of the decided posts.
   const siteMessages = siteSeoMessages(plan.newestFirst);
@@ -196,7 +217,7 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   const siteReportHash = contentHash(JSON.stringify(siteReport));
   return {
     files: written,
-    stale,
+    stale: [...stale].sort(),
     newPaths,
     state: { settings: input.settings, files: sortedRecord(files), siteReportHash },
     siteReport: { body: siteReport, changed: input.rebuild || state?.siteReportHash !== siteReportHash },

@@ -79,6 +79,9 @@ export interface PublishSummary {
   readonly phasesMs: Readonly<Record<'wait' | 'list' | 'corpus' | 'render' | 'write' | 'reports', number>>;
 }
 
+/** Index buckets a run's session may hold from one commit to the next (~150 per post: a few hundred MB at most). */
+const MAX_SESSION_BUCKETS = 300_000;
+
 /** Margin kept before the deadline: a commit that may not finish in time is not started. */
 const DEADLINE_MARGIN_MS = 10_000;
 
@@ -112,8 +115,9 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
   let pending = byPost(await deps.changes.list());
   const maxPerCommit = deps.maxPostsPerCommit ?? 2000;
   // One session for the run's commits: what one commit read and wrote of the index stays valid for the next (this
-  // is the only writer); records are read again for each.
-  const session = new CorpusSession(deps.posts, deps.index);
+  // is the only writer); records are read again for each. A session holding too much (a backlog of thousands of
+  // posts in a function of 1 GB) is let go, and the next commit starts a new one.
+  let session = new CorpusSession(deps.posts, deps.index);
   let first = true;
   let costPerPost = 0;
   while (pending.length > 0) {
@@ -171,6 +175,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     const config = deps.config;
     // Without a state, the site is taken to list what the records list (a first publish, or a state lost).
     const before: readonly ListedPost[] = current?.listing ?? live ?? await deps.posts.listLive();
+    if (session.bucketsHeld > MAX_SESSION_BUCKETS) session = new CorpusSession(deps.posts, deps.index);
     session.forgetRecords();
     const changed = new Set(slice.map((change) => change.key));
     // Originals before their copies (date order): fewer posts are decided twice.

@@ -27,15 +27,15 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
   // Machine first: cores, memory, Node version, load average.
   expect(stdout.split('\n')[1]).toMatch(new RegExp(`^machine: \\d+ cores .*${NUMBER} GiB memory.*Node v\\d+\\.\\d+\\.\\d+.*load average ${NUMBER} ${NUMBER} ${NUMBER}`));
 
-  // 1. Full build: 200 posts, cold and warm, wall/cpu/peak/MB/s; and the Eleventy command.
+  // 1. Full build: 100 posts, cold and warm, wall/cpu/peak/MB/s; and the Eleventy command.
   expect(stdout).toContain('1. Full build');
-  for (const run of ['cold', 'warm']) expect(stdout).toMatch(row('200', run, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
+  for (const run of ['cold', 'warm']) expect(stdout).toMatch(row('100', run, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
   expect(stdout).toMatch(/node \.\.\/shared\/bench\/compare\.mjs --corpus \S+ --runs 5 -- node --import tsx scripts\/build\.ts --content \S+\/posts --out \/tmp\/bench-site --quiet/);
 
   // 2. Bulk import through the emulated stack, beside the in-process build of the same 50 posts: walls and their
   //    ratio, publisher requests, runs and commits, calls per post by service, and the per-command breakdown.
   expect(stdout).toContain('2. Bulk import');
-  expect(stdout).toMatch(row('50', NUMBER, NUMBER, NUMBER, NUMBER, '50 published', NUMBER, NUMBER, NUMBER, NUMBER, '50', '0', NUMBER, NUMBER, NUMBER, NUMBER));
+  expect(stdout).toMatch(row('30', NUMBER, NUMBER, NUMBER, NUMBER, '30 published', NUMBER, NUMBER, NUMBER, NUMBER, '30', '0', NUMBER, NUMBER, NUMBER, NUMBER));
   expect(stdout).toMatch(row('dynamodb', 'PutItem', NUMBER, NUMBER, NUMBER));
   expect(stdout).toMatch(row('s3', 'PutObject', NUMBER, NUMBER, NUMBER));
 
@@ -43,9 +43,9 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
   expect(stdout).toContain('3. npm start');
   expect(stdout).toMatch(row('content', '5', NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
 
-  // 4. One-post update into sites of 50 and 100 posts: an edit and a new post each, published, with calls and bytes.
+  // 4. One-post update into sites of 30 and 60 posts: an edit and a new post each, published, with calls and bytes.
   expect(stdout).toContain('4. One-post update');
-  for (const size of ['50', '100']) {
+  for (const size of ['30', '60']) {
     for (const change of ['edit', 'add']) expect(stdout).toMatch(row(size, change, 'published', NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
   }
   expect(stdout).not.toContain('NOT MEASURED');
@@ -61,15 +61,15 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
   expect(results.mode).toBe('quick');
   expect(results.fullBuild.map((r: any) => r.run)).toEqual(['cold', 'warm']);
   for (const run of results.fullBuild) expect(run.wallS).toBeGreaterThan(0);
-  expect(results.fullBuild[1].cached).toBe(200);
+  expect(results.fullBuild[1].cached).toBe(100);
   expect(results.bulkImport).toHaveLength(1);
-  expect(results.bulkImport[0]).toMatchObject({ posts: 50, livePosts: 50, deadLetters: 0, inProcess: { posts: 50, run: 'cold', exitCode: 0 } });
+  expect(results.bulkImport[0]).toMatchObject({ posts: 30, livePosts: 30, deadLetters: 0, inProcess: { posts: 30, run: 'cold', exitCode: 0 } });
   expect(results.bulkImport[0].publishRuns).toBeGreaterThan(0);
   expect(results.bulkImport[0].commits).toBeGreaterThanOrEqual(results.bulkImport[0].publishRuns);
-  expect(results.bulkImport[0].storage.byService.dynamodb.calls).toBeGreaterThan(50);
+  expect(results.bulkImport[0].storage.byService.dynamodb.calls).toBeGreaterThan(30);
   expect(results.start).toMatchObject({ posts: 5 });
   expect(results.start.startS).toBeGreaterThan(0);
-  expect(results.updates.map((u: any) => u.sitePosts)).toEqual([50, 100]);
+  expect(results.updates.map((u: any) => u.sitePosts)).toEqual([30, 60]);
   for (const size of results.updates) {
     expect(size.runs.map((r: any) => [r.change, r.ingestAction])).toEqual([['edit', 'published'], ['add', 'published']]);
     // Two of each change (--quick): the run shown is the faster of the two (the lower middle), one of those measured.

@@ -100,9 +100,9 @@ describe('the bundles cdk deploy uploads, under Node.js 22, fed SQS events on th
   let run: Awaited<ReturnType<typeof stackOfBundles>> | undefined;
   afterAll(async () => { await run?.close(); });
 
-  it('ingest and publish 60 posts of every kind: the same bytes as the in-process build', async () => {
+  it('ingest and publish 40 posts of every kind: the same bytes as the in-process build', async () => {
     run = await stackOfBundles();
-    const corpus = featureCorpus(60, 5);
+    const corpus = featureCorpus(40, 5);
     for (const edit of corpus.history) await put(run.stack, edit);
     await finalPass(run.stack);
     expect(run.stack.deadLetters).toEqual([]);
@@ -120,10 +120,10 @@ describe('the bundles cdk deploy uploads, under Node.js 22, fed SQS events on th
   it('a publisher killed with SIGKILL at random points converges on the site of a clean build', async () => {
     run = await stackOfBundles();
     const random = prng(Number(process.env.CRASH_SEED ?? 11));
-    const corpus = featureCorpus(90, 7);
+    const corpus = featureCorpus(70, 7);
     let kills = 0;
     let killedMidRun = 0;
-    const rounds = 6;
+    const rounds = 5;
     const perRound = Math.ceil(corpus.history.length / rounds);
     for (let round = 0; round < rounds; round++) {
       for (const edit of corpus.history.slice(round * perRound, (round + 1) * perRound)) await put(run.stack, edit);

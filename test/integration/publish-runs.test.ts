@@ -1,0 +1,91 @@
+/**
+ * How publish runs take their work (on the memory adapters: the same services as in AWS): every pending change, not
+ * only the request that woke them; in commits of a bounded size, as long as the run's time allows; a burst of
+ * changes waited for until it pauses.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveSiteConfig } from '../../lambdas/core/config.js';
+import type { Clock } from '../../lambdas/services/ports.js';
+import { publishChanges } from '../../lambdas/services/publish.js';
+import { featureCorpus } from '../support/feature-corpus.js';
+import { memoryEngine } from '../support/engine.js';
+
+const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com' });
+
+/** A clock that only moves when slept on (or moved by hand). */
+function manualClock(): Clock & { advance(ms: number): void; slept: number[] } {
+  let now = 1_000_000;
+  const slept: number[] = [];
+  return { now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; }, advance: (ms) => { now += ms; }, slept };
+}
+
+const siteOf = (engine: ReturnType<typeof memoryEngine>) => new Map([...engine.site.files].map(([path, file]) => [path, file.body]));
+
+describe('publish runs', () => {
+  it('publish a backlog in commits while time allows, ask for another run for the rest, and end in the one-commit site', async () => {
+    const corpus = featureCorpus(40, 2);
+    const reference = memoryEngine(config);
+    await reference.ingest(corpus.final);
+    await reference.publish();
+
+    const engine = memoryEngine(config);
+    await engine.ingest(corpus.final);
+    const pendingAtStart = new Set((await engine.changes.list()).map((change) => change.key)).size;
+    const requests: string[] = [];
+    // Time runs out after two commits of this run: 10 s left at first, then 30 s less at each check.
+    let left = 100_000;
+    const deps = { ...engine.publishDeps, maxPostsPerCommit: 12, requester: { request: async (_: unknown, id: string) => { requests.push(id); } } };
+    const first = await publishChanges(deps, { remainingMs: () => (left -= 30_000) });
+    expect(first.commits).toBeGreaterThanOrEqual(1);
+    expect(first.left).toBeGreaterThan(0);
+    expect(first.commits * 12 + first.left).toBeGreaterThanOrEqual(pendingAtStart);
+    expect(requests).toHaveLength(1);
+    expect((await engine.changes.list()).length).toBeGreaterThanOrEqual(first.left);
+
+    // The next runs (no deadline) publish the rest; then related lists are ranked against the final index, as
+    // after any run of several commits (npm run build -- --emulated ends so).
+    const rest = await publishChanges(deps);
+    expect(rest.published).toBeGreaterThanOrEqual(first.left);
+    expect(await engine.changes.list()).toEqual([]);
+    await publishChanges(deps, { refreshRelated: true });
+    expect(siteOf(engine)).toEqual(siteOf(reference));
+  });
+
+  it('find nothing to do when every change is published, and publish one change at once', async () => {
+    const engine = memoryEngine(config);
+    await engine.ingest([['a.md', '---\ntitle: A\ndate: 2024-01-01\n---\n\nText of a.\n']]);
+    const clock = manualClock();
+    const deps = { ...engine.publishDeps, clock, coalesce: { quietMs: 500, maxWaitMs: 5000 } };
+    expect(await publishChanges(deps)).toMatchObject({ commits: 1, published: 1 });
+    expect(await publishChanges(deps)).toMatchObject({ commits: 0, published: 0, written: 0 });
+    await engine.ingest([['a.md', '---\ntitle: A, edited\ndate: 2024-01-01\n---\n\nText of a.\n']]);
+    expect(await publishChanges(deps)).toMatchObject({ commits: 1, published: 1 });
+    // A single change is not waited for.
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('wait while a burst of changes keeps coming, then publish it together', async () => {
+    const engine = memoryEngine(config);
+    const clock = manualClock();
+    // Changes marked just now, by the engine's clock (ingest stamps markers with it).
+    const deps = { ...engine.publishDeps, clock, coalesce: { quietMs: 500, maxWaitMs: 5000 } };
+    const ingestAt = (files: [string, string][]) => engine.ingest(files).then(() => engine.changes.list());
+    await engine.ingest([['first.md', '---\ntitle: First\ndate: 2024-01-01\n---\n\nThe first.\n']]);
+    await publishChanges(deps);
+    // Two changes now; more arrive while the publisher waits (each sleep lets ingest add one).
+    let added = 0;
+    const sleep = clock.sleep;
+    clock.sleep = async (ms) => {
+      await sleep(ms);
+      if (added < 3) await ingestAt([[`burst-${added++}.md`, `---\ntitle: Burst ${added}\ndate: 2024-02-0${added}\n---\n\nText ${added}.\n`]]);
+    };
+    const { ingestDeps } = engine;
+    Object.assign(ingestDeps, { clock });
+    await ingestAt([['b1.md', '---\ntitle: B1\ndate: 2024-03-01\n---\n\nB one.\n'], ['b2.md', '---\ntitle: B2\ndate: 2024-03-02\n---\n\nB two.\n']]);
+    const summary = await publishChanges(deps);
+    expect(summary.commits).toBe(1);
+    expect(summary.published).toBe(5);
+    expect(clock.slept.length).toBeGreaterThanOrEqual(4);
+    expect(await engine.changes.list()).toEqual([]);
+  });
+});

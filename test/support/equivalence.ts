@@ -1,0 +1,74 @@
+/**
+ * Publishing the same content two ways for the equivalence tests: the in-process build of the final files, and the
+ * emulated AWS stack fed a history of changes (see test/corpus/*-equivalence.test.ts).
+ */
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { resolveSiteConfig } from '../../lambdas/core/config.js';
+import { listKeys } from '../../lambdas/local/content-files.js';
+import { startEmbeddedStack } from '../../lambdas/local/embedded-stack.js';
+import { buildInProcess } from '../../lambdas/local/in-process.js';
+import { openProcessCache } from '../../lambdas/local/process-cache.js';
+import { PostWorkerPool } from '../../lambdas/services/post-worker.js';
+import { reportJson } from '../../lambdas/services/report.js';
+import { siteSnapshot, snapshotDiff } from '../hostile/hostile-helpers.js';
+import type { SourceEdit } from './feature-corpus.js';
+
+export const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Equivalence', listingPageSize: 10 });
+
+export interface Published {
+  readonly site: Map<string, string>;
+  /** `reports/` as files: `<key>.json` and `_site.json`, with the S3 sequencer (only events have one) blanked. */
+  readonly reports: Map<string, string>;
+}
+
+const withoutSequencer = (json: string) => json.replace(/^ {2}"sequencer": "[0-9A-F]+",\n/m, '');
+
+export async function inProcess(files: ReadonlyMap<string, string>, cacheDir?: string): Promise<Published> {
+  const dir = await mkdtemp(join(tmpdir(), 'equivalence-'));
+  for (const [key, text] of files) {
+    await mkdir(dirname(join(dir, key)), { recursive: true });
+    await writeFile(join(dir, key), text);
+  }
+  const result = await buildInProcess({ contentDir: dir, config, ...(cacheDir && { cacheDir }) });
+  const reports = new Map([...result.reports].map(([key, report]) => [`${key}.json`, withoutSequencer(reportJson(report))]));
+  reports.set('_site.json', reportJson(result.siteReport));
+  return { site: new Map(result.files.map((file) => [file.path, file.body])), reports };
+}
+
+export async function emulated(history: readonly SourceEdit[], settleEvery: number, cacheDir?: string): Promise<Published & { commits: number }> {
+  let commits = 0;
+  // With a cache, posts the in-process build parsed are not parsed again (the same function makes both entries).
+  const processor = cacheDir === undefined ? undefined : new PostWorkerPool({ cache: await openProcessCache(cacheDir, config) });
+  const stack = await startEmbeddedStack({ config, retryDelayMs: 5, onPublish: (summary) => { commits += summary.commits; }, ...(processor && { processor }) });
+  try {
+    for (const [i, edit] of history.entries()) {
+      const Key = `posts/${edit.key}`;
+      if (edit.text === undefined) await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.names.sourceBucket, Key }));
+      else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text }));
+      if (i % settleEvery === settleEvery - 1) await stack.settled();
+    }
+    await stack.settled();
+    stack.publishQueue.send(JSON.stringify({ refreshRelated: true }), 'equivalence-final-pass');
+    await stack.settled();
+    expect(stack.deadLetters).toEqual([]);
+    const reports = new Map<string, string>();
+    for (const key of await listKeys(stack.s3, stack.names.sourceBucket, 'reports/')) {
+      const body = await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }))).Body!.transformToString();
+      reports.set(key.slice('reports/'.length), withoutSequencer(body));
+    }
+    return { site: await siteSnapshot(stack), reports, commits };
+  } finally {
+    await stack.close();
+    await processor?.close();
+  }
+}
+
+export function expectSame(actual: Published, expected: Published): void {
+  expect(snapshotDiff(actual.site, expected.site)).toEqual([]);
+  expect(snapshotDiff(actual.reports, expected.reports)).toEqual([]);
+}
+
