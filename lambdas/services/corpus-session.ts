@@ -73,9 +73,9 @@ const NO_ENTRIES: readonly StoredEntry[] = Object.freeze([]);
  * One publish run's view of the corpus state: reads go to the stores once and are kept for the run; writes are kept
  * here and written by `flush`, each bucket once, however many posts of the run changed it. The run's corpus step is
  * thereby a plan (everything decided in memory), and its writes happen in one crash-safe order:
- * 1. each changed post's index entries with, marked pending, the postings the buckets may hold once step 2 starts
- *    (a crash later leaves nothing the next run cannot find to remove, and it writes the pending ones again),
- *    2. the buckets, 3. the entries as they are now, 4. term vectors, 5. views (each only if its record is still
+ * 1. each changed post's index entries with, marked pending, every posting step 2 may add, change or take out (a
+ *    crash later leaves no bucket member the next run does not know of, and no entry it takes for certain that a
+ *    bucket lost: it puts back the pending postings it keeps and takes out the others), 2. the buckets, 3. the entries as they are now, 4. term vectors, 5. views (each only if its record is still
  *    the version decided about).
  * The caller marks every post the run re-decided as pending before `flush`, so a crash at any point leaves them to
  * be decided again by the next run.
@@ -188,7 +188,7 @@ export class CorpusSession implements CorpusStore {
     let before: Map<string, StoredEntry> | undefined = uncertain ? undefined : byBucket(previous);
     let unique: Map<string, Posting> | undefined = before && byBucket(next);
     if (!before || !unique) {
-      before = new Map(previous.filter((entry) => entry.pending !== true).map((p) => [postingId(p), p]));
+      before = certainEntries(previous);
       unique = new Map(next.map((p) => [postingId(p), p]));
     }
     const removed: StoredEntry[] = [];
@@ -278,22 +278,25 @@ export class CorpusSession implements CorpusStore {
   /** Write everything the session changed, in the crash-safe order described on the class. */
   async flush(): Promise<FlushResult> {
     const owners = [...this.storedEntries.keys()];
-    // 1. Intents: each owner's entries as stored, plus, marked `pending`, what it may have in buckets once step 2
-    //    starts (what a stopped run left pending, and the postings the stored entries do not hold with that data).
+    // 1. Intents: of each owner, the entries step 2 leaves as they are, and, marked `pending`, every posting step 2
+    //    may add, change or take out (so its bucket may or may not hold it, with either data, once step 2 starts):
+    //    what a stopped run left pending, the stored entries that go or change, and the postings that come or change.
+    //    The next run puts back the pending postings it keeps and takes out the others, whatever step 2 had done.
     const intents = new Map<string, readonly StoredEntry[]>();
     for (const owner of owners) {
       const before = this.storedEntries.get(owner)!;
-      const committed = before.filter((entry) => entry.pending !== true);
-      const held = new Map(committed.map((entry) => [postingId(entry), entry]));
-      const pending = [
-        ...before.filter((entry) => entry.pending === true),
-        // A changed owner's entries are the postings it was given (with their data).
-        ...(this.entries.get(owner)! as readonly Posting[]).filter((p) => {
-          const found = held.get(postingId(p));
-          return found === undefined || !sameData(found, p.data);
-        }),
-      ];
-      if (pending.length > 0) intents.set(owner, [...committed, ...pending.map((p): StoredEntry => ({ ...storedEntry(p), pending: true }))]);
+      // A changed owner's entries are the postings it was given (with their data).
+      const now = new Map((this.entries.get(owner)! as readonly Posting[]).map((p) => [postingId(p), p]));
+      const untouched: StoredEntry[] = [];
+      const touched: StoredEntry[] = [];
+      for (const [id, entry] of certainEntries(before)) {
+        const kept = now.get(id);
+        (kept !== undefined && sameData(entry, kept.data) ? untouched : touched).push(entry);
+      }
+      touched.push(...before.filter((entry) => entry.pending === true));
+      const untouchedIds = new Set(untouched.map(postingId));
+      for (const [id, p] of now) if (!untouchedIds.has(id)) touched.push(p);
+      if (touched.length > 0) intents.set(owner, [...untouched, ...touched.map((p): StoredEntry => ({ ...storedEntry(p), pending: true }))]);
     }
     if (intents.size > 0) await this.index.writeEntries(intents);
     // 2. Buckets, each once, sorted and within its capacity.
@@ -421,6 +424,15 @@ export class CorpusSession implements CorpusStore {
 /** A posting as an owner's entry keeps it (its data, or the hash a stored entry came with). */
 function storedEntry(p: StoredEntry): StoredEntry {
   return { bucket: p.bucket, sortKey: p.sortKey, ...(p.data !== undefined && { data: p.data }), ...(p.dataHash !== undefined && { dataHash: p.dataHash }) };
+}
+
+/**
+ * The stored entries known to be in their buckets with their data, by posting id: those not `pending`, but for a
+ * posting that also has a pending entry (a stopped run may have changed its data in the bucket).
+ */
+function certainEntries(entries: readonly StoredEntry[]): Map<string, StoredEntry> {
+  const uncertain = new Set(entries.filter((entry) => entry.pending === true).map(postingId));
+  return new Map(entries.filter((entry) => entry.pending !== true && !uncertain.has(postingId(entry))).map((entry) => [postingId(entry), entry]));
 }
 
 /** The postings by bucket, or undefined if a bucket occurs twice. */

@@ -21,7 +21,7 @@ import { extractTerms, type TermVector } from '../../lambdas/core/terms.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../../lambdas/local/embedded-stack.js';
 import { listedPost, type ListedPost, type PostRecord, type PublishedState } from '../../lambdas/model/records.js';
 import { CorpusSession } from '../../lambdas/services/corpus-session.js';
-import type { ChangeLog, IndexStore, PostStore, Posting, PublishedStore, SourceStore } from '../../lambdas/services/ports.js';
+import type { ChangeLog, IndexStore, PostStore, Posting, PublishedStore, SourceStore, StoredEntry } from '../../lambdas/services/ports.js';
 import { processForStorage } from '../../lambdas/services/process.js';
 import { seedPosts, topicCorpus } from '../related/fixtures.js';
 import { prng } from '../support/prng.js';
@@ -291,7 +291,66 @@ describe.each(Object.keys(sets) as (keyof typeof sets)[])('storage contract: %s'
       }
     }
   }, 120_000);
+
+  it('a session stopped at any write of its flush leaves an index the next session repairs by deciding its posts again', async () => {
+    const { index, posts } = a();
+    const random = prng(name === 'memory' ? 7 : 8);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const owners = ['a.md', 'b.md', 'c.md', 'd.md', 'e.md'].map((o) => `${prefix}stop/${o}`);
+    const buckets = ['term:rust', 'term:css', 'term:html', 'sec:b1:00ff', 'fp:9a', 'faq:77'].map((bk) => `${prefix}stop/${bk}`);
+    const weights = ['0000100', '0500000', '0999999'];
+    const reference = new ReferenceIndex();
+    const postingsOf = (owner: string): Posting[] => buckets.filter(() => random() < 0.5).map((bucket) => ({
+      bucket, sortKey: bucket.includes('term:') ? `${pick(weights)}\u0001${owner}` : owner, postKey: owner, data: random() < 0.5 ? {} : { v: pick([1, 2]) },
+    }));
+    let stops = 0;
+    for (let run = 0; run < 60; run++) {
+      // A run changes some posts; its flush stops after a random number of item writes (a killed Lambda), or not.
+      const changed = owners.filter(() => random() < 0.5);
+      const session = new CorpusSession(posts, new StoppingIndex(index, random() < 0.7 ? Math.floor(random() * 12) : Infinity));
+      for (const owner of changed) {
+        const next = postingsOf(owner);
+        await session.replacePostings(owner, next);
+        reference.replacePostings(owner, next);
+      }
+      const stopped = await session.flush().then(() => false, (err: Error) => { expect(err.message).toBe('stopped'); return true; });
+      if (!stopped) continue;
+      stops++;
+      // The next run decides the same posts again (their change markers stayed), here to the same postings or to new ones.
+      const repair = new CorpusSession(posts, index);
+      for (const owner of changed) {
+        const next = random() < 0.5 ? reference.postingsOf(owner) : postingsOf(owner);
+        await repair.replacePostings(owner, next);
+        reference.replacePostings(owner, next);
+      }
+      await repair.flush();
+      const stored = await index.readBuckets(buckets);
+      for (const bucket of buckets) {
+        expect(stored.get(bucket)!.map((p) => [p.sortKey, JSON.stringify(p.data)]), `run ${run}, ${bucket}`)
+          .toEqual(reference.query(bucket, 200).map((p) => [p.sortKey, JSON.stringify(p.data)]));
+      }
+      const entries = await index.readEntries(owners);
+      for (const owner of owners) expect((entries.get(owner) ?? []).filter((entry) => entry.pending), owner).toEqual([]);
+    }
+    expect(stops).toBeGreaterThan(20);
+  }, 120_000);
 });
+
+/** An index store whose writes stop (throw) after `itemsLeft` items, the items before written: a killed run's flush. */
+class StoppingIndex implements IndexStore {
+  constructor(private readonly inner: IndexStore, private itemsLeft: number) {}
+  readBuckets(names: readonly string[]) { return this.inner.readBuckets(names); }
+  readCounts(names: readonly string[]) { return this.inner.readCounts(names); }
+  readEntries(owners: readonly string[]) { return this.inner.readEntries(owners); }
+  async writeBuckets(buckets: ReadonlyMap<string, readonly Posting[]>) { await this.write(buckets, (part) => this.inner.writeBuckets(part)); }
+  async writeEntries(entries: ReadonlyMap<string, readonly StoredEntry[]>) { await this.write(entries, (part) => this.inner.writeEntries(part)); }
+  private async write<T>(items: ReadonlyMap<string, T>, write: (part: ReadonlyMap<string, T>) => Promise<void>): Promise<void> {
+    const part = new Map([...items].slice(0, Math.max(0, Math.min(items.size, this.itemsLeft))));
+    this.itemsLeft -= part.size;
+    if (part.size > 0) await write(part);
+    if (part.size < items.size) throw new Error('stopped');
+  }
+}
 
 /** The index as it was first written (plain, copying on every call): what a session must answer. */
 class ReferenceIndex {
@@ -328,6 +387,10 @@ class ReferenceIndex {
 
   entriesOf(postKey: string): readonly { bucket: string }[] {
     return this.entries.get(postKey) ?? [];
+  }
+
+  postingsOf(postKey: string): Posting[] {
+    return [...(this.entries.get(postKey) ?? [])];
   }
 
   query(bucket: string, limit: number): Posting[] {
