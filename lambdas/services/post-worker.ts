@@ -5,7 +5,7 @@ import { DEFAULT_RENDER_TIMEOUT_MS, renderResourceMessage, renderTimeoutMessage 
 import type { PostSource } from '../core/post.js';
 import type { SiteConfig } from '../core/types.js';
 import type { PostProcessor, ProcessedPost } from './ports.js';
-import { processCached, type ProcessCache } from './process.js';
+import { lookUpCached, processCached, type ProcessCache } from './process.js';
 
 /**
  * Parse + render for storage (`processForStorage`) in a worker thread with a deadline, so a pathological post (CommonMark's
@@ -107,6 +107,13 @@ export class PostWorkerPool implements PostProcessor {
   processTimed(source: PostSource, config: SiteConfig): Promise<TimedOutcome> {
     if (this.closed) return Promise.reject(new Error('the post worker pool is closed'));
     const queuedAt = performance.now();
+    // A post the cache has is answered here: a build whose posts are all cached starts no worker (a worker's
+    // start-up, its code loaded and compiled, costs more than reading a few thousand cache entries).
+    const cached = this.cache && lookUpCached(source, this.cache);
+    if (cached) {
+      this.counters.cacheHits++;
+      return Promise.resolve({ outcome: cached, waitMs: 0, renderMs: performance.now() - queuedAt });
+    }
     return new Promise<TimedOutcome>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++, source, config, reject,

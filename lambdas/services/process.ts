@@ -37,7 +37,7 @@ export interface ProcessCache {
 /** `processForStorage`, answered from `cache` when it has the post (`hit`); a miss is processed and stored. */
 export function processCached(source: PostSource, config: SiteConfig, cache: ProcessCache | undefined): { readonly processed: ProcessedPost; readonly hit: boolean } {
   if (!cache) return { processed: processForStorage(source, config), hit: false };
-  const file = join(cache.dir, `${createHash('sha256').update(cache.version).update(source.key).update(source.bytes).digest('hex')}.json.gz`);
+  const file = cacheFile(source, cache);
   const cached = readCached(file);
   if (cached) return { processed: cached, hit: true };
   const processed = processForStorage(source, config);
@@ -47,6 +47,15 @@ export function processCached(source: PostSource, config: SiteConfig, cache: Pro
   writeFileSync(temporary, gzipSync(JSON.stringify(toCached(processed)), { level: 1 }));
   renameSync(temporary, file);
   return { processed, hit: false };
+}
+
+/** The post as `cache` holds it, or undefined when it has no entry for these bytes. */
+export function lookUpCached(source: PostSource, cache: ProcessCache): ProcessedPost | undefined {
+  return readCached(cacheFile(source, cache));
+}
+
+function cacheFile(source: PostSource, cache: ProcessCache): string {
+  return join(cache.dir, `${createHash('sha256').update(cache.version).update(source.key).update(source.bytes).digest('hex')}.json.gz`);
 }
 
 /** A processed post as the cache holds it in JSON: the packed tree as base64, signatures as strings. */
