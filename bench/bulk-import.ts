@@ -1,6 +1,7 @@
 import { loadavg } from 'node:os';
 import type { SiteConfig } from '../lambdas/core/types.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
+import { DEPLOYED_COALESCE } from '../lambdas/contract.js';
 import { startEmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import type { Corpus } from './corpus.js';
 import { StorageCounters, type CounterSnapshot } from './counters.js';
@@ -46,6 +47,8 @@ export async function bulkImport(root: string, corpus: Corpus, config: SiteConfi
   let livePosts = 0;
   const stack = await startEmbeddedStack({
     config,
+    // As `npm run build -- --emulated`: the deployed publisher's wait for a burst (an upload of many posts) to end.
+    coalesce: DEPLOYED_COALESCE,
     onIngest: (result) => { ingested[result.action] = (ingested[result.action] ?? 0) + 1; },
     onPublish: (summary) => {
       publishRequests++;

@@ -49,3 +49,11 @@ export const ENV = {
   /** …but no longer than this (ms, default 30000). */
   PUBLISH_MAX_WAIT_MS: 'PUBLISH_MAX_WAIT_MS',
 } as const;
+
+/**
+ * How the deployed publisher waits for a burst to end (its `PUBLISH_QUIET_MS` and `PUBLISH_MAX_WAIT_MS` defaults):
+ * uploads less than 2 s apart are one burst, published together once it pauses, or after 30 s while it goes on (a
+ * migration then costs a commit per ~30 s of uploads, not one per few seconds). `npm run build -- --emulated` uses
+ * the same; `npm start` waits less (300 ms / 5 s), for an author editing files one at a time.
+ */
+export const DEPLOYED_COALESCE = { quietMs: 2000, maxWaitMs: 30_000 } as const;

@@ -73,13 +73,15 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
   const { startEmbeddedStack } = await import('../lambdas/local/embedded-stack.js');
   const { ContentUploader, downloadPrefix } = await import('../lambdas/local/content-files.js');
   const { readReports } = await import('../lambdas/local/results.js');
-  const stack = await startEmbeddedStack({ config });
+  const { DEPLOYED_COALESCE } = await import('../lambdas/contract.js');
+  // The deployed publisher's wait for a burst to end: the uploads below are one, as an `aws s3 sync` would be.
+  const stack = await startEmbeddedStack({ config, coalesce: DEPLOYED_COALESCE });
   try {
     await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
     await stack.settled();
     // Related-post scores use document frequencies, which move as posts arrive; the queue delivers uploads in no
     // fixed order. One pass over the final state makes the output independent of that order.
-    stack.publishQueue.send(JSON.stringify({ keys: [], removedSlugs: [], refreshRelated: true }), 'build-final-pass');
+    stack.publishQueue.send(JSON.stringify({ refreshRelated: true }), 'build-final-pass');
     await stack.settled();
     const reports = await readReports(stack);
     const files = await downloadPrefix(stack.s3, stack.names.siteBucket, '', outDir);

@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
-import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import { DEPLOYED_COALESCE, ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
 import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
 import { IndexRepository } from '../adapters/index-repository.js';
@@ -85,6 +85,6 @@ export function publishDepsFromEnv(env: Env): Omit<PublishDeps, 'logger'> {
     reports: source,
     postsPrefix: source.postsPrefix,
     ...(env[ENV.PUBLISH_QUEUE_URL] && { requester: new SqsPublishRequester(sdk().sqs, env[ENV.PUBLISH_QUEUE_URL]!) }),
-    coalesce: { quietMs: number(ENV.PUBLISH_QUIET_MS, 2000), maxWaitMs: number(ENV.PUBLISH_MAX_WAIT_MS, 30_000) },
+    coalesce: { quietMs: number(ENV.PUBLISH_QUIET_MS, DEPLOYED_COALESCE.quietMs), maxWaitMs: number(ENV.PUBLISH_MAX_WAIT_MS, DEPLOYED_COALESCE.maxWaitMs) },
   };
 }
