@@ -127,12 +127,12 @@ describe('related posts on the embedded stack', () => {
       return files;
     };
     const rebuild = async (id: string) => {
-      s.publishQueue.send(JSON.stringify({ keys: [], removedSlugs: [], rebuildAll: true }), id);
+      s.publishQueue.send(JSON.stringify({ rebuildAll: true }), id);
       await s.settled();
     };
     // The last publish request again (a redelivery): nothing changes.
     const incremental = await snapshot();
-    s.publishQueue.send(JSON.stringify({ keys: [posts.at(-1)!.key], removedSlugs: [] }), 'again-1');
+    s.publishQueue.send(JSON.stringify({ keys: [posts.at(-1)!.key] }), 'again-1');
     await s.settled();
     expect(await snapshot()).toEqual(incremental);
     // A full rebuild may refresh lists whose scores drifted as the site grew (document frequencies change with
