@@ -75,8 +75,8 @@ const NO_ENTRIES: readonly StoredEntry[] = Object.freeze([]);
  * thereby a plan (everything decided in memory), and its writes happen in one crash-safe order:
  * 1. each changed post's index entries with, marked pending, every posting step 2 may add, change or take out (a
  *    crash later leaves no bucket member the next run does not know of, and no entry it takes for certain that a
- *    bucket lost: it puts back the pending postings it keeps and takes out the others), 2. the buckets, 3. the entries as they are now, 4. term vectors, 5. views (each only if its record is still
- *    the version decided about).
+ *    bucket lost: it puts back the pending postings it keeps and takes out the others), 2. the buckets, 3. the
+ *    entries as they are now, 4. term vectors, 5. views (each only if its record is still the version decided about).
  * The caller marks every post the run re-decided as pending before `flush`, so a crash at any point leaves them to
  * be decided again by the next run.
  *
