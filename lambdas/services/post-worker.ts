@@ -5,7 +5,7 @@ import { DEFAULT_RENDER_TIMEOUT_MS, renderResourceMessage, renderTimeoutMessage 
 import type { PostSource } from '../core/post.js';
 import type { SiteConfig } from '../core/types.js';
 import type { PostProcessor, ProcessedPost } from './ports.js';
-import { lookUpCached, processCached, type ProcessCache } from './process.js';
+import { lookUpCached, processAndCache, type ProcessCache } from './process.js';
 
 /**
  * Parse + render for storage (`processForStorage`) in a worker thread with a deadline, so a pathological post (CommonMark's
@@ -61,7 +61,7 @@ interface Slot {
 
 type WorkerReply =
   | { readonly ready: true }
-  | { readonly id: number; readonly outcome: ProcessedPost; readonly cached: boolean }
+  | { readonly id: number; readonly outcome: ProcessedPost }
   | { readonly id: number; readonly failure: { readonly name: string; readonly message: string } };
 
 /** What the pool did so far, for tests and logs. */
@@ -160,10 +160,7 @@ export class PostWorkerPool implements PostProcessor {
     while (this.waiting.length > 0 && !this.closed) {
       if (this.unavailable) {
         for (const job of this.waiting.splice(0)) {
-          inProcess(job.source, job.config, this.cache).then(({ processed, hit }) => {
-            if (hit) this.counters.cacheHits++;
-            job.resolve(processed);
-          }, job.reject);
+          inProcess(job.source, job.config, this.cache).then(job.resolve, job.reject);
         }
         return;
       }
@@ -227,7 +224,6 @@ export class PostWorkerPool implements PostProcessor {
     clearTimeout(slot.timer);
     slot.job = undefined;
     if ('outcome' in reply) {
-      if (reply.cached) this.counters.cacheHits++;
       job.resolve(reply.outcome);
     } else if (reply.failure.name === 'RangeError' && /call stack/i.test(reply.failure.message)) {
       job.resolve({ status: 'rejected', messages: [renderResourceMessage('stack')] });
@@ -310,8 +306,8 @@ export class PostWorkerPool implements PostProcessor {
   }
 }
 
-async function inProcess(source: PostSource, config: SiteConfig, cache: ProcessCache | undefined): Promise<{ processed: ProcessedPost; hit: boolean }> {
-  return processCached(source, config, cache);
+async function inProcess(source: PostSource, config: SiteConfig, cache: ProcessCache | undefined): Promise<ProcessedPost> {
+  return processAndCache(source, config, cache);
 }
 
 function workerUrl(): URL {
@@ -373,8 +369,7 @@ function serve(): void {
   port.on('message', (job: WorkerJob) => {
     let reply: WorkerReply;
     try {
-      const { processed, hit } = processCached(job.source, job.config, job.cache);
-      reply = { id: job.id, outcome: processed, cached: hit };
+      reply = { id: job.id, outcome: processAndCache(job.source, job.config, job.cache) };
     } catch (err) {
       const failure = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
       reply = { id: job.id, failure };

@@ -34,19 +34,17 @@ export interface ProcessCache {
   readonly version: string;
 }
 
-/** `processForStorage`, answered from `cache` when it has the post (`hit`); a miss is processed and stored. */
-export function processCached(source: PostSource, config: SiteConfig, cache: ProcessCache | undefined): { readonly processed: ProcessedPost; readonly hit: boolean } {
-  if (!cache) return { processed: processForStorage(source, config), hit: false };
-  const file = cacheFile(source, cache);
-  const cached = readCached(file);
-  if (cached) return { processed: cached, hit: true };
+/** `processForStorage`, its outcome added to `cache` when there is one (the caller looked it up there first). */
+export function processAndCache(source: PostSource, config: SiteConfig, cache: ProcessCache | undefined): ProcessedPost {
   const processed = processForStorage(source, config);
+  if (!cache) return processed;
+  const file = cacheFile(source, cache);
   mkdirSync(cache.dir, { recursive: true });
   // Written under a temporary name, then renamed: a reader never sees half an entry.
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, gzipSync(JSON.stringify(toCached(processed)), { level: 1 }));
   renameSync(temporary, file);
-  return { processed, hit: false };
+  return processed;
 }
 
 /** The post as `cache` holds it, or undefined when it has no entry for these bytes. */
