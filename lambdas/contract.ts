@@ -3,7 +3,7 @@
  * Nothing here imports code with dependencies, so the CDK app and tests load it for free.
  */
 
-/** Key prefix of the markdown sources in the source bucket. Only `<prefix>*.md` triggers ingestion. */
+/** Key prefix of the markdown sources in the source bucket. Only `<prefix>*<one of POST_SUFFIXES>` triggers ingestion. */
 export const POSTS_PREFIX = 'posts/';
 
 /** Key prefix of the private processing reports, outside the notification filter. */
@@ -19,8 +19,8 @@ export const LISTING_KEY = 'state/listing.json';
 /** Key prefix of the published listing's chunks (see `LISTING_KEY`). */
 export const LISTING_CHUNKS_PREFIX = 'state/listing/';
 
-/** Suffix of the source objects that trigger ingestion. */
-export const POST_SUFFIX = '.md';
+/** Suffixes of the source objects that trigger ingestion (one S3 notification filter each). */
+export { POST_EXTENSIONS as POST_SUFFIXES } from './core/post-files.js';
 
 /** The posts table's key schema and the partitions the publisher writes: defined with every item kind in model/table.ts. */
 export { POSTS_TABLE_SCHEMA, PUBLISHER_PARTITIONS } from './model/table.js';

@@ -15,8 +15,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import type { SiteConfig } from '../lambdas/core/types.js';
-import { listEntries } from '../lambdas/local/markdown-files.js';
-import { formatReports } from '../lambdas/local/report-lines.js';
+import { listContentFolder, listEntries } from '../lambdas/local/markdown-files.js';
+import { formatIgnoredFields, formatReports, formatSkipped } from '../lambdas/local/report-lines.js';
 import type { PostReport } from '../lambdas/services/report.js';
 
 const SITE_MARKER = '.content-pipeline-site';
@@ -58,9 +58,13 @@ async function main(): Promise<number> {
   await removeStale(outDir, previousFiles, new Set(outcome.paths));
   await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the next build updates it in place.\n');
 
-  for (const line of formatReports(outcome.reports, values.content!.replace(/\/+$/, ''), !values.quiet)) console.log(line);
+  const displayDir = values.content!.replace(/\/+$/, '');
+  for (const line of formatReports(outcome.reports, displayDir, !values.quiet)) console.log(line);
+  const { skipped } = await listContentFolder(contentDir);
+  for (const line of [...formatSkipped(skipped, displayDir), ...formatIgnoredFields(outcome.reports)]) console.log(line);
   const count = (status: string) => [...outcome.reports.values()].filter((report) => report.status === status).length;
-  console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected; `
+  console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected`
+    + `${skipped.length > 0 ? `, ${skipped.length} other files skipped` : ''}; `
     + `${outcome.paths.length} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
   for (const failure of outcome.internalFailures) console.error(failure);
   if (outcome.internalFailures.length > 0) return 1;

@@ -17,7 +17,8 @@ import { ContentUploader } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import { importFolder } from '../lambdas/local/import-folder.js';
 import { ProgressLine } from '../lambdas/local/progress.js';
-import { formatReports } from '../lambdas/local/report-lines.js';
+import { listContentFolder } from '../lambdas/local/markdown-files.js';
+import { formatIgnoredFields, formatReports, formatSkipped } from '../lambdas/local/report-lines.js';
 import { readReports } from '../lambdas/local/results.js';
 
 const { values } = parseArgs({
@@ -53,6 +54,7 @@ const displayDir = values.content!.replace(/\/+$/, '');
   });
   progress.done();
   for (const line of formatReports(imported.reports, displayDir)) console.log(line);
+  for (const line of [...formatSkipped((await listContentFolder(contentDir)).skipped, displayDir), ...formatIgnoredFields(imported.reports)]) console.log(line);
   const count = (action: string) => imported.ingested.filter((result) => result.action === action).length;
   console.log(`\n${imported.ingested.length} posts: ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected `
     + `(uploaded in ${imported.seconds.upload.toFixed(1)} s, ingested in ${imported.seconds.ingest.toFixed(1)} s, published in ${imported.seconds.publish.toFixed(1)} s)`);

@@ -13,13 +13,13 @@ import { unified, type Processor } from 'unified';
  */
 
 /**
- * YAML front matter and GitHub-flavoured markdown, parsing only. What `remark-frontmatter` and `remark-gfm` register
+ * YAML (`---`) and TOML (`+++`, Hugo) front matter and GitHub-flavoured markdown, parsing only. What `remark-frontmatter` and `remark-gfm` register
  * minus their markdown serialisers (mdast-util-to-markdown and friends, ~23 KB minified), which nothing here uses.
  */
 function parseFrontMatterAndGfm(this: Processor): void {
   const data = this.data();
-  (data.micromarkExtensions ??= []).push(frontmatter(['yaml']), gfm());
-  (data.fromMarkdownExtensions ??= []).push(frontmatterFromMarkdown(['yaml']), gfmFromMarkdown());
+  (data.micromarkExtensions ??= []).push(frontmatter(['yaml', 'toml']), gfm());
+  (data.fromMarkdownExtensions ??= []).push(frontmatterFromMarkdown(['yaml', 'toml']), gfmFromMarkdown());
 }
 
 /** Markdown → mdast, with YAML front matter and GitHub-flavoured markdown. Frozen once, reused for every post. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Root } from 'mdast';
+import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { absoluteUrl } from './config.js';
 import { decodeSource } from './decode.js';
@@ -7,11 +7,14 @@ import { dedupeWithinPost, withinPostMessages, type WithinPostDecision } from '.
 import { excerpt, truncate } from './excerpt.js';
 import { extractFaq } from './faq-extract.js';
 import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
+import { dateFromFileName } from './dates.js';
 import { checkBlockNesting, checkFrontMatterNesting } from './limits.js';
+import { convertLiquid, hasTemplateTags } from './liquid.js';
 import { firstHeading, parseMarkdown, plainTextBlocks } from './markdown.js';
 import { renderHtml } from './markdown-render.js';
 import { error, hasErrors, info, warning } from './messages.js';
 import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
+import { postBaseName } from './post-files.js';
 import { sitePaths, slugFromKey } from './slug.js';
 import type { PostMessage, PublishedPost, SiteConfig } from './types.js';
 import { countWords } from './word-count.js';
@@ -60,32 +63,45 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   const tooDeep = checkBlockNesting(text);
   if (tooDeep) return { status: 'rejected', messages: [...messages, tooDeep] };
 
-  const tree = parseMarkdown(text);
+  // Jekyll's Liquid and Hugo's shortcodes are not run here: the ones with a markdown equivalent are converted, the
+  // rest reported (liquid.ts). The source text (`text`) stays what the author wrote, for hashes and line lookups.
+  const liquid = hasTemplateTags(text)
+    ? convertLiquid(text, { siteUrl: config.siteUrl, postUrl: (slug) => absoluteUrl(config, sitePaths.post(slug)), firstLine: bodyFirstLine(text) })
+    : undefined;
+  const parsed = parseMarkdown(liquid?.text ?? text);
+  // TOML front matter (Hugo's `+++`) leaves the tree here; the rest of the pipeline knows front matter as `yaml` nodes.
+  const first = parsed.children[0] as { type: string; value?: string } | undefined;
+  const tomlNode = first?.type === 'toml' ? parsed.children[0] : undefined;
+  const tree: Root = tomlNode ? { ...parsed, children: parsed.children.slice(1) } : parsed;
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
-  if (!yamlNode && /^---[ \t]*\n/.test(text)) {
+  const frontMatterNode: (RootContent & { value: string }) | undefined = yamlNode ?? (tomlNode as (RootContent & { value: string }) | undefined);
+  const fence = /^(---|\+\+\+)[ \t]*\n/.exec(text)?.[1];
+  if (!frontMatterNode && fence) {
     messages.push(error('front-matter:unclosed',
-      'Front matter opened with `---` on line 1 is never closed; add a line with just `---` after the last field.', 1));
+      `Front matter opened with \`${fence}\` on line 1 is never closed; add a line with just \`${fence}\` after the last field.`, 1));
     return { status: 'rejected', messages };
   }
-  const deepYaml = yamlNode && checkFrontMatterNesting(yamlNode.value, (yamlNode.position?.start.line ?? 1) + 1);
+  const frontMatterLine = (frontMatterNode?.position?.start.line ?? 1) + 1;
+  const deepYaml = frontMatterNode && checkFrontMatterNesting(frontMatterNode.value, frontMatterLine);
   if (deepYaml) return { status: 'rejected', messages: [...messages, deepYaml] };
-  const frontMatter = yamlNode
-    ? parseFrontMatter(yamlNode.value, (yamlNode.position?.start.line ?? 1) + 1)
+  const frontMatter = frontMatterNode
+    ? parseFrontMatter(frontMatterNode.value, frontMatterLine, tomlNode ? 'toml' : 'yaml')
     : { data: emptyFrontMatter(), messages: [] };
-  messages.push(...frontMatter.messages);
-  if (!yamlNode) {
+  messages.push(...frontMatter.messages, ...(liquid?.messages ?? []));
+  if (!frontMatterNode) {
     messages.push(warning('front-matter:missing', 'The post has no front matter; add `title`, `description`, `author`, `date` and `tags` between two `---` lines at the top.', 1));
   }
 
-  const title = resolveTitle(frontMatter.data, tree, messages);
+  const title = resolveTitle(frontMatter.data, tree, source.key, messages);
   // Repeats within the post go before anything reads the text, so excerpts, word counts and FAQ see each block once.
   const deduped = title === undefined ? { tree, decisions: [] } : dedupeWithinPost(withoutTitleHeading(tree, title), { dedupeCode: config.dedupeCode });
   messages.push(...withinPostMessages(deduped.decisions));
   const body = deduped.tree;
   const blocks = plainTextBlocks(body);
-  if (blocks.length === 0) {
+  // A post of code alone (a snippet post) or of an embed has content; only a body with nothing to show is empty.
+  if (blocks.length === 0 && !body.children.some(showsSomething)) {
     messages.push(error('content:empty', 'The post has no text after the front matter; write the article below the closing `---`.',
-      (yamlNode?.position?.end.line ?? 0) + 1));
+      (frontMatterNode?.position?.end.line ?? 0) + 1));
   }
   if (hasErrors(messages) || title === undefined) return { status: 'rejected', messages };
 
@@ -95,15 +111,23 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     return { status: 'rejected', messages };
   }
   if (frontMatter.data.draft) {
-    messages.push(info('post:draft', 'draft: true — the post is stored but not published. Remove `draft: true` to publish it.'));
+    messages.push(info('post:draft', frontMatter.data.draftBecause === undefined
+      ? 'draft: true — the post is stored but not published. Remove `draft: true` to publish it.'
+      : `${frontMatter.data.draftBecause} — the post is stored but not published, as its generator would not publish it. Remove it to publish the post.`));
     return { status: 'draft', slug, messages };
   }
   const fm = frontMatter.data;
-  if (!fm.date) messages.push(warning('seo:missing-date', 'No `date`: the post is listed after dated posts and has no date in feeds. Add `date: YYYY-MM-DD`.', 1));
+  // Jekyll's convention: a post dated only by its file name (`2016-11-10-Rust-1.13.md`).
+  const fileDate = fm.date === undefined ? dateFromFileName(postBaseName(source.key)) : undefined;
+  const date = fm.date ?? fileDate;
+  if (fileDate !== undefined) messages.push(info('post:date-from-file-name', `No \`date\` in front matter; the post is dated ${fileDate.slice(0, 10)} from its file name.`, 1));
+  if (!date) messages.push(warning('seo:missing-date', 'No `date`: the post is listed after dated posts and has no date in feeds. Add `date: YYYY-MM-DD`.', 1));
   if (!fm.author) messages.push(warning('seo:missing-author', 'No `author`: add `author: Full Name` so readers and search engines see who wrote it.', 1));
   if (!fm.description) messages.push(info('seo:description-from-text', 'No `description`: the meta description is taken from the first paragraph. Add `description:` (50–160 characters) to choose it.', 1));
 
-  const description = fm.description ?? excerpt(blocks, DESCRIPTION_MAX);
+  // `<!--more-->` (Jekyll, Hugo, WordPress) ends the part of the post its excerpt is taken from.
+  const leadBlocks = blocksBeforeMore(body) ?? blocks;
+  const description = fm.description ?? excerpt(leadBlocks, DESCRIPTION_MAX);
   const wordCount = countWords(blocks);
   // FAQ pairs for FAQPage markup, SEO warnings and internal links: data only, never blocking (front matter errors already did).
   const faq = extractFaq(body, fm.faq, { pageUrl: absoluteUrl(config, sitePaths.post(slug)) });
@@ -120,9 +144,9 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     title,
     description,
     ...(fm.description === undefined && { descriptionFromText: true }),
-    summary: excerpt(blocks, SUMMARY_MAX),
+    summary: excerpt(leadBlocks, SUMMARY_MAX),
     ...(fm.author !== undefined && { author: fm.author }),
-    ...(fm.date !== undefined && { date: fm.date, updated: fm.updated ?? fm.date }),
+    ...(date !== undefined && { date, updated: fm.updated ?? date }),
     tags: fm.tags,
     lang: fm.lang ?? config.language,
     ...(fm.canonical !== undefined && { canonical: fm.canonical }),
@@ -133,12 +157,13 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     ...(faq.pairs.length > 0 && { faq: faq.pairs }),
     ...(internalLinks.length > 0 && { internalLinks }),
     ...(fm.dedupe !== undefined && { repeatPolicy: fm.dedupe }),
+    ...(fm.aliases !== undefined && { aliases: fm.aliases }),
   };
   return { status: 'published', post, body, dedupe: deduped.decisions, messages };
 }
 
 /** Front matter `title`, else the first heading (with a note to the author), else a rejection. Long titles are cut with a warning. */
-function resolveTitle(fm: FrontMatter, tree: Root, messages: PostMessage[]): string | undefined {
+function resolveTitle(fm: FrontMatter, tree: Root, key: string, messages: PostMessage[]): string | undefined {
   let title = fm.title;
   // When the title failed validation, or the YAML could not be read at all, the author already has the
   // message that matters; "missing title" would send them looking for the wrong fix.
@@ -148,8 +173,15 @@ function resolveTitle(fm: FrontMatter, tree: Root, messages: PostMessage[]): str
     const heading = firstHeading(tree);
     const fromHeading = heading ? toString(heading).replace(/\s+/g, ' ').trim() : '';
     if (fromHeading === '') {
-      messages.push(error('front-matter:missing-title', 'The post has no title; add `title: Your title` to the front matter.', 1));
-      return undefined;
+      // Jekyll's rule: the file name, date prefix dropped, words capitalised (`2009-07-10-title-11.md` → "Title 11").
+      const fromFileName = titleFromFileName(key);
+      if (fromFileName === '') {
+        messages.push(error('front-matter:missing-title', 'The post has no title; add `title: Your title` to the front matter.', 1));
+        return undefined;
+      }
+      messages.push(warning('front-matter:missing-title',
+        `The post has no title and no heading; it is titled "${fromFileName}" after its file name. Add \`title: Your title\` to the front matter.`, 1));
+      return fromFileName;
     }
     messages.push(info('front-matter:title-from-heading',
       `No \`title\` in front matter; using the first heading "${truncate(fromHeading, 80)}". Add \`title:\` to choose one.`, heading?.position?.start.line));
@@ -160,6 +192,36 @@ function resolveTitle(fm: FrontMatter, tree: Root, messages: PostMessage[]): str
     title = truncate(title, TITLE_MAX);
   }
   return title;
+}
+
+/** Nodes that show something on the page (text, code, a table, an embed); comments, definitions and rules do not. */
+function showsSomething(node: RootContent): boolean {
+  if (node.type === 'html') return !/^\s*<!--[\s\S]*-->\s*$/.test(node.value);
+  return node.type !== 'yaml' && node.type !== 'definition' && node.type !== 'thematicBreak';
+}
+
+function titleFromFileName(key: string): string {
+  return postBaseName(key).replace(/^\d{4}-\d{2}-\d{2}-/, '').split(/[-_\s]+/).filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1)).join(' ');
+}
+
+/** The first body line of a post: the line after its front matter's closing fence, or 1 without front matter. */
+function bodyFirstLine(text: string): number {
+  const fence = /^(---|\+\+\+)[ \t]*\n/.exec(text)?.[1];
+  if (fence === undefined) return 1;
+  const lines = text.split('\n', 10_000);
+  const close = lines.findIndex((line, index) => index > 0 && line.trimEnd() === fence);
+  return close < 0 ? 1 : close + 2;
+}
+
+const MORE = /^<!--\s*more\s*-->$/i;
+
+/** Plain text blocks before a `<!--more-->` line, or undefined when the post has none (or nothing before it). */
+function blocksBeforeMore(body: Root): string[] | undefined {
+  const at = body.children.findIndex((node) => node.type === 'html' && MORE.test(node.value.trim()));
+  if (at <= 0) return undefined;
+  const lead = plainTextBlocks({ ...body, children: body.children.slice(0, at) });
+  return lead.length > 0 ? lead : undefined;
 }
 
 /** The template renders the title as the page's H1, so a leading H1 that repeats it is dropped from the body. */

@@ -10,6 +10,7 @@
  *   replace the description with text it picks itself.
  * - at least 300 words: a common floor for an article to be seen as substantive ("thin content" below that).
  */
+import { IGNORED_FIELDS_RULE } from './frontmatter-fields.js';
 import type { Heading, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
@@ -244,8 +245,12 @@ export interface SeoSummaryRow {
   readonly rules: Readonly<Record<string, number>>;
 }
 
-/** The site summary report: how many posts, and those with warnings (their own and `siteMessages`), most first. */
-export function siteSummaryReport(posts: readonly SeoReport[], siteMessages: ReadonlyMap<string, readonly PostMessage[]>): { readonly posts: number; readonly summary: SeoSummaryRow[] } {
+/**
+ * The site summary report: how many posts, those with warnings (their own and `siteMessages`), most first, and the
+ * front matter fields the pipeline ignored, with the number of posts that have each (named once here, not as a
+ * warning on every post: see frontmatter-fields.ts).
+ */
+export function siteSummaryReport(posts: readonly SeoReport[], siteMessages: ReadonlyMap<string, readonly PostMessage[]>): { readonly posts: number; readonly summary: SeoSummaryRow[]; readonly ignoredFields?: Readonly<Record<string, number>> } {
   // The rows `siteSeoSummary` makes of each post's own messages followed by its site-wide ones, without merging
   // them into one list per post: a post's own counts are remembered per messages list (a warm publisher hands the
   // same lists to every run), so a one-post update of a large site counts a few posts' messages, not all.
@@ -267,7 +272,21 @@ export function siteSummaryReport(posts: readonly SeoReport[], siteMessages: Rea
     if (warnings > 0) rows.push({ key: post.key, warnings, rules });
   }
   rows.sort((a, b) => b.warnings - a.warnings || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { posts: posts.length, summary: rows };
+  const ignoredFields = ignoredFieldCounts(posts.map((post) => post.messages));
+  return { posts: posts.length, summary: rows, ...(Object.keys(ignoredFields).length > 0 && { ignoredFields }) };
+}
+
+/** Front matter fields ignored, with the number of posts that have each: most first, then by name. */
+export function ignoredFieldCounts(messageLists: Iterable<readonly PostMessage[]>): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const messages of messageLists) {
+    for (const message of messages) {
+      if (message.ruleId !== IGNORED_FIELDS_RULE) continue;
+      for (const name of message.names ?? []) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  const sorted = [...counts].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(sorted);
 }
 
 /** Warnings of a list of messages, in all and by rule (in the order the rules first appear), remembered per list. */

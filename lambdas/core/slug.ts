@@ -1,4 +1,5 @@
 import { slug as githubSlug } from 'github-slugger';
+import { postBaseName } from './post-files.js';
 
 /**
  * Turn any author-supplied string (front matter `slug`, a file name, a tag) into one safe URL segment:
@@ -33,10 +34,14 @@ function slugOf(input: string): string {
     .replace(/-+$/, '');
 }
 
-/** The slug a post gets from its file name when front matter sets none: `2024/My Post.md` → `my-post`. */
+/**
+ * The slug a post gets from its file name when front matter sets none: `2024/My Post.md` → `my-post`. A Jekyll date
+ * prefix stays (`2016-11-10-Rust-1.13.md` → `2016-11-10-rust-1-13`): Jekyll's own URLs keep the date
+ * (`/2016/11/10/Rust-1.13.html`), and real blogs reuse names across years (three `roadmap` posts on the Rust blog),
+ * so without it a slug would depend on which post claimed it first.
+ */
 export function slugFromKey(key: string): string {
-  const base = key.split('/').pop() ?? key;
-  return toSlug(base.replace(/\.md$/i, ''));
+  return toSlug(postBaseName(key));
 }
 
 /** Site-relative paths of the published files, in one place so pages, feeds and sitemap agree. */

@@ -41,6 +41,8 @@ export interface PostMessage {
   /** 1-based line in the source file, when known. */
   readonly line?: number;
   readonly column?: number;
+  /** What the message is about, for summaries across posts (e.g. the ignored front matter fields). */
+  readonly names?: readonly string[];
 }
 
 /** A post that passed validation: everything the publish step needs, stored on the DynamoDB record. */
@@ -91,6 +93,11 @@ export interface PublishedPost {
   readonly internalLinks?: readonly string[];
   /** The post's own `dedupe:` policy for sections that repeat earlier posts; absent: the site's `repeatPolicy`. */
   readonly repeatPolicy?: RepeatPolicy;
+  /**
+   * Earlier addresses of the post (site-relative paths from `aliases`, `redirect_from`, `url`, `permalink`), kept
+   * for redirects; absent when none.
+   */
+  readonly aliases?: readonly string[];
 }
 
 /** One question and its answer, as marked up in FAQPage JSON-LD. */

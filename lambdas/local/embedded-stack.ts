@@ -13,7 +13,7 @@ import { IndexRepository } from '../adapters/index-repository.js';
 import { S3PublishedStore } from '../adapters/published-store.js';
 import { quietSdkLogger } from '../adapters/sdk-options.js';
 import { DEFAULT_SOURCE_LAYOUT, S3SiteStore, S3SourceStore } from '../adapters/s3-stores.js';
-import { POST_SUFFIX } from '../contract.js';
+import { POST_SUFFIXES } from '../contract.js';
 import { makeIngestHandler } from '../handlers/ingest.js';
 import { silentLogger, type Logger } from '../handlers/logger.js';
 import { makePublishHandler } from '../handlers/publish.js';
@@ -147,10 +147,10 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   ingestQueue.subscribe(makeIngestHandler(() => ingestDeps, options.onIngest));
   publishQueue.subscribe(makePublishHandler(publishDeps, options.onPublish));
 
-  // The notification configuration of the CDK stack: source bucket, `posts/` prefix, `.md` suffix.
+  // The notification configuration of the CDK stack: source bucket, `posts/` prefix, the markdown suffixes.
   let muted = 0;
   s3Server.on('event', (event) => {
-    const awsEvent = toAwsS3Event(event, { bucket: LOCAL_NAMES.sourceBucket, prefix: DEFAULT_SOURCE_LAYOUT.postsPrefix, suffix: POST_SUFFIX });
+    const awsEvent = toAwsS3Event(event, { bucket: LOCAL_NAMES.sourceBucket, prefix: DEFAULT_SOURCE_LAYOUT.postsPrefix, suffixes: POST_SUFFIXES });
     if (awsEvent && muted === 0) ingestQueue.send(JSON.stringify(awsEvent));
   });
 

@@ -1,4 +1,5 @@
 import { formatMessage } from '../core/messages.js';
+import { ignoredFieldCounts } from '../core/seo-report.js';
 import type { PostReport } from '../services/report.js';
 
 /**
@@ -20,4 +21,16 @@ export function formatReports(reports: ReadonlyMap<string, PostReport>, displayD
     if (showWarnings) for (const message of report.warnings) lines.push(`    ${formatMessage(file, message)}`);
   }
   return lines;
+}
+
+/** Lines for the files of a content folder that are not posts: each once, with the reason. */
+export function formatSkipped(skipped: readonly { readonly path: string; readonly reason: string }[], displayDir: string): string[] {
+  return skipped.map(({ path, reason }) => `- skipped   ${displayDir}/${path}  (${reason})`);
+}
+
+/** One line naming the front matter fields the pipeline ignored across the site, with how many posts have each. */
+export function formatIgnoredFields(reports: ReadonlyMap<string, PostReport>): string[] {
+  const counts = Object.entries(ignoredFieldCounts([...reports.values()].map((report) => report.notes)));
+  if (counts.length === 0) return [];
+  return [`front matter fields not used by this pipeline (ignored): ${counts.map(([name, posts]) => `${name} (${posts} post${posts === 1 ? '' : 's'})`).join(', ')}`];
 }

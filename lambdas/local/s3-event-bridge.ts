@@ -8,7 +8,8 @@ export interface S3rverEvent {
 export interface NotificationFilter {
   readonly bucket: string;
   readonly prefix: string;
-  readonly suffix: string;
+  /** Any of these, case-sensitive, as S3 filters match (one notification configuration per suffix). */
+  readonly suffixes: readonly string[];
 }
 
 // Seeded from the clock only so a restarted process keeps ordering after an earlier one; never written to output.
@@ -21,7 +22,7 @@ let counter = BigInt(Date.now()) * 1000n;
  */
 export function toAwsS3Event(event: S3rverEvent, filter: NotificationFilter): S3Event | undefined {
   const records = event.Records.filter((record) => record.s3.bucket.name === filter.bucket
-    && record.s3.object.key.startsWith(filter.prefix) && record.s3.object.key.endsWith(filter.suffix));
+    && record.s3.object.key.startsWith(filter.prefix) && filter.suffixes.some((suffix) => record.s3.object.key.endsWith(suffix)));
   if (records.length === 0) return undefined;
   return {
     Records: records.map((record) => ({

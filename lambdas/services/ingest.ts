@@ -1,6 +1,7 @@
 import { StaleEventError } from '../core/errors.js';
 import { mapLimited } from '../core/limited.js';
 import { error } from '../core/messages.js';
+import { isPostFile } from '../core/post-files.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
 import type { LivePost, PostRecord, PostState } from '../model/records.js';
 import type { ObjectChange } from '../handlers/s3-events.js';
@@ -28,8 +29,6 @@ export interface IngestResult {
   readonly messages: readonly PostMessage[];
 }
 
-/** Extensions of the files that are posts. */
-const POST_FILE = /\.md$/i;
 
 /**
  * Apply one S3 object change: read, process, record (guarded by the sequencer), report, mark it for the publisher
@@ -81,7 +80,7 @@ type Prepared =
 
 async function prepare(change: ObjectChange, deps: IngestDeps): Promise<Prepared> {
   const { postsPrefix } = deps.source;
-  if (!change.objectKey.startsWith(postsPrefix) || !POST_FILE.test(change.objectKey)) {
+  if (!change.objectKey.startsWith(postsPrefix) || !isPostFile(change.objectKey)) {
     return { kind: 'done', result: { key: change.objectKey, action: 'ignored', messages: [] } };
   }
   const key = change.objectKey.slice(postsPrefix.length);

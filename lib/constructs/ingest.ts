@@ -8,12 +8,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, POST_SUFFIX, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import { ENV, POST_SUFFIXES, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
 
 export interface IngestProps {
-  /** Source bucket: `posts/**.md` changes are queued for ingestion; reports go to `reports/`. */
+  /** Source bucket: changes of `posts/**.md` (and `.markdown`, `.mdown`, `.mkd`) are queued for ingestion; reports go to `reports/`. */
   readonly sourceBucket: s3.IBucket;
 
   /** Posts table; the ingest function reads and writes items. */
@@ -78,7 +78,7 @@ export interface IngestProps {
 }
 
 /**
- * Ingest stage: S3 `posts/*.md` created/removed events → standard SQS queue (+ DLQ) → ingest function,
+ * Ingest stage: S3 `posts/*.md` (and the other markdown extensions) created/removed events → standard SQS queue (+ DLQ) → ingest function,
  * which validates and renders the post, stores it in the table, writes a report to `reports/` and asks
  * the publish stage to rebuild.
  *
@@ -111,9 +111,12 @@ export class Ingest extends Construct {
 
     // S3 → SQS. SqsDestination adds the queue policy allowing s3.amazonaws.com from this bucket only.
     const destination = new s3n.SqsDestination(this.queue);
-    const filter: s3.NotificationKeyFilter = { prefix: POSTS_PREFIX, suffix: POST_SUFFIX };
-    props.sourceBucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, filter);
-    props.sourceBucket.addEventNotification(s3.EventType.OBJECT_REMOVED, destination, filter);
+    // One filter per markdown extension (a filter has one suffix); the ingest service checks the same list.
+    for (const suffix of POST_SUFFIXES) {
+      const filter: s3.NotificationKeyFilter = { prefix: POSTS_PREFIX, suffix };
+      props.sourceBucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, filter);
+      props.sourceBucket.addEventNotification(s3.EventType.OBJECT_REMOVED, destination, filter);
+    }
     acknowledgeBucketNotificationsHandler(Stack.of(this));
 
     const pf = new PipelineFunction(this, 'Ingest', {

@@ -76,8 +76,10 @@ describe('front matter validation', () => {
     expect(outcome.messages.find((m) => m.ruleId === 'front-matter:title-from-heading')?.line).toBe(5);
   });
 
-  it('rejects a post with neither title nor heading', () => {
-    expect(errorsOf(md('author: A', 'Just text.'))[0]!.ruleId).toBe('front-matter:missing-title');
+  it('titles a post with neither title nor heading after its file name, as Jekyll does, and warns', () => {
+    const outcome = published(md('author: A', 'Just text.'), '2009-07-10-title-11.md');
+    expect(outcome.post.title).toBe('Title 11');
+    expect(outcome.messages.find((m) => m.ruleId === 'front-matter:missing-title')).toMatchObject({ severity: 'warning', line: 1 });
   });
 
   it('rejects a slug with nothing usable in it', () => {
@@ -92,7 +94,7 @@ describe('front matter validation', () => {
   it('parses dates strictly', () => {
     expect(parseDate('2024-04-01')).toBe('2024-04-01T00:00:00.000Z');
     expect(parseDate('2024-04-01T12:30:00Z')).toBe('2024-04-01T12:30:00.000Z');
-    expect(parseDate('2024-04-01T12:30')).toBeUndefined(); // no time zone: ambiguous
+    expect(parseDate('2024-04-01T12:30')).toBe('2024-04-01T12:30:00.000Z'); // no time zone: UTC, as Hugo reads it
     expect(parseDate('April 1, 2024')).toBeUndefined();
     expect(parseDate('2023-02-29')).toBeUndefined();
   });

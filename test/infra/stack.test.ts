@@ -287,7 +287,7 @@ describe('ContentPipelineStack', () => {
   });
 
   describe('S3 → SQS notifications', () => {
-    it('source bucket sends posts/*.md created and removed events to the ingest queue', () => {
+    it('source bucket sends created and removed events of posts/ markdown files (.md, .markdown, .mdown, .mkd) to the ingest queue', () => {
       const notifications = Object.values(resourcesOf(template, 'Custom::S3BucketNotifications'));
       expect(notifications).toHaveLength(1);
       const { BucketName, NotificationConfiguration } = notifications[0]!.Properties;
@@ -300,14 +300,14 @@ describe('ContentPipelineStack', () => {
         rules: [...c.Filter.Key.FilterRules].sort((a: Json, b: Json) => a.Name.localeCompare(b.Name)),
       }));
       const queue = { 'Fn::GetAtt': [ids.ingestQueue, 'Arn'] };
-      const rules = [
+      const rules = (suffix: string) => [
         { Name: 'prefix', Value: 'posts/' },
-        { Name: 'suffix', Value: '.md' },
+        { Name: 'suffix', Value: suffix },
       ];
-      expect(configs).toEqual([
-        { events: ['s3:ObjectCreated:*'], queue, rules },
-        { events: ['s3:ObjectRemoved:*'], queue, rules },
-      ]);
+      expect(configs).toEqual(['.md', '.markdown', '.mdown', '.mkd'].flatMap((suffix) => [
+        { events: ['s3:ObjectCreated:*'], queue, rules: rules(suffix) },
+        { events: ['s3:ObjectRemoved:*'], queue, rules: rules(suffix) },
+      ]));
     });
 
     it('the ingest queue lets S3 (this bucket only) send messages', () => {
