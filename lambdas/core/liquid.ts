@@ -115,6 +115,10 @@ export function convertLiquid(text: string, options: LiquidOptions): LiquidResul
       leftoverIn(before);
       converted += before;
       last = match.index + whole.length;
+      if (tag === 'raw' && inRaw) {
+        converted += whole; // `{% raw %}{% raw %}{% endraw %}` shows "{% raw %}"
+        continue;
+      }
       if (tag === 'raw' || tag === 'endraw') {
         inRaw = tag === 'raw';
         note('raw', lineNumber);

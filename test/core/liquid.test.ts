@@ -15,6 +15,7 @@ describe('Liquid and shortcode leftovers', () => {
   it('unwraps {% raw %} and keeps what it wraps unreported', () => {
     const result = convertLiquid('Use {% raw %}{{ page.title }}{% endraw %} in a layout.', options);
     expect(result.text).toBe('Use {{ page.title }} in a layout.');
+    expect(convertLiquid('`{% raw %}{% raw %}{% endraw %}`', options).text).toBe('`{% raw %}`');
     expect(result.messages.filter((m) => m.ruleId === 'liquid:unprocessed')).toEqual([]);
   });
 
