@@ -92,7 +92,10 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     messages.push(warning('front-matter:missing', 'The post has no front matter; add `title`, `description`, `author`, `date` and `tags` between two `---` lines at the top.', 1));
   }
 
-  const title = resolveTitle(frontMatter.data, tree, source.key, messages);
+  // A draft is work in progress: a missing title or an empty body is what it may still lack, said as a warning (Hugo
+  // and Jekyll keep such drafts too); what would make it unreadable (front matter errors) still rejects it.
+  const unfinishedDraft = frontMatter.data.draft && !hasErrors(messages);
+  const title = resolveTitle(frontMatter.data, tree, source.key, messages, unfinishedDraft ? warning : error);
   // Repeats within the post go before anything reads the text, so excerpts, word counts and FAQ see each block once.
   const deduped = title === undefined ? { tree, decisions: [] } : dedupeWithinPost(withoutTitleHeading(tree, title), { dedupeCode: config.dedupeCode });
   messages.push(...withinPostMessages(deduped.decisions));
@@ -100,10 +103,10 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   const blocks = plainTextBlocks(body);
   // A post of code alone (a snippet post) or of an embed has content; only a body with nothing to show is empty.
   if (blocks.length === 0 && !body.children.some(showsSomething)) {
-    messages.push(error('content:empty', 'The post has no text after the front matter; write the article below the closing `---`.',
+    messages.push((unfinishedDraft ? warning : error)('content:empty', 'The post has no text after the front matter; write the article below the closing `---`.',
       (frontMatterNode?.position?.end.line ?? 0) + 1));
   }
-  if (hasErrors(messages) || title === undefined) return { status: 'rejected', messages };
+  if (hasErrors(messages) || (title === undefined && !unfinishedDraft)) return { status: 'rejected', messages };
 
   const slug = frontMatter.data.slug ?? slugFromKey(source.key);
   if (slug === '') {
@@ -116,6 +119,7 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
       : `${frontMatter.data.draftBecause} — the post is stored but not published, as its generator would not publish it. Remove it to publish the post.`));
     return { status: 'draft', slug, messages };
   }
+  if (title === undefined) return { status: 'rejected', messages }; // unreachable: only a draft gets here untitled
   const fm = frontMatter.data;
   // Jekyll's convention: a post dated only by its file name (`2016-11-10-Rust-1.13.md`).
   const fileDate = fm.date === undefined ? dateFromFileName(postBaseName(source.key)) : undefined;
@@ -163,7 +167,7 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
 }
 
 /** Front matter `title`, else the first heading (with a note to the author), else a rejection. Long titles are cut with a warning. */
-function resolveTitle(fm: FrontMatter, tree: Root, key: string, messages: PostMessage[]): string | undefined {
+function resolveTitle(fm: FrontMatter, tree: Root, key: string, messages: PostMessage[], missing: typeof error): string | undefined {
   let title = fm.title;
   // When the title failed validation, or the YAML could not be read at all, the author already has the
   // message that matters; "missing title" would send them looking for the wrong fix.
@@ -176,7 +180,7 @@ function resolveTitle(fm: FrontMatter, tree: Root, key: string, messages: PostMe
       // Jekyll's rule: the file name, date prefix dropped, words capitalised (`2009-07-10-title-11.md` → "Title 11").
       const fromFileName = titleFromFileName(key);
       if (fromFileName === '') {
-        messages.push(error('front-matter:missing-title', 'The post has no title; add `title: Your title` to the front matter.', 1));
+        messages.push(missing('front-matter:missing-title', 'The post has no title; add `title: Your title` to the front matter.', 1));
         return undefined;
       }
       messages.push(warning('front-matter:missing-title',

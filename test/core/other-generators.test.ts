@@ -132,3 +132,16 @@ describe('file names', () => {
     expect(published(md('title: T'), '2016-11-10-Rust-1.13.markdown').post.slug).toBe('2016-11-10-rust-1-13');
   });
 });
+
+describe('drafts are work in progress', () => {
+  it('keeps an untitled or empty draft as a draft, with warnings, instead of rejecting it', () => {
+    const empty = process(md('title: Later\ndraft: true', ''));
+    expect(empty.status).toBe('draft');
+    expect(empty.messages.find((m) => m.ruleId === 'content:empty')).toMatchObject({ severity: 'warning' });
+    const untitled = process(md('draft: true', 'Notes.'), '2014-04-07-.md');
+    expect(untitled.status).toBe('draft');
+    expect(untitled.messages.find((m) => m.ruleId === 'front-matter:missing-title')).toMatchObject({ severity: 'warning' });
+    // A draft whose front matter cannot be read is still rejected: the author must see the error.
+    expect(process(md('draft: true\ndate: 2024-02-30', 'x')).status).toBe('rejected');
+  });
+});
