@@ -86,10 +86,18 @@ export function splitSections(tree: Root, blocks: readonly Block[] = listBlocks(
   const introStart = firstContent === -1 ? introEnd : Math.min(firstContent, introEnd);
   const sections: Section[] = [makeSection({ id: '', heading: '', depth: 0, start: introStart, end: introEnd }, blocks)];
 
+  // Where each section ends: at the next heading of the same or a higher level (one pass with a stack, so a long
+  // changelog with thousands of headings costs no more than its length).
+  const ends = new Array<number>(headings.length).fill(tree.children.length);
+  const waiting: number[] = [];
+  headings.forEach(({ node, index }, h) => {
+    while (waiting.length > 0 && headings[waiting[waiting.length - 1]!]!.node.depth >= node.depth) ends[waiting.pop()!] = index;
+    waiting.push(h);
+  });
+
   const open: Section[] = [];
   headings.forEach(({ node, index }, h) => {
-    let end = tree.children.length;
-    for (const next of headings.slice(h + 1)) if (next.node.depth <= node.depth) { end = next.index; break; }
+    const end = ends[h]!;
     while (open.length > 0 && open[open.length - 1]!.depth >= node.depth) open.pop();
     const { anchor, text } = anchors.get(node)!;
     const line = node.position?.start.line;
@@ -106,9 +114,22 @@ export function splitSections(tree: Root, blocks: readonly Block[] = listBlocks(
 }
 
 function makeSection(base: Omit<Section, 'blocks' | 'wordCount'>, blocks: readonly Block[]): Section {
-  const own = blocks.filter((block) => block.index >= base.start && block.index < base.end);
+  // `blocks` are in document order: the section's own are one slice of them, found by binary search.
+  const own = blocks.slice(firstAtOrAfter(blocks, base.start), firstAtOrAfter(blocks, base.end));
   const line = base.line ?? own[0]?.line;
   return { ...base, ...(line !== undefined && { line }), blocks: own, wordCount: own.reduce((sum, block) => sum + block.wordCount, 0) };
+}
+
+/** Position of the first block whose node index is at least `index` (`blocks.length` if none). */
+function firstAtOrAfter(blocks: readonly Block[], index: number): number {
+  let low = 0;
+  let high = blocks.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (blocks[middle]!.index < index) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
@@ -134,6 +155,17 @@ export function sectionAt(sections: readonly Section[], index: number): Section 
   let found = sections[0]!;
   for (const section of sections) if (index >= section.start && index < section.end && section.depth >= found.depth) found = section;
   return found;
+}
+
+/**
+ * The innermost section of every node of `tree.children` (`length` of them) at once: `sectionAt` for each index, in
+ * time proportional to the post's length (each section fills its range; a subsection, later in the list, overwrites
+ * its parent's entries).
+ */
+export function innermostSections(sections: readonly Section[], length: number): Section[] {
+  const result = new Array<Section>(length).fill(sections[0]!);
+  for (const section of sections) for (let i = section.start; i < section.end; i++) result[i] = section;
+  return result;
 }
 
 /** The HTML fragment of a section id, or undefined when the section has no anchor (intro, h1). */
