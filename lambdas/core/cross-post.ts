@@ -14,6 +14,8 @@ import { anchorOf, splitSections, type Block, type Section, type SectionRef } fr
  *   3. `decideCrossPost(post, fingerprints, candidatesBySection, { policy })` → actions + decisions;
  *   4. `applyCrossPostDecisions(tree, actions)` → the tree to render.
  * Post level: `mainTextBlocks` (sections.ts) → `postSignature` → query → `findNearDuplicateOriginal`.
+ * Boilerplate (what step 2 and the post signature leave out): `selectBoilerplateFromHolders`, where a near copy
+ * does not count again for what it copied from its original.
  *
  * Which post is the original never depends on upload order: posts are ordered by `date` (undated after dated),
  * then by key, and only an EARLIER post can be the original. When an earlier post arrives later (a back-dated
@@ -339,4 +341,36 @@ export function findNearDuplicateOriginal(
     canonical: post.canonical === undefined ? 'original' : 'author',
   };
   return { original: candidate, decisions: [decision] };
+}
+
+/** A post that holds a block, as the boilerplate count sees it. */
+export interface BlockHolder {
+  readonly postKey: string;
+  /** The earlier post this one nearly copies (the original `findNearDuplicateOriginal` found), if any. */
+  readonly nearCopyOf?: string;
+}
+
+/**
+ * How many posts count towards the boilerplate threshold for one block: its holders, each once, except a near copy
+ * whose original holds the block too. A near copy (canonical to its original) is the original published again, not
+ * one more post using a template: counted, it would make a section found in an original, its near copy and one more
+ * post "boilerplate" — kept on every page and left out of every comparison — instead of a section repeated from an
+ * earlier post, which is linked to it. A block the copy added of its own still counts.
+ */
+export function boilerplateHolderCount(holders: readonly BlockHolder[]): number {
+  const keys = new Set(holders.map((holder) => holder.postKey));
+  const counted = new Set<string>();
+  for (const holder of holders) {
+    if (holder.nearCopyOf !== undefined && holder.nearCopyOf !== holder.postKey && keys.has(holder.nearCopyOf)) continue;
+    counted.add(holder.postKey);
+  }
+  return counted.size;
+}
+
+/**
+ * Boilerplate fingerprints (see `selectBoilerplate` in sections.ts) from who holds each block: those whose
+ * `boilerplateHolderCount` reaches `minPosts`.
+ */
+export function selectBoilerplateFromHolders(holders: ReadonlyMap<string, readonly BlockHolder[]>, minPosts = 3): Set<string> {
+  return new Set([...holders].filter(([, list]) => boilerplateHolderCount(list) >= minPosts).map(([fp]) => fp));
 }

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Root } from 'mdast';
 import { describe, expect, it } from 'vitest';
 import {
-  applyCrossPostDecisions, comparePostOrder, decideCrossPost, findNearDuplicateOriginal, postSignature, sectionFingerprints,
-  signatureOfBlocks, type CandidatePost, type CandidateSection, type CrossPostOptions, type SectionFingerprint,
+  applyCrossPostDecisions, boilerplateHolderCount, comparePostOrder, decideCrossPost, findNearDuplicateOriginal, postSignature, sectionFingerprints,
+  selectBoilerplateFromHolders, signatureOfBlocks, type BlockHolder, type CandidatePost, type CandidateSection, type CrossPostOptions, type SectionFingerprint,
 } from '../../lambdas/core/cross-post.js';
 import { decisionMessage, dedupeWithinPost } from '../../lambdas/core/dedupe.js';
 import { encodeSignature, minhashSignature } from '../../lambdas/core/minhash.js';
@@ -169,11 +169,12 @@ describe('which earlier section is the original', () => {
   });
 
   it('orders posts totally: dated by time, undated last, then by key', () => {
-    // A date-time without a zone would depend on the machine's time zone: it counts as undated, like garbage.
+    // A date-time without a zone is read as UTC (dates.ts: Hugo's default; the machine's zone would vary), never in
+    // the machine's local time; garbage counts as undated.
     const sorted = [{ key: 'u2' }, { key: 'd2', date: '2024-02-01' }, { key: 'u1' }, { key: 'bad', date: 'not a date' }, { key: 'd1', date: '2024-01-01' },
       { key: 'd0', date: '2024-02-01T00:00:00.000Z' }, { key: 'local', date: '2024-01-15T10:00:00' }, { key: 'd3', date: '2024-02-01T09:00:00+10:00' }]
       .sort(comparePostOrder).map((p) => p.key);
-    expect(sorted).toEqual(['d1', 'd3', 'd0', 'd2', 'bad', 'local', 'u1', 'u2']);
+    expect(sorted).toEqual(['d1', 'local', 'd3', 'd0', 'd2', 'bad', 'u1', 'u2']);
   });
 });
 
@@ -284,6 +285,67 @@ describe('near-duplicate posts', () => {
     expect(fingerprint(`${paragraph(400, 40)}\n\n${boilerplateText}`)).toBeUndefined();
     expect(findNearDuplicateOriginal({ key: 'x.md' }, undefined, candidates())).toEqual({ decisions: [] });
   });
+});
+
+describe('boilerplate and near copies', () => {
+  // A section (≥ 50 words, two paragraphs) found in an original, in a near copy of that original, and in one more post.
+  const shared = `## Shared section\n\n${paragraph(500, 40)}\n\n${paragraph(501, 40)}`;
+  const original = post('a.md', '2024-01-01', 'Original', `## Own A\n\n${paragraph(502, 60)}\n\n${shared}`);
+  const nearCopy = post('b.md', '2024-02-01', 'Near copy', `## Own A\n\n${paragraph(502, 60)} One sentence of its own.\n\n${shared}`);
+  const third = post('c.md', '2024-03-01', 'Third', `## Own C\n\n${paragraph(503, 120)}\n\n${shared}`);
+  const posts = [original, nearCopy, third];
+  const sharedFingerprints = new Set(listBlocks(md(shared)).map((block) => block.fingerprint));
+
+  /** What the index knows: who holds each block, and which post each one nearly copies (decided on its own text). */
+  const signature = (p: TestPost) => postSignature(mainTextBlocks(listBlocks(p.tree), new Set()));
+  const nearCopyOf = (p: TestPost) => findNearDuplicateOriginal(p, signature(p),
+    posts.filter((o) => o !== p).map((o) => ({ key: o.key, date: o.date!, url: urlOf(o), signature: signature(o)!.signature }))).original?.key;
+  const holders = new Map<string, BlockHolder[]>();
+  for (const p of posts) {
+    const copied = nearCopyOf(p);
+    for (const fp of distinctFingerprints(listBlocks(p.tree))) holders.set(fp, [...(holders.get(fp) ?? []), { postKey: p.key, ...(copied !== undefined && { nearCopyOf: copied }) }]);
+  }
+
+  it('sees the copy as a near copy of the original, and the third post as a post of its own', () => {
+    expect(posts.map(nearCopyOf)).toEqual([undefined, 'a.md', undefined]);
+  });
+
+  it('does not count the near copy: a section in an original, its near copy and one more post is a repeated section, linked', () => {
+    // Counted once per post, the shared blocks reach the threshold of 3 and would be boilerplate: kept everywhere,
+    // left out of the comparison, so the third post's copy of the section would go unnoticed.
+    const naive = selectBoilerplate(new Map([...holders].map(([fp, list]) => [fp, list.length])));
+    expect([...sharedFingerprints].every((fp) => naive.has(fp))).toBe(true);
+    expect(decideCrossPostWith(third, naive).decisions).toEqual([]);
+
+    const boilerplate = selectBoilerplateFromHolders(holders);
+    expect([...sharedFingerprints].some((fp) => boilerplate.has(fp))).toBe(false);
+    const { decisions, tree } = decideCrossPostWith(third, boilerplate);
+    expect(decisions).toMatchObject([{ kind: 'section-linked', section: { id: 'shared-section' }, original: { postKey: 'a.md', sectionId: 'shared-section' } }]);
+    expect(render(tree)).toContain('This section repeats <a href="https://blog.example.com/posts/a/#shared-section">Shared section</a> from “Original”.');
+  });
+
+  it('counts each post once, and a near copy for a block its original lacks', () => {
+    const holder = (postKey: string, copyOf?: string): BlockHolder => ({ postKey, ...(copyOf !== undefined && { nearCopyOf: copyOf }) });
+    expect(boilerplateHolderCount([holder('a'), holder('b', 'a'), holder('c')])).toBe(2);
+    expect(boilerplateHolderCount([holder('b', 'a'), holder('c'), holder('d')])).toBe(3);
+    expect(boilerplateHolderCount([holder('a'), holder('b', 'a'), holder('c', 'b'), holder('d')])).toBe(2);
+    expect(boilerplateHolderCount([holder('a'), holder('a'), holder('c'), holder('d')])).toBe(3);
+    expect(selectBoilerplateFromHolders(new Map([['x', [holder('a'), holder('c'), holder('d')]], ['y', [holder('a'), holder('b', 'a'), holder('d')]]]))).toEqual(new Set(['x']));
+  });
+
+  /** `decide`, with the boilerplate left out of the sections compared (as the publisher does). */
+  function decideCrossPostWith(p: TestPost, boilerplate: ReadonlySet<string>) {
+    const index = new Map<string, CandidateSection[]>();
+    for (const other of posts.filter((o) => o !== p)) {
+      for (const fp of sectionFingerprints(splitSections(other.tree), { boilerplate })) {
+        const candidate: CandidateSection = { postKey: other.key, postDate: other.date!, postTitle: other.title, url: urlOf(other), sectionId: fp.sectionId, heading: fp.heading, ...(fp.line !== undefined && { line: fp.line }), signature: fp.signature };
+        for (const key of fp.bandKeys) index.set(key, [...(index.get(key) ?? []), candidate]);
+      }
+    }
+    const fingerprints = sectionFingerprints(splitSections(p.tree), { boilerplate });
+    const { actions, decisions } = decideCrossPost(p, fingerprints, lookup(index, fingerprints));
+    return { decisions, tree: applyCrossPostDecisions(p.tree, actions) };
+  }
 });
 
 describe('signatures of sections and posts', () => {
