@@ -20,18 +20,18 @@
  * are in faq.ts.
  */
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
-import type { Definition, Heading, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Definition, Heading, Nodes, Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import rehypeSanitize from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import { visit } from 'unist-util-visit';
 import type { FrontMatter } from './frontmatter.js';
 import { normalizeFaqText } from './faq.js';
 import { parseMarkdown } from './markdown.js';
 import { sanitizeSchema } from './markdown-render.js';
 import { info, warning } from './messages.js';
+import { forEachNode } from './tree-walk.js';
 import type { FaqPair, PostMessage } from './types.js';
 
 export interface FaqExtraction {
@@ -137,7 +137,7 @@ function hasContent(nodes: readonly RootContent[]): boolean {
 
 function containsImage(node: RootContent): boolean {
   let found = false;
-  visit(node, (child) => { if (child.type === 'image' || child.type === 'imageReference') found = true; });
+  forEachNode<Nodes>(node, (child) => { if (child.type === 'image' || child.type === 'imageReference') found = true; });
   return found;
 }
 
@@ -217,7 +217,7 @@ function boldQuestion(paragraph: Paragraph, needsQuestionMark: boolean): { quest
 
 function collectDefinitions(tree: Root): Definition[] {
   const definitions: Definition[] = [];
-  visit(tree, 'definition', (node: Definition) => { definitions.push(node); });
+  forEachNode<Nodes>(tree, (node) => { if (node.type === 'definition') definitions.push(node); });
   return definitions;
 }
 

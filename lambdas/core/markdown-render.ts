@@ -1,11 +1,11 @@
 import GithubSlugger from 'github-slugger';
-import type { Root as HastRoot, Element } from 'hast';
+import type { Element, Nodes as HastNodes, Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
 import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
-import { visit } from 'unist-util-visit';
+import { forEachNode } from './tree-walk.js';
 
 /*
  * mdast → sanitized HTML. Apart from the parser (markdown.ts) on purpose: the publisher renders the trees ingest
@@ -40,7 +40,8 @@ export function renderHtml(tree: MdastRoot): string {
 function addHeadingIds() {
   return (tree: HastRoot) => {
     const slugger = new GithubSlugger();
-    visit(tree, 'element', (node: Element) => {
+    forEachNode<HastNodes>(tree, (node) => {
+      if (node.type !== 'element') return;
       if (/^h[2-6]$/.test(node.tagName) && node.properties.id === undefined) {
         node.properties.id = slugger.slug(hastText(node));
       }
@@ -50,6 +51,6 @@ function addHeadingIds() {
 
 function hastText(node: Element): string {
   let text = '';
-  visit(node, 'text', (child: { value: string }) => { text += child.value; });
+  forEachNode<HastNodes>(node, (child) => { if (child.type === 'text') text += child.value; });
   return text;
 }

@@ -11,10 +11,10 @@
  * - at least 300 words: a common floor for an article to be seen as substantive ("thin content" below that).
  */
 import { IGNORED_FIELDS_RULE } from './frontmatter-fields.js';
-import type { Heading, Root } from 'mdast';
+import type { Nodes, Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import { visit } from 'unist-util-visit';
 import { warning } from './messages.js';
+import { forEachNode } from './tree-walk.js';
 import type { PostMessage } from './types.js';
 
 export const SEO_LIMITS = {
@@ -68,7 +68,8 @@ export function postSeoMessages(input: PostSeoInput): PostMessage[] {
   }
 
   let previousDepth = 1; // the page template renders the title as the only intended H1
-  visit(input.body, 'heading', (heading: Heading) => {
+  forEachNode<Nodes>(input.body, (heading) => {
+    if (heading.type !== 'heading') return;
     const text = truncateText(toString(heading).replace(/\s+/g, ' ').trim(), 60);
     const line = heading.position?.start.line;
     if (heading.depth === 1) {
@@ -81,11 +82,11 @@ export function postSeoMessages(input: PostSeoInput): PostMessage[] {
     previousDepth = heading.depth;
   });
 
-  visit(input.body, (node) => {
+  forEachNode<Nodes>(input.body, (node) => {
     if (node.type !== 'image' && node.type !== 'imageReference') return;
-    const alt = (node as { alt?: string | null }).alt ?? '';
+    const alt = node.alt ?? '';
     if (alt.trim() !== '') return;
-    const url = node.type === 'image' ? ` ${truncateText((node as { url: string }).url, 80)}` : '';
+    const url = node.type === 'image' ? ` ${truncateText(node.url, 80)}` : '';
     messages.push(warning('seo:image-alt',
       `Image${url} has no alt text; describe what it shows: ![description](…).`, node.position?.start.line));
   });
@@ -111,10 +112,10 @@ export function internalLinkSlugs(trees: Root | readonly Root[], siteUrl: string
   const targets: string[] = [];
   for (const tree of Array.isArray(trees) ? trees : [trees as Root]) {
     const referenced = new Set<string>();
-    visit(tree, 'linkReference', (node: { identifier: string }) => { referenced.add(node.identifier); });
-    visit(tree, (node) => {
-      if (node.type === 'link') targets.push((node as { url: string }).url);
-      if (node.type === 'definition' && referenced.has((node as { identifier: string }).identifier)) targets.push((node as { url: string }).url);
+    forEachNode<Nodes>(tree, (node) => { if (node.type === 'linkReference') referenced.add(node.identifier); });
+    forEachNode<Nodes>(tree, (node) => {
+      if (node.type === 'link') targets.push(node.url);
+      if (node.type === 'definition' && referenced.has(node.identifier)) targets.push(node.url);
     });
   }
   const slugs: string[] = [];
