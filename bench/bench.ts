@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000,4000] [--start DIR] [--update-sizes 100,1000,10000]
- *                   [--update-repeats 3] [--compare] [--sections build,bulk,start,update,cold] [--import-runs 5] [--json FILE]`
+ *                   [--update-repeats 3] [--compare] [--sections build,bulk,start,update,cold,length] [--import-runs 5]
+ *                   [--length-sizes 100,500,1024] [--length-repeats 5] [--json FILE]`
  *
  * 1. Full build: `scripts/build.ts` (in-process) in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
  *    warm (cache filled by a previous run over the same corpus).
@@ -11,6 +12,8 @@
  * 4. One-post update: a site seeded straight into the embedded stack, then edits and new posts (3 of each, 2 with
  *    --quick; the run of median wall time is shown).
  * 5. Cold start: each handler bundled as the CDK does; size, and import time in a fresh process.
+ * 6. Length: one long, list-heavy post (a release-notes changelog) of 100 KiB, 500 KiB and 1 MiB through the post
+ *    worker pool with the default budget, cold (the first post of a fresh worker) and warm; time per post and per KiB.
  *
  * Corpora come from `../shared/bench/gen-corpus.mjs` (deterministic), or a built-in generator when that folder is
  * missing. The table goes to stdout, progress to stderr; the results also go to bench/results/latest.json and the
@@ -27,6 +30,7 @@ import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { bulkImport, type BulkImport } from './bulk-import.js';
 import { measureStart } from './start-time.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
+import { measureLength, type LengthRun } from './length.js';
 import { corpusOf, sharedGenerator, type Corpus } from './corpus.js';
 import type { CommandStats, CounterSnapshot } from './counters.js';
 import { hasTimeCommand, timeBuild, type BuildRun } from './full-build.js';
@@ -34,7 +38,7 @@ import { fixed, kb, table } from './table.js';
 import { measureUpdates, type UpdateSize } from './update.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['build', 'bulk', 'start', 'update', 'cold'] as const;
+const SECTIONS = ['build', 'bulk', 'start', 'update', 'cold', 'length'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -48,6 +52,9 @@ interface Options {
   readonly compare: boolean;
   readonly sections: ReadonlySet<Section>;
   readonly importRuns: number;
+  /** Sizes of the length section's posts, in KiB, and its warm runs per size. */
+  readonly lengthSizes: readonly number[];
+  readonly lengthRepeats: number;
   readonly json: string;
 }
 
@@ -63,6 +70,8 @@ function options(): Options {
       compare: { type: 'boolean', default: false },
       sections: { type: 'string' },
       'import-runs': { type: 'string' },
+      'length-sizes': { type: 'string' },
+      'length-repeats': { type: 'string' },
       json: { type: 'string' },
     },
   });
@@ -84,6 +93,8 @@ function options(): Options {
     compare: values.compare === true,
     sections: new Set(sections as Section[]),
     importRuns: list(values['import-runs'], [quick ? 2 : 5])[0]!,
+    lengthSizes: list(values['length-sizes'], quick ? [100] : [100, 500, 1024]),
+    lengthRepeats: list(values['length-repeats'], [quick ? 1 : 5])[0]!,
     json: resolve(values.json ?? join(ROOT, 'bench', 'results', quick ? 'latest-quick.json' : 'latest.json')),
   };
 }
@@ -253,6 +264,26 @@ async function main(): Promise<number> {
         cold.map((c) => [c.handler, c.awsSdk === 'bundled' ? 'bundled' : 'external (@aws-sdk/*)', kb(c.bytes), fixed(c.importMs.median, 1), fixed(c.importMs.min, 1),
           fixed(c.importMs.max, 1), fixed(c.processMs, 0), c.networkAtImport.length === 0 ? 'none' : c.networkAtImport.join(','), fixed(c.load1, 2)])),
       '   external: the Lambda Node.js 22 runtime ships AWS SDK v3; here the external SDK is loaded from node_modules, so its import time is included.',
+      '');
+  }
+
+  if (opts.sections.has('length')) {
+    const runs: LengthRun[] = await measureLength(opts.lengthSizes, opts.lengthRepeats, config, log);
+    results.length = runs;
+    await save();
+    const perKib = (ms: number, run: LengthRun) => ms / (run.bytes / 1024);
+    out('6. Length is not complexity: one long, well-formed, list-heavy post (bench/changelog.ts: release notes, ## sections of `* \\[[`sha`](…)] - **module**:',
+      '   … (Author) [#n](…)` items) through the post worker pool with the default budget (2 s + 10 ms per KiB of ordinary markdown, core/limits.ts);',
+      `   cold = the first post of a fresh worker (code loaded, processing not yet run); warm = the same post again, median of ${opts.lengthRepeats}`,
+      ...table(['KiB', 'bytes', 'ordinary KiB', 'budget s', 'cold ms', 'cold ms/KiB', 'warm ms', 'warm ms/KiB', 'warm runs ms', 'budget used', 'status', 'load 1m'],
+        runs.map((r) => [r.kib, r.bytes, fixed(r.ordinaryChars / 1024, 0), fixed(r.budgetMs / 1000, 1), fixed(r.coldMs, 0), fixed(perKib(r.coldMs, r), 2),
+          fixed(r.warmMs, 0), fixed(perKib(r.warmMs, r), 2), r.warmRuns.map((ms) => ms.toFixed(0)).join(' '), `${fixed((100 * Math.max(r.coldMs, ...r.warmRuns)) / r.budgetMs, 0)}%`,
+          r.status, fixed(r.load1, 2)])));
+    if (runs.length > 1) {
+      const [first, last] = [runs[0]!, runs.at(-1)!];
+      out(`   growth: ${fixed(last.bytes / first.bytes, 1)}x the bytes took ${fixed(last.warmMs / first.warmMs, 1)}x the warm time (${fixed(perKib(first.warmMs, first), 2)} -> ${fixed(perKib(last.warmMs, last), 2)} ms/KiB); linear is ${fixed(last.bytes / first.bytes, 1)}x`);
+    }
+    out('   ms = from when the worker receives the post until its outcome is back (what the budget bounds): parse, render, the post\'s own features, message passing.',
       '');
   }
 

@@ -6,7 +6,10 @@ import type { PostMessage } from './types.js';
  * The time budget itself is enforced by `services/post-worker.ts`, which runs parse + render in a worker thread.
  */
 
-/** Time budget for parsing and rendering one post. */
+/**
+ * Time budget for parsing and rendering one post: what every post gets, however short or strange. Ordinary
+ * markdown adds to it with its length (`renderBudgetMs`); markdown whose structure can take quadratic time does not.
+ */
 export const DEFAULT_RENDER_TIMEOUT_MS = 2000;
 
 /**
@@ -46,6 +49,146 @@ export function renderResourceMessage(what: 'memory' | 'stack'): PostMessage {
 function formatSeconds(ms: number): string {
   const seconds = ms / 1000;
   return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}
+
+
+/**
+ * What each 1,024 characters of ordinary markdown (see `ordinaryMarkdownChars`) add to the budget.
+ *
+ * Why the budget grows with length: a post must not be lost for being long. Parsing, rendering and the post's own
+ * features take time linear in the length of well-formed markdown: ~3 ms per KiB warm and 4–5 ms cold (the first post
+ * of a fresh worker) for list-heavy release notes on a 2-core EPYC (`npm run bench -- --sections length`), so a
+ * 1 MiB changelog needs 3–5 s, past a flat 2 s. 10 ms per KiB leaves two to three times that for a slower CPU (a
+ * 1 GB Lambda function has about 0.6 of a vCPU) or a machine busy with other work: a 1 MiB post of ordinary
+ * markdown gets 2 s + 10.2 s.
+ *
+ * Why only ordinary markdown earns it: CommonMark's pathological inputs (cmark's list: runs of `*`, `_`, `[`, `` ` ``,
+ * `<!--` in one paragraph, thousands of setext headings or reference definitions) take time quadratic in the size of
+ * the one paragraph, or in the count of headings or definitions, they sit in. They earn nothing and keep the base
+ * budget (and its message), so they are still stopped at 2 s. The scan is a heuristic in one direction only: markdown
+ * made to look ordinary to it gets at most the allowance of its length before it is stopped (12.2 s at 1 MiB).
+ */
+export const RENDER_MS_PER_ORDINARY_KIB = 10;
+
+/** Longest paragraph (or heading, list item, table row) whose text counts as ordinary: real ones stay under 4 KiB. */
+export const MAX_ORDINARY_BLOCK_CHARS = 8 * 1024;
+
+/**
+ * More reference definitions than this, or setext headings, and nothing in the post counts as ordinary: the parser
+ * looks each definition up in a list, and rewrites its event list for each setext heading (quadratic in their
+ * count; 25,000 definitions take 7 s, 5,000 setext headings 3 s). Real posts have tens.
+ */
+export const MAX_ORDINARY_DEFINITIONS = 2000;
+export const MAX_ORDINARY_SETEXT_HEADINGS = 1000;
+
+/**
+ * The time budget for one post: `baseMs`, plus `msPerKib` for each whole 1,024 characters of ordinary markdown.
+ * Pure and linear (a scan of the lines); the worker pool measures the time.
+ */
+export function renderBudgetMs(text: string, baseMs = DEFAULT_RENDER_TIMEOUT_MS, msPerKib = RENDER_MS_PER_ORDINARY_KIB): number {
+  return baseMs + msPerKib * Math.floor(ordinaryMarkdownChars(text) / 1024);
+}
+
+const QUOTE_MARKERS = /^(?: {0,3}>[ \t]?)+/;
+const BULLET_ITEM = /^[-+*][ \t]+\S/;
+const ORDERED_ITEM = /^(\d{1,9})[.)][ \t]+\S/;
+const ATX_HEADING = /^#{1,6}(?:[ \t]|$)/;
+const FENCE_OPENING = /^(`{3,})[^`]*$|^(~{3,})/;
+const THEMATIC_BREAK_LINE = /^([-*_])[ \t]*(?:\1[ \t]*){2,}$/;
+const SETEXT_UNDERLINE = /^(?:=+|-+)[ \t]*$/;
+const DEFINITION_LINE = /^\[(?:[^\]\\]|\\.){1,999}\]:/;
+const TABLE_DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+/**
+ * Characters of `text` in ordinary blocks: paragraphs, headings, list items and table rows of at most
+ * `MAX_ORDINARY_BLOCK_CHARS` each (inline markup is parsed in each on its own, so a quadratic pattern inside one
+ * costs at most what its length allows), and fenced code; or 0 when the post has more reference definitions or
+ * setext headings than real posts have. A block ends at a blank line, and a new one starts at a line that starts a
+ * block even in the middle of a paragraph: a bullet, `1.` (any number in a list or after a blank line), an ATX
+ * heading, a fence, a thematic break or setext underline, any row of a table. Block quote markers are looked
+ * through; outside a list, a line indented 4 or more columns continues the paragraph (as CommonMark's lazy
+ * continuation lines do). Nothing is parsed: one scan of the lines, linear in the text.
+ */
+export function ordinaryMarkdownChars(markdown: string): number {
+  const text = markdown.includes('\r') ? markdown.replace(/\r\n?/g, '\n') : markdown;
+  let ordinary = 0;
+  let definitions = 0;
+  let setextHeadings = 0;
+  let block = 0; // characters of the block being read
+  let blockLines = 0;
+  let inList = false;
+  let inTable = false;
+  let previous = '';
+  // The open code fence: its marker (``` or ~~~, at least as long closes it) and whether it is inside a block quote.
+  let fence: { readonly marker: string; readonly quoted: boolean } | undefined;
+  const close = () => {
+    if (block <= MAX_ORDINARY_BLOCK_CHARS) ordinary += block;
+    block = 0;
+    blockLines = 0;
+  };
+  for (let lineStart = 0; lineStart < text.length;) {
+    let end = text.indexOf('\n', lineStart);
+    if (end === -1) end = text.length;
+    const line = text.slice(lineStart, end);
+    const size = Math.min(end + 1, text.length) - lineStart;
+    lineStart = end + 1;
+    const quoted = QUOTE_MARKERS.exec(line);
+    const unquoted = quoted ? line.slice(quoted[0].length) : line;
+    const content = unquoted.trimStart();
+
+    if (fence) {
+      if (fence.quoted && !quoted) {
+        fence = undefined; // the block quote ended, and the fence with it: this line is read below
+      } else {
+        ordinary += size; // code: no inline markup
+        if (content.startsWith(fence.marker) && content.replace(/[ \t]+$/, '').split('').every((c) => c === fence!.marker[0])) fence = undefined;
+        continue;
+      }
+    }
+    if (content === '') {
+      close();
+      ordinary += size;
+      inTable = false;
+      previous = '';
+      continue;
+    }
+    const indent = columnOf(unquoted, unquoted.length - content.length);
+    let starts = false;
+    if (inTable) {
+      starts = true;
+    } else if (indent < 4 || inList) {
+      const ordered = ORDERED_ITEM.exec(content);
+      const opening = FENCE_OPENING.exec(content);
+      if (BULLET_ITEM.test(content) || (ordered && (ordered[1] === '1' || inList || blockLines === 0))) {
+        starts = true;
+        inList = true;
+      } else if (opening) {
+        close();
+        ordinary += size;
+        fence = { marker: opening[1] ?? opening[2]!, quoted: quoted !== null };
+        previous = '';
+        continue;
+      } else if (blockLines > 0 && SETEXT_UNDERLINE.test(content)) {
+        setextHeadings++;
+        starts = true;
+      } else if (ATX_HEADING.test(content) || THEMATIC_BREAK_LINE.test(content)) {
+        starts = true;
+      } else if (blockLines > 0 && previous.includes('|') && content.includes('|') && TABLE_DELIMITER_ROW.test(content)) {
+        inTable = true;
+        starts = true;
+      } else if (DEFINITION_LINE.test(content)) {
+        definitions++;
+      } else if (indent === 0 && blockLines === 0) {
+        inList = false; // a paragraph at the margin after a blank line: any list before it has ended
+      }
+    }
+    if (starts) close();
+    block += size;
+    blockLines++;
+    previous = content;
+  }
+  close();
+  return definitions > MAX_ORDINARY_DEFINITIONS || setextHeadings > MAX_ORDINARY_SETEXT_HEADINGS ? 0 : ordinary;
 }
 
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;

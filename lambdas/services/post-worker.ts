@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ENV } from '../contract.js';
-import { DEFAULT_RENDER_TIMEOUT_MS, renderResourceMessage, renderTimeoutMessage } from '../core/limits.js';
+import { decodeSource } from '../core/decode.js';
+import { DEFAULT_RENDER_TIMEOUT_MS, RENDER_MS_PER_ORDINARY_KIB, renderBudgetMs, renderResourceMessage, renderTimeoutMessage } from '../core/limits.js';
 import type { PostSource } from '../core/post.js';
 import type { SiteConfig } from '../core/types.js';
 import type { PostProcessor, ProcessedPost } from './ports.js';
@@ -10,7 +11,9 @@ import { lookUpCached, processAndCache, type ProcessCache } from './process.js';
 /**
  * Parse + render for storage (`processForStorage`) in a worker thread with a deadline, so a pathological post (CommonMark's
  * quadratic patterns, runaway nesting) is rejected within its time budget instead of hanging or crashing the
- * process, and never holds up the other posts for longer than that budget.
+ * process, and never holds up the other posts for longer than that budget. Each post's budget is the base
+ * (`timeoutMs`, 2 s) plus an allowance for its length in ordinary markdown (`renderBudgetMs` in core/limits.ts): a
+ * long post is not lost for being long, and a pathological one is still stopped at the base.
  *
  * Where the worker's code comes from: this very module. In the Lambda bundle (esbuild, one file per handler)
  * `import.meta.url` is the bundle, which is started again as the worker; the check at the bottom of this file
@@ -25,8 +28,13 @@ const WORKER_MARKER = 'content-pipeline:post-worker';
 const STARTUP_TIMEOUT_MS = 30_000;
 
 export interface PostWorkerOptions {
-  /** Time budget for one post, measured from when a ready worker receives it. @default 2000 */
+  /**
+   * Base time budget for one post, measured from when a ready worker receives it: the whole budget of a post with
+   * no ordinary markdown (see `msPerKib`). @default 2000
+   */
   readonly timeoutMs?: number;
+  /** What each 1,024 characters of ordinary markdown add to a post's budget; 0: `timeoutMs` for every post. @default 10 */
+  readonly msPerKib?: number;
   /** Worker threads kept. @default 1 in Lambda (records are processed one at a time), else min(2, cores) */
   readonly size?: number;
   /** Heap cap of each worker, in MB: a post that needs more is rejected. @default 512 (half the function's memory in Lambda, at most 512) */
@@ -41,6 +49,8 @@ interface Job {
   readonly config: SiteConfig;
   readonly resolve: (outcome: ProcessedPost) => void;
   readonly reject: (error: Error) => void;
+  /** Its time budget: the base, plus the allowance for its length in ordinary markdown. */
+  readonly budgetMs: number;
   /** When a ready worker received it: the start of its time budget. */
   dispatchedAt?: number;
 }
@@ -50,6 +60,8 @@ export interface TimedOutcome {
   readonly outcome: ProcessedPost;
   readonly waitMs: number;
   readonly renderMs: number;
+  /** The post's time budget (0 for a post answered from the cache). */
+  readonly budgetMs: number;
 }
 
 interface Slot {
@@ -76,6 +88,7 @@ export interface PoolStats {
 /** A small pool of reusable post workers; a worker that hits the deadline is terminated and replaced. */
 export class PostWorkerPool implements PostProcessor {
   readonly timeoutMs: number;
+  readonly msPerKib: number;
   private readonly size: number;
   private readonly maxHeapMb: number;
   private readonly cache: ProcessCache | undefined;
@@ -89,6 +102,7 @@ export class PostWorkerPool implements PostProcessor {
 
   constructor(options: PostWorkerOptions = {}) {
     this.timeoutMs = positive(options.timeoutMs) ?? DEFAULT_RENDER_TIMEOUT_MS;
+    this.msPerKib = options.msPerKib !== undefined && Number.isFinite(options.msPerKib) && options.msPerKib >= 0 ? options.msPerKib : RENDER_MS_PER_ORDINARY_KIB;
     this.size = Math.floor(positive(options.size) ?? defaultSize());
     this.maxHeapMb = positive(options.maxHeapMb) ?? defaultHeapMb();
     this.cache = options.cache;
@@ -98,7 +112,7 @@ export class PostWorkerPool implements PostProcessor {
     return { ...this.counters };
   }
 
-  /** `processForStorage` in a worker: the outcome, or a rejection when it takes longer than `timeoutMs` or too much memory. */
+  /** `processForStorage` in a worker: the outcome, or a rejection when it takes longer than its budget or too much memory. */
   process(source: PostSource, config: SiteConfig): Promise<ProcessedPost> {
     return this.processTimed(source, config).then((timed) => timed.outcome);
   }
@@ -112,20 +126,31 @@ export class PostWorkerPool implements PostProcessor {
     const cached = this.cache && lookUpCached(source, this.cache);
     if (cached) {
       this.counters.cacheHits++;
-      return Promise.resolve({ outcome: cached, waitMs: 0, renderMs: performance.now() - queuedAt });
+      return Promise.resolve({ outcome: cached, waitMs: 0, renderMs: performance.now() - queuedAt, budgetMs: 0 });
     }
+    const budgetMs = this.budgetFor(source, config);
     return new Promise<TimedOutcome>((resolve, reject) => {
       const job: Job = {
-        id: this.nextId++, source, config, reject,
+        id: this.nextId++, source, config, reject, budgetMs,
         resolve: (outcome) => {
           const done = performance.now();
           const started = job.dispatchedAt ?? queuedAt;
-          resolve({ outcome, waitMs: started - queuedAt, renderMs: done - started });
+          resolve({ outcome, waitMs: started - queuedAt, renderMs: done - started, budgetMs });
         },
       };
       this.waiting.push(job);
       this.pump();
     });
+  }
+
+  /**
+   * The post's time budget, from its text as the worker will read it (a file that cannot be decoded is rejected at
+   * once and gets the base). A scan of the lines on this thread: ~1 ms for 1 MiB.
+   */
+  private budgetFor(source: PostSource, config: SiteConfig): number {
+    if (this.msPerKib === 0) return this.timeoutMs;
+    const decoded = decodeSource(source.bytes, config.maxPostBytes, source.size);
+    return decoded.ok ? renderBudgetMs(decoded.text, this.timeoutMs, this.msPerKib) : this.timeoutMs;
   }
 
   /**
@@ -184,7 +209,7 @@ export class PostWorkerPool implements PostProcessor {
     const job = slot.job!;
     this.counters.started++;
     job.dispatchedAt = performance.now();
-    slot.timer = setTimeout(() => this.timeOut(slot), this.timeoutMs);
+    slot.timer = setTimeout(() => this.timeOut(slot), job.budgetMs);
     slot.worker.postMessage({ id: job.id, source: job.source, config: job.config, cache: this.cache } satisfies WorkerJob);
   }
 
@@ -246,7 +271,7 @@ export class PostWorkerPool implements PostProcessor {
     this.counters.timedOut++;
     slot.job = undefined;
     this.retire(slot);
-    job.resolve({ status: 'rejected', messages: [renderTimeoutMessage(this.timeoutMs)] });
+    job.resolve({ status: 'rejected', messages: [renderTimeoutMessage(job.budgetMs)] });
     this.replenish();
   }
 
