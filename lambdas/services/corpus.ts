@@ -1,7 +1,7 @@
 import { absoluteUrl } from '../core/config.js';
 import {
-  decideCrossPost, findNearDuplicateOriginal, postSignature, sectionFingerprints,
-  type CandidatePost, type CandidateSection,
+  boilerplateHolderCount, decideCrossPost, findNearDuplicateOriginal, postSignature, sectionFingerprints,
+  type BlockHolder, type CandidatePost, type CandidateSection,
 } from '../core/cross-post.js';
 import { TransientError } from '../core/errors.js';
 import { DEFAULT_MAX_BUCKET_MEMBERS } from '../core/limits.js';
@@ -216,16 +216,47 @@ async function decide(
   const url = absoluteUrl(config, sitePaths.post(post.slug));
   const order = { key, ...(post.date !== undefined && { date: post.date }) };
 
-  // Boilerplate: a block in `boilerplateMinPosts` posts or more (this one included) is not the post's own text.
+  // Boilerplate: a block in `boilerplateMinPosts` posts or more (this one included) is not the post's own text. A
+  // near copy does not count again for a block its original holds (`boilerplateHolderCount`), and this post may be
+  // one: boilerplate is decided as if it were not and its near copy looked for; if none is found, it is looked for
+  // again with the blocks this post alone would make boilerplate left in (a copy of a post whose section a third post
+  // also pasted is still a copy); if it is one, boilerplate is decided again with that.
   const fingerprints = distinctFingerprints(structure.blocks);
-  const counts = await Promise.all(fingerprints.map(async (fp) => {
-    const others = (await store.query(bucket.fingerprint(fp), config.boilerplateMinPosts)).filter((p) => p.postKey !== key).length;
-    return [fp, others + 1] as const;
-  }));
-  const boilerplate = new Set(counts.filter(([, count]) => count >= config.boilerplateMinPosts).map(([fp]) => fp));
-  const main = mainTextBlocks(structure.blocks, boilerplate);
-  // Features computed ahead from the text alone (see `OwnFeatures`) assume no boilerplate: used only when that holds.
-  const own = boilerplate.size === 0 ? structure.own : undefined;
+  const holdersOf = new Map(await Promise.all(fingerprints.map(async (fp) => {
+    const others = (await store.query(bucket.fingerprint(fp), boilerplateHoldersRead(config))).filter((p) => p.postKey !== key);
+    return [fp, others.map(blockHolder)] as const;
+  })));
+  const boilerplateAs = (self: BlockHolder | undefined) => new Set(fingerprints.filter((fp) =>
+    boilerplateHolderCount(self === undefined ? holdersOf.get(fp)! : [...holdersOf.get(fp)!, self]) >= config.boilerplateMinPosts));
+  const textWithout = (boilerplate: ReadonlySet<string>) => {
+    const main = mainTextBlocks(structure.blocks, boilerplate);
+    // Features computed ahead from the text alone (see `OwnFeatures`) assume no boilerplate: used only when that holds.
+    const own = boilerplate.size === 0 ? structure.own : undefined;
+    return { boilerplate, main, own, signature: own ? own.signature : postSignature(main) };
+  };
+  const nearCopyIn = async (signature: ReturnType<typeof postSignature>) => {
+    const candidates = signature
+      ? unique((await Promise.all(signature.bandKeys.map(async (band) => meet(await store.query(bucket.post(band), limits.bucketLimit))))).flat()
+        .filter((p) => p.postKey !== key), (p) => p.postKey).map((p) => p.data as unknown as CandidatePost)
+      : [];
+    return findNearDuplicateOriginal({ ...order, ...(post.canonical !== undefined && { canonical: post.canonical }) }, signature, candidates);
+  };
+  let text = textWithout(boilerplateAs({ postKey: key }));
+  // The whole post nearly copying an earlier one.
+  let nearDuplicate = await nearCopyIn(text.signature);
+  if (nearDuplicate.original === undefined && post.canonical === undefined) {
+    const withoutSelf = boilerplateAs(undefined);
+    if (withoutSelf.size < text.boilerplate.size) {
+      const found = await nearCopyIn(textWithout(withoutSelf).signature);
+      if (found.original !== undefined) nearDuplicate = found;
+    }
+  }
+  const nearCopyOf = nearDuplicate.original && post.canonical === undefined ? nearDuplicate.original.key : undefined;
+  if (nearCopyOf !== undefined) {
+    const refined = boilerplateAs({ postKey: key, nearCopyOf });
+    if (refined.size !== text.boilerplate.size) text = textWithout(refined);
+  }
+  const { boilerplate, main, own, signature } = text;
 
   // Sections that repeat a section of an earlier post.
   const sections = own?.sections ?? sectionFingerprints(structure.sections, { boilerplate });
@@ -236,14 +267,6 @@ async function decide(
       .map((p) => p.data as unknown as CandidateSection);
   }));
   const crossPost = decideCrossPost(order, sections, candidatesBySection, { policy: post.repeatPolicy ?? config.repeatPolicy });
-
-  // The whole post nearly copying an earlier one.
-  const signature = own ? own.signature : postSignature(main);
-  const postCandidates = signature
-    ? unique((await Promise.all(signature.bandKeys.map(async (band) => meet(await store.query(bucket.post(band), limits.bucketLimit))))).flat()
-      .filter((p) => p.postKey !== key), (p) => p.postKey).map((p) => p.data as unknown as CandidatePost)
-    : [];
-  const nearDuplicate = findNearDuplicateOriginal({ ...order, ...(post.canonical !== undefined && { canonical: post.canonical }) }, signature, postCandidates);
 
   // The terms related-post ranking reads: the main text without boilerplate and without sections linked away.
   const previousVector = (await store.getTermVectors([key])).get(key);
@@ -262,7 +285,7 @@ async function decide(
   // One data object per section and one for the post, shared by their band postings (read, never changed).
   const postData = signature && { key, title: post.title, url, ...(post.date !== undefined && { date: post.date }), signature: encodeSignature(signature.signature) };
   const postings: Posting[] = [
-    ...fingerprints.map((fp) => ({ bucket: bucket.fingerprint(fp), sortKey: key, postKey: key, data: {} })),
+    ...fingerprints.map((fp) => ({ bucket: bucket.fingerprint(fp), sortKey: key, postKey: key, data: nearCopyOf === undefined ? {} : { nearCopyOf } })),
     ...sections.flatMap((section) => {
       const sortKey = `${key}${SEP}${section.sectionId}`;
       const data = { ...postingData, sectionId: section.sectionId, heading: section.heading, ...(section.line !== undefined && { line: section.line }), signature: encodeSignature(section.signature) };
@@ -287,17 +310,23 @@ async function decide(
   await store.putView(key, record.seq, view);
 
   // Who else must be decided again: if this post's postings changed, the posts it met in the buckets it joined
-  // and the posts in the buckets it left; posts whose boilerplate count crossed the threshold. (Posts whose
-  // related list its new terms may enter or leave are found when its own list is ranked.)
+  // and the posts in the buckets it left; posts whose boilerplate count crossed the threshold, and when it became
+  // or stopped being a near copy, the holders of its blocks that count as boilerplate with it. (Posts whose related
+  // list its new terms may enter or leave are found when its own list is ranked.)
   const affected = new Map<string, Reason>();
   const full = (owner: string) => affected.set(owner, 'full');
   if (addedBuckets.some(decidesOthers)) neighbours.forEach(full);
   (await ownersOf(removedBuckets.filter(decidesOthers), store, limits, key)).forEach(full);
-  for (const fpBucket of [...addedBuckets, ...removedBuckets].filter((b) => b.startsWith('fp:'))) {
-    const holders = await store.query(fpBucket, config.boilerplateMinPosts + 1);
-    const now = holders.length;
-    const before = holders.some((p) => p.postKey === key) ? now - 1 : now + 1;
-    if ((now >= config.boilerplateMinPosts) !== (before >= config.boilerplateMinPosts)) holders.forEach((p) => full(p.postKey));
+  const nearCopyChanged = record.view?.canonicalUrl !== view.canonicalUrl && post.canonical === undefined;
+  const fpBuckets = new Set([...addedBuckets, ...removedBuckets].filter((b) => b.startsWith('fp:')));
+  if (nearCopyChanged) fingerprints.forEach((fp) => fpBuckets.add(bucket.fingerprint(fp)));
+  for (const fpBucket of fpBuckets) {
+    const holders = await store.query(fpBucket, boilerplateHoldersRead(config));
+    const others = holders.filter((p) => p.postKey !== key).map(blockHolder);
+    const self: BlockHolder = { postKey: key, ...(nearCopyOf !== undefined && { nearCopyOf }) };
+    const withSelf = boilerplateHolderCount([...others, self]) >= config.boilerplateMinPosts;
+    const withoutSelf = boilerplateHolderCount(others) >= config.boilerplateMinPosts;
+    if (withSelf !== withoutSelf || (nearCopyChanged && others.length + 1 >= config.boilerplateMinPosts)) holders.forEach((p) => full(p.postKey));
   }
   affected.delete(key);
   return { view, affected, termsChanged: JSON.stringify(previousVector) !== JSON.stringify(vector) };
@@ -421,6 +450,20 @@ function listedByPostings(key: string, related: readonly Related[]): Posting[] {
 }
 
 /** Buckets whose members decide against each other: repeated sections, near copies, FAQ owners. */
+/**
+ * Holders of a block read to count it: more than the threshold, since near copies whose original holds the block
+ * too do not count (three times the threshold: a block in an original and its near copies in more than that is
+ * rare, and then reads as boilerplate, as it did before near copies were told apart).
+ */
+function boilerplateHoldersRead(config: SiteConfig): number {
+  return config.boilerplateMinPosts * 3;
+}
+
+function blockHolder(posting: Posting): BlockHolder {
+  const nearCopyOf = posting.data.nearCopyOf;
+  return { postKey: posting.postKey, ...(typeof nearCopyOf === 'string' && { nearCopyOf }) };
+}
+
 function decidesOthers(name: string): boolean {
   return name.startsWith('sec:') || name.startsWith('post:') || name.startsWith('faq:');
 }
