@@ -23,8 +23,8 @@ import type { PostMessage } from './types.js';
  * Removed, as a pasted run:
  *  - a whole section (heading level 1–6, subsections included) whose blocks repeat, in order and word for word, all
  *    the blocks of an earlier section or of the intro (html comments, link definitions and rules aside), if at least
- *    two of them are long enough to remove or they hold at least `minSectionWords` words. Its heading goes too once nothing is left under it. Both conditions
- *    matter: the original being a whole section is what tells a pasted section from a repeated summary or template
+ *    two of them are long enough to remove or they hold at least `minSectionWords` words. Its heading goes too once
+ *    nothing is left under it. Both conditions matter: the original being a whole section is what tells a pasted section from a repeated summary or template
  *    answer, and one short block under two headings ("Returns `undefined`.") is an API reference, not a paste;
  *  - two or more consecutive blocks repeated right after themselves (A B A B, no heading between, runs of up to
  *    `MAX_RUN_BLOCKS` blocks): a double paste. Two or more consecutive blocks repeated further away are NOT removed
