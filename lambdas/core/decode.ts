@@ -19,7 +19,7 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number, size = bytes.b
     return fail(error('file:too-large',
       `File is ${size} bytes; the limit is ${maxBytes} bytes. Split the post or remove embedded data.`));
   }
-  if (bytes.byteLength === 0) return fail(error('file:empty', 'File is empty; write front matter and some text.'));
+  if (bytes.byteLength === 0) return fail(emptyFile('0 bytes'));
   if (looksBinary(bytes.subarray(0, BINARY_SNIFF_BYTES))) {
     return fail(error('file:binary', 'File looks binary (it contains NUL bytes), not markdown text. Upload the .md source.'));
   }
@@ -39,7 +39,14 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number, size = bytes.b
       'Removed invisible control characters (they are not allowed in HTML or feeds); check the text there.', line));
     text = text.replace(CONTROL_CHARS, '');
   }
+  // Whitespace only (a byte-order mark is dropped by the decoder, control characters just above): nothing to parse either.
+  if (text.trim() === '') return fail(emptyFile('nothing but spaces, line breaks or invisible characters'));
   return { ok: true, text, messages };
+}
+
+/** `file:empty`: every file gets an outcome, and an empty one is told so plainly (not "no title", not "no text"). */
+function emptyFile(what: string): PostMessage {
+  return error('file:empty', `Nothing to publish: the file is empty (${what}). Write front matter and the post below it, or delete the file.`);
 }
 
 function fail(message: PostMessage): DecodeResult {

@@ -26,6 +26,7 @@ import type { PublishDeps, PublishSummary } from '../services/publish.js';
 import { LocalQueue, type DeadLetter } from './local-queue.js';
 import { toAwsS3Event, type S3rverEvent } from './s3-event-bridge.js';
 import { makeObjectPutsAtomic, type S3rverFilesystemStore } from './s3rver-atomic-puts.js';
+import { answerRangesOfEmptyObjectsAsS3, type S3rverObjectReader } from './s3rver-empty-ranges.js';
 
 const require = createRequire(import.meta.url);
 // Locally we run on Node 20 on purpose (the machines have it); Lambda runs Node 22. The SDK's notice about
@@ -36,7 +37,7 @@ const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
   run(): Promise<AddressInfo>;
   close(): Promise<void>;
   on(event: 'event', listener: (event: S3rverEvent) => void): void;
-  readonly store: S3rverFilesystemStore;
+  readonly store: S3rverFilesystemStore & S3rverObjectReader;
 };
 
 export const LOCAL_NAMES = { sourceBucket: 'content-source', siteBucket: 'content-site', postsTable: 'content-posts' } as const;
@@ -100,6 +101,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   const s3Server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dataDir, 's3'), allowMismatchedSignatures: true });
   makeObjectPutsAtomic(s3Server.store);
+  answerRangesOfEmptyObjectsAsS3(s3Server.store);
   const s3Address = await s3Server.run();
   const dynamoServer = await startDynalite();
 

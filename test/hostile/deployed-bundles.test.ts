@@ -103,11 +103,16 @@ describe('the bundles cdk deploy uploads, under Node.js 22, fed SQS events on th
   it('ingest and publish 40 posts of every kind: the same bytes as the in-process build', async () => {
     run = await stackOfBundles();
     const corpus = featureCorpus(40, 5);
-    for (const edit of corpus.history) await put(run.stack, edit);
+    // Every file gets an outcome: an empty and a whitespace-only file are rejected as empty, never dead-lettered.
+    const empty: SourceEdit[] = [{ key: 'drafts/empty.md', text: '' }, { key: 'drafts/blank.md', text: ' \n\t\n\n' }];
+    for (const edit of [...corpus.history, ...empty]) await put(run.stack, edit);
     await finalPass(run.stack);
     expect(run.stack.deadLetters).toEqual([]);
     const actual = await published(run.stack);
-    const expected = await inProcess(corpus.final);
+    const expected = await inProcess(new Map([...corpus.final, ...empty.map((edit) => [edit.key, edit.text!] as const)]));
+    for (const { key } of empty) {
+      expect(JSON.parse(actual.reports.get(`${key}.json`)!), key).toMatchObject({ status: 'rejected', errors: [{ ruleId: 'file:empty' }] });
+    }
     expect([...actual.site.values()].some((page) => page.includes('"@type":"FAQPage"'))).toBe(true);
     expect(snapshotDiff(actual.site, expected.site)).toEqual([]);
     expect(snapshotDiff(actual.reports, expected.reports)).toEqual([]);
