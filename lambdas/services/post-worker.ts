@@ -145,7 +145,7 @@ export class PostWorkerPool implements PostProcessor {
 
   /**
    * The post's time budget, from its text as the worker will read it (a file that cannot be decoded is rejected at
-   * once and gets the base). A scan of the lines on this thread: ~1 ms for 1 MiB.
+   * once and gets the base). A decode and a scan of the lines on this thread: a few ms for 1 MiB.
    */
   private budgetFor(source: PostSource, config: SiteConfig): number {
     if (this.msPerKib === 0) return this.timeoutMs;
