@@ -35,8 +35,10 @@ export interface IngestProps {
   readonly entry?: string;
 
   /**
-   * Ingest function timeout. The queue's visibility timeout is six times this.
-   * @default Duration.seconds(60)
+   * Ingest function timeout. The queue's visibility timeout is six times this. Two minutes: a batch of `batchSize`
+   * posts may hold long ones (a 1 MiB release post takes 3–7 s on a 1 GB function and may take up to its 12 s
+   * budget, see core/limits.ts), and a batch that times out is retried whole.
+   * @default Duration.seconds(120)
    */
   readonly timeout?: Duration;
 
@@ -93,7 +95,7 @@ export class Ingest extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestProps) {
     super(scope, id);
-    const timeout = props.timeout ?? Duration.seconds(60);
+    const timeout = props.timeout ?? Duration.seconds(120);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       retentionPeriod: props.deadLetterRetention ?? Duration.days(14),

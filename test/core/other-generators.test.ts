@@ -145,3 +145,12 @@ describe('drafts are work in progress', () => {
     expect(process(md('draft: true\ndate: 2024-02-30', 'x')).status).toBe('rejected');
   });
 });
+
+describe('a stray NUL in a long text', () => {
+  it('is removed with a warning, not taken for a binary file', () => {
+    const body = `${'A long paragraph of ordinary text about a query. '.repeat(40)}\n\nOPENROWSET (BULK 'C:\u0000Images 001.jpg', SINGLE_BLOB)\n`;
+    const outcome = published(md('title: T', body));
+    expect(outcome.post.contentHtml).toContain('C:Images 001.jpg');
+    expect(outcome.messages.find((m) => m.ruleId === 'file:control-characters')).toMatchObject({ severity: 'warning', line: 7 });
+  });
+});

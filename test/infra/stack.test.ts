@@ -246,7 +246,7 @@ describe('ContentPipelineStack', () => {
       const queue = template.toJSON().Resources[ids.ingestQueue].Properties;
       expect(queue.FifoQueue).toBeUndefined();
       expect(queue.SqsManagedSseEnabled).toBe(true);
-      expect(queue.VisibilityTimeout).toBe(360);
+      expect(queue.VisibilityTimeout).toBe(720);
       expect(queue.RedrivePolicy).toEqual({
         deadLetterTargetArn: { 'Fn::GetAtt': [ids.ingestDlq, 'Arn'] },
         maxReceiveCount: 5,
@@ -352,7 +352,7 @@ describe('ContentPipelineStack', () => {
       expect(logGroup.Properties.RetentionInDays).toBe(30);
     };
 
-    it('ingest: nodejs22.x, arm64, 1024 MB, 60 s, JSON logs to its own log group', common(() => ids.ingestFn, 60));
+    it('ingest: nodejs22.x, arm64, 1024 MB, 120 s, JSON logs to its own log group', common(() => ids.ingestFn, 120));
     it('publish: nodejs22.x, arm64, 1024 MB, 300 s, JSON logs to its own log group', common(() => ids.publishFn, 300));
 
     it('environment variables follow the handler contract', () => {
