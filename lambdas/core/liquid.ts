@@ -34,8 +34,9 @@ const MAX_REPORTED = 5;
 const HIGHLIGHT_OPEN = /^(\s*)\{%-?\s*highlight(?:\s+([\w+#.-]+))?[^%]*-?%\}(.*)$/;
 const HIGHLIGHT_CLOSE = /^(.*?)\{%-?\s*endhighlight\s*-?%\}\s*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
-const TAG = /\{%-?\s*(raw|endraw|link|post_url)\b\s*([^%]*?)\s*-?%\}|\{\{-?\s*site\.(baseurl|url)\s*-?\}\}/g;
-const LEFTOVER = /\{%.*?%\}|\{\{.*?\}\}/g;
+// Tags are looked for at most `MAX_TAG_LENGTH` characters long, so a line of a megabyte of `{{{{` costs linear time.
+const TAG = /\{%-?\s*(raw|endraw|link|post_url)\b\s*([^%]{0,500}?)\s*-?%\}|\{\{-?\s*site\.(baseurl|url)\s*-?\}\}/g;
+const LEFTOVER = /\{%[^\n]{0,500}?%\}|\{\{[^\n]{0,500}?\}\}/g;
 
 /** Quick test before any work: most posts have no `{%` or `{{` at all. */
 export function hasTemplateTags(text: string): boolean {
@@ -72,7 +73,8 @@ export function convertLiquid(text: string, options: LiquidOptions): LiquidResul
       const body = lines.slice(index + 1, close);
       const lastLine = HIGHLIGHT_CLOSE.exec(lines[close]!)![1]!;
       const rest = open[3]!.trim();
-      const longest = Math.max(2, ...[rest, ...body, lastLine].map((text) => Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))));
+      let longest = 2;
+      for (const code of [rest, ...body, lastLine]) for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
       const marks = '`'.repeat(longest + 1);
       // The opening tag's line becomes the fence; code on the same line as a tag keeps a line of its own.
       out.push(`${open[1]}${marks}${open[2] ?? ''}`);
@@ -100,7 +102,7 @@ export function convertLiquid(text: string, options: LiquidOptions): LiquidResul
     let converted = '';
     let last = 0;
     const leftoverIn = (segment: string) => {
-      if (inRaw) return;
+      if (inRaw || !hasTemplateTags(segment)) return;
       for (const found of withoutInlineCode(segment).match(LEFTOVER) ?? []) {
         unprocessed++;
         if (unprocessed <= MAX_REPORTED) {
@@ -194,9 +196,31 @@ function linkedSlug(tag: string, argument: string): string | undefined {
   return /(^|\/)_posts\/.+\.(md|markdown|mdown|mkd)$/i.test(target) ? slugFromKey(target) || undefined : undefined;
 }
 
-/** The text with inline code spans blanked (a tag written as code is an example, not a leftover). */
+/**
+ * The text with inline code spans blanked (a tag written as code is an example, not a leftover). Spans are matched
+ * by runs of equal length, each run looked up once: linear in the line.
+ */
 function withoutInlineCode(text: string): string {
-  return text.replace(/(`+)(?:(?!\1)[\s\S])*?\1/g, (span) => ' '.repeat(span.length));
+  const runs = [...text.matchAll(/`+/g)];
+  // The next run of the same length after each run, found from the end in one pass.
+  const next = new Array<number>(runs.length).fill(-1);
+  const seen = new Map<number, number>();
+  for (let i = runs.length - 1; i >= 0; i--) {
+    next[i] = seen.get(runs[i]![0].length) ?? -1;
+    seen.set(runs[i]![0].length, i);
+  }
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const open = runs[i]!;
+    const closeAt = next[i]!;
+    if (closeAt < 0) continue;
+    const close = runs[closeAt]!;
+    out += text.slice(last, open.index) + ' '.repeat(close.index + close[0].length - open.index);
+    last = close.index + close[0].length;
+    i = closeAt;
+  }
+  return out + text.slice(last);
 }
 
 function truncate(text: string): string {

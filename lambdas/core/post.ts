@@ -6,15 +6,15 @@ import { decodeSource } from './decode.js';
 import { dedupeWithinPost, withinPostMessages, type WithinPostDecision } from './dedupe.js';
 import { excerpt, truncate } from './excerpt.js';
 import { extractFaq } from './faq-extract.js';
-import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { dateFromFileName } from './dates.js';
+import { emptyFrontMatter, parseFrontMatter, type FrontMatter } from './frontmatter.js';
 import { checkBlockNesting, checkFrontMatterNesting } from './limits.js';
 import { convertLiquid, hasTemplateTags } from './liquid.js';
 import { firstHeading, parseMarkdown, plainTextBlocks } from './markdown.js';
 import { renderHtml } from './markdown-render.js';
 import { error, hasErrors, info, warning } from './messages.js';
-import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
 import { postBaseName } from './post-files.js';
+import { internalLinkSlugs, postSeoMessages } from './seo-report.js';
 import { sitePaths, slugFromKey } from './slug.js';
 import type { PostMessage, PublishedPost, SiteConfig } from './types.js';
 import { countWords } from './word-count.js';
@@ -166,12 +166,15 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   return { status: 'published', post, body, dedupe: deduped.decisions, messages };
 }
 
-/** Front matter `title`, else the first heading (with a note to the author), else a rejection. Long titles are cut with a warning. */
+/**
+ * Front matter `title`, else the first heading (with a note to the author), else the file name as Jekyll titles it
+ * (with a warning), else `missing` (an error; a warning for a draft). Long titles are cut with a warning.
+ */
 function resolveTitle(fm: FrontMatter, tree: Root, key: string, messages: PostMessage[], missing: typeof error): string | undefined {
   let title = fm.title;
   // When the title failed validation, or the YAML could not be read at all, the author already has the
   // message that matters; "missing title" would send them looking for the wrong fix.
-  const unreadable = new Set(['front-matter:title', 'front-matter:yaml', 'front-matter:aliases', 'front-matter:shape']);
+  const unreadable = new Set(['front-matter:title', 'front-matter:yaml', 'front-matter:toml', 'front-matter:aliases', 'front-matter:shape']);
   if (title === undefined && messages.some((m) => unreadable.has(m.ruleId))) return undefined;
   if (title === undefined) {
     const heading = firstHeading(tree);

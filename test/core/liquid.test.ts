@@ -43,3 +43,13 @@ describe('Liquid and shortcode leftovers', () => {
     expect(outcome.messages.find((m) => m.ruleId === 'liquid:unprocessed')).toMatchObject({ line: 9 });
   });
 });
+
+describe('Liquid leftovers on hostile input', () => {
+  it('stays linear on a long line of braces and backticks', () => {
+    const line = `${'{{ `'.repeat(50_000)} {% a %}`;
+    const result = convertLiquid(line, options);
+    expect(result.text).toBe(line);
+    // The one closed tag is reported; the unclosed braces are text.
+    expect(result.messages.filter((m) => m.ruleId === 'liquid:unprocessed').length).toBeGreaterThan(0);
+  });
+});
