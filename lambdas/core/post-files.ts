@@ -5,17 +5,17 @@
  */
 
 /**
- * File extensions of markdown posts, lower case: `.md`, and the other names Jekyll, Hugo and Eleventy read as markdown
- * (a Jekyll site's `_posts/` is mostly `.markdown`). S3 notification suffixes are case-sensitive, so the deployed
- * filters list these exact spellings; the check below accepts any case, and the local tools do the same.
+ * File extensions of markdown posts: `.md`, and the other names Jekyll, Hugo and Eleventy read as markdown (a Jekyll
+ * site's `_posts/` is mostly `.markdown`), in lower and in upper case. S3 notification suffixes match exactly, one
+ * filter each, so the ingest service and the local tools accept exactly these too: `post.Md` is skipped everywhere
+ * (and told to be renamed) rather than published locally and never in AWS.
  */
-export const POST_EXTENSIONS = ['.md', '.markdown', '.mdown', '.mkd'] as const;
+const LOWER_CASE_EXTENSIONS = ['.md', '.markdown', '.mdown', '.mkd'] as const;
+export const POST_EXTENSIONS: readonly string[] = [...LOWER_CASE_EXTENSIONS, ...LOWER_CASE_EXTENSIONS.map((ext) => ext.toUpperCase())];
 
-/** The extension of a post file name (`a/b.Markdown` → `.Markdown`), or undefined when the name is not a post's. */
+/** The extension of a post file name (`a/b.markdown` → `.markdown`), or undefined when the name is not a post's. */
 export function postExtension(name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const extension = POST_EXTENSIONS.find((candidate) => lower.endsWith(candidate) && lower.length > candidate.length);
-  return extension === undefined ? undefined : name.slice(name.length - extension.length);
+  return POST_EXTENSIONS.find((candidate) => name.endsWith(candidate) && name.length > candidate.length);
 }
 
 /** Hugo's section list page (`posts/_index.md`): it lists posts, it is not one. */
@@ -41,5 +41,7 @@ export function postBaseName(key: string): string {
 export function skipReason(path: string): string {
   if (path.split('/').some((segment) => segment.startsWith('.'))) return 'hidden (its name starts with a dot)';
   if (SECTION_PAGE.test(path)) return 'a Hugo section page (`_index.md`) lists posts; the site makes its own lists';
-  return `not a post: only ${POST_EXTENSIONS.join(', ')} files are`;
+  const mixedCase = LOWER_CASE_EXTENSIONS.find((ext) => path.toLowerCase().endsWith(ext));
+  if (mixedCase !== undefined) return `rename it to end in \`${mixedCase}\`: extensions are matched exactly (as S3 notifications match them), in lower or upper case`;
+  return `not a post: only ${LOWER_CASE_EXTENSIONS.join(', ')} files are (or their upper-case forms)`;
 }

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseDate } from '../../lambdas/core/dates.js';
+import { isPostFile, skipReason } from '../../lambdas/core/post-files.js';
 import { md, process, published, rejected } from './helpers.js';
 
 const toml = (frontMatter: string, body = 'Some text for the post body.') => `+++\n${frontMatter}\n+++\n\n${body}\n`;
@@ -127,6 +128,14 @@ describe('fields of other generators', () => {
 });
 
 describe('file names', () => {
+  it('takes the markdown extensions S3 notifications match exactly, and says why another spelling is skipped', () => {
+    expect(['a.md', 'a.markdown', 'b/a.mdown', 'a.mkd', 'A.MD', 'A.MARKDOWN'].filter(isPostFile)).toHaveLength(6);
+    expect(['a.Md', 'a.txt', '.md', 'posts/_index.md', 'a.md.bak'].filter(isPostFile)).toEqual([]);
+    expect(skipReason('posts/a.Md')).toMatch(/rename it to end in `\.md`/);
+    expect(skipReason('notes.txt')).toMatch(/^not a post/);
+    expect(skipReason('.obsidian/app.json')).toMatch(/^hidden/);
+  });
+
   it('names a Hugo page bundle after its folder', () => {
     expect(published(md('title: T'), 'posts/my-bundle/index.md').post.slug).toBe('my-bundle');
     expect(published(md('title: T'), '2016-11-10-Rust-1.13.markdown').post.slug).toBe('2016-11-10-rust-1-13');

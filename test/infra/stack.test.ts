@@ -287,7 +287,7 @@ describe('ContentPipelineStack', () => {
   });
 
   describe('S3 → SQS notifications', () => {
-    it('source bucket sends created and removed events of posts/ markdown files (.md, .markdown, .mdown, .mkd) to the ingest queue', () => {
+    it('source bucket sends created and removed events of posts/ markdown files (.md, .markdown, .mdown, .mkd, lower or upper case) to the ingest queue', () => {
       const notifications = Object.values(resourcesOf(template, 'Custom::S3BucketNotifications'));
       expect(notifications).toHaveLength(1);
       const { BucketName, NotificationConfiguration } = notifications[0]!.Properties;
@@ -304,7 +304,7 @@ describe('ContentPipelineStack', () => {
         { Name: 'prefix', Value: 'posts/' },
         { Name: 'suffix', Value: suffix },
       ];
-      expect(configs).toEqual(['.md', '.markdown', '.mdown', '.mkd'].flatMap((suffix) => [
+      expect(configs).toEqual(['.md', '.markdown', '.mdown', '.mkd', '.MD', '.MARKDOWN', '.MDOWN', '.MKD'].flatMap((suffix) => [
         { events: ['s3:ObjectCreated:*'], queue, rules: rules(suffix) },
         { events: ['s3:ObjectRemoved:*'], queue, rules: rules(suffix) },
       ]));
