@@ -4,13 +4,19 @@
  * progress line), and serves the site bucket at http://127.0.0.1:PORT. Then every file edited, added or deleted in
  * `content/` is uploaded to the source bucket and goes through the event pipeline as in AWS: S3 event, ingest
  * queue, the ingest handler, the publish queue, the publish handler.
- * Options: --content DIR (default content), --port N (default $PORT or 8080; a busy port falls back to a free one).
+ * The embedded S3 and DynamoDB keep their data in `.local/npm-start/<folder>-<hash>/` (ignored by git): a restart
+ * uploads only the files that changed since the last run and publishes only what they change (and everything again
+ * when the site URL, i.e. the port, changed). A run stopped before its import finished starts over.
+ * Options: --content DIR (default content), --port N (default $PORT or 8080; a busy port falls back to a free one),
+ * --fresh (forget the kept data and import everything again).
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { watch } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, watch } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
@@ -22,9 +28,16 @@ import { formatIgnoredFields, formatReports, formatSkipped } from '../lambdas/lo
 import { readReports } from '../lambdas/local/results.js';
 
 const { values } = parseArgs({
-  options: { content: { type: 'string', default: 'content' }, port: { type: 'string', default: process.env.PORT ?? '8080' } },
+  options: {
+    content: { type: 'string', default: 'content' },
+    port: { type: 'string', default: process.env.PORT ?? '8080' },
+    fresh: { type: 'boolean', default: false },
+  },
 });
 const contentDir = resolve(values.content!);
+/** One data folder per content folder, so two blogs never share a site. */
+const dataDir = resolve('.local', 'npm-start', `${basename(contentDir)}-${createHash('sha256').update(contentDir).digest('hex').slice(0, 8)}`);
+const manifest = join(dataDir, 'uploaded.json');
 let stack: EmbeddedStack | undefined;
 
 const server = createServer((request, response) => {
@@ -39,14 +52,25 @@ console.log(`starting the embedded stack (s3rver + dynalite on 127.0.0.1)…`);
 const config = resolveSiteConfig({ siteUrl });
 /** Posts ingested by the event pipeline since the last sync started (for the progress of a large change). */
 let ingestedSinceSync = 0;
+// Without the manifest of a finished import, what the folder holds is unknown (a first run, or one stopped early).
+const resuming = !values.fresh && existsSync(manifest);
+if (!resuming) await rm(dataDir, { recursive: true, force: true });
 stack = await startEmbeddedStack({
   config,
+  dataDir,
+  persist: true,
   onIngest: () => { ingestedSinceSync++; },
   onDeadLetter: (letter) => console.error(`✖ dead letter on ${letter.queue} after ${letter.receiveCount} tries: ${letter.reason}`),
 });
-const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.postsPrefix, contentDir);
+const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.postsPrefix, contentDir, manifest);
 const displayDir = values.content!.replace(/\/+$/, '');
-{
+if (resuming && await uploader.load()) {
+  console.log(`resuming the site kept in ${relative(process.cwd(), dataDir)} (npm start -- --fresh starts over)`);
+  // A nudge: the publisher renders everything again if its settings (the site URL: the port) changed, else nothing.
+  stack.publishQueue.send(JSON.stringify({}), `npm-start-resume-${startedAt}`);
+  await stack.settled();
+  await publishChanges('changed since the last run');
+} else {
   const progress = new ProgressLine();
   const imported = await importFolder(stack, contentDir, config, {
     uploader,
@@ -58,6 +82,7 @@ const displayDir = values.content!.replace(/\/+$/, '');
   const count = (action: string) => imported.ingested.filter((result) => result.action === action).length;
   console.log(`\n${imported.ingested.length} posts: ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected `
     + `(uploaded in ${imported.seconds.upload.toFixed(1)} s, ingested in ${imported.seconds.ingest.toFixed(1)} s, published in ${imported.seconds.publish.toFixed(1)} s)`);
+  await uploader.save();
 }
 console.log(`\nsite ready in ${Math.round(performance.now() - startedAt)} ms: ${siteUrl}/`);
 console.log(`feeds: ${siteUrl}/feed.xml  ${siteUrl}/atom.xml  ${siteUrl}/feed.json`);
@@ -91,6 +116,7 @@ async function publishChanges(why: string): Promise<void> {
     const progress = new ProgressLine();
     const ticker = total > 20 ? setInterval(() => progress.update('ingesting posts', Math.min(ingestedSinceSync, total), total), 250) : undefined;
     await stack!.settled();
+    await uploader.save();
     clearInterval(ticker);
     progress.done();
     for (const key of deleted) console.log(`• deleted   ${displayDir}/${key}`);

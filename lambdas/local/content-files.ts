@@ -2,7 +2,7 @@ import {
   DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { forEachLimited } from '../core/limited.js';
 import { listMarkdownFiles } from './markdown-files.js';
@@ -12,12 +12,42 @@ const UPLOAD_CONCURRENCY = 8;
 
 /**
  * Mirrors a content folder into the source bucket under a prefix, as an author's `aws s3 cp` would.
- * Remembers what it uploaded so a re-sync only touches files that changed, appeared or disappeared.
+ * Remembers what it uploaded so a re-sync only touches files that changed, appeared or disappeared; with a
+ * `manifestPath`, across runs too (`load` reads it, `save` writes what the stack has finished with).
  */
 export class ContentUploader {
   private readonly uploaded = new Map<string, string>();
 
-  constructor(private readonly s3: S3Client, private readonly bucket: string, private readonly prefix: string, private readonly dir: string) {}
+  constructor(
+    private readonly s3: S3Client, private readonly bucket: string, private readonly prefix: string, private readonly dir: string,
+    private readonly manifestPath?: string,
+  ) {}
+
+  /** What an earlier run uploaded (and saved): true when there was a manifest to read. */
+  async load(): Promise<boolean> {
+    if (this.manifestPath === undefined) return false;
+    let saved: Record<string, string>;
+    try {
+      saved = JSON.parse(await readFile(this.manifestPath, 'utf8')) as Record<string, string>;
+    } catch {
+      return false;
+    }
+    this.uploaded.clear();
+    for (const [key, hash] of Object.entries(saved)) this.uploaded.set(key, hash);
+    return true;
+  }
+
+  /**
+   * Remember what is uploaded, for the next run. Call it once the stack has ingested and published the uploads: a
+   * run stopped before that leaves the older manifest, and the next run uploads those files again.
+   */
+  async save(): Promise<void> {
+    if (this.manifestPath === undefined) return;
+    await mkdir(dirname(this.manifestPath), { recursive: true });
+    const temporary = `${this.manifestPath}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(Object.fromEntries([...this.uploaded].sort(([a], [b]) => (a < b ? -1 : 1))))}\n`);
+    await rename(temporary, this.manifestPath);
+  }
 
   /** Upload new and changed files (several at a time, as `aws s3 sync` does), delete removed ones. Returns the keys touched. */
   async sync(): Promise<{ readonly put: string[]; readonly deleted: string[] }> {

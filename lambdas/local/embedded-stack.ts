@@ -46,6 +46,11 @@ export interface EmbeddedStackOptions {
   readonly config: SiteConfig;
   /** Where s3rver keeps objects and dead letters are written. @default a fresh temporary folder, removed on close */
   readonly dataDir?: string;
+  /**
+   * Keep the DynamoDB tables in `dataDir` too (LevelDB), and reuse buckets and tables found there: a restart of
+   * `npm start` continues where the last run stopped. @default false (DynamoDB in memory)
+   */
+  readonly persist?: boolean;
   readonly logger?: Logger;
   /** Parallel ingest batches, like concurrent Lambda invocations. @default 4 */
   readonly ingestConcurrency?: number;
@@ -103,14 +108,19 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   makeObjectPutsAtomic(s3Server.store);
   answerRangesOfEmptyObjectsAsS3(s3Server.store);
   const s3Address = await s3Server.run();
-  const dynamoServer = await startDynalite();
+  const dynamoServer = await startDynalite(options.persist ? join(dataDir, 'dynamodb') : undefined);
 
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const s3 = new S3Client({ endpoint: `http://127.0.0.1:${s3Address.port}`, forcePathStyle: true, region: 'us-east-1', credentials, logger: quietSdkLogger });
   const dynamodb = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoServer.port}`, region: 'us-east-1', credentials, logger: quietSdkLogger });
-  await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.sourceBucket }));
-  await s3.send(new CreateBucketCommand({ Bucket: LOCAL_NAMES.siteBucket }));
-  await createPostsTable(dynamodb, LOCAL_NAMES.postsTable);
+  // A persistent data folder has them from the last run.
+  const existing = (err: unknown, names: readonly string[]) => {
+    if (!options.persist || !names.includes((err as { name?: string }).name ?? '')) throw err;
+  };
+  for (const Bucket of [LOCAL_NAMES.sourceBucket, LOCAL_NAMES.siteBucket]) {
+    await s3.send(new CreateBucketCommand({ Bucket })).catch((err: unknown) => existing(err, ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists']));
+  }
+  await createPostsTable(dynamodb, LOCAL_NAMES.postsTable).catch((err: unknown) => existing(err, ['ResourceInUseException']));
 
   const lastErrors = new Map<string, string>();
   const logger = rememberErrors(options.logger ?? silentLogger, lastErrors);
@@ -195,8 +205,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
  * dynalite on a worker thread of its own (see dynalite-worker.mjs): the same server, answering on 127.0.0.1, but not
  * on the thread the handlers run on.
  */
-async function startDynalite(): Promise<{ readonly port: number; close(): Promise<void> }> {
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url));
+async function startDynalite(path?: string): Promise<{ readonly port: number; close(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path } });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (message: { port?: number; error?: string }) => (message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`))));
     worker.once('error', reject);

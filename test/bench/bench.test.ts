@@ -69,6 +69,7 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
   expect(results.bulkImport[0].storage.byService.dynamodb.calls).toBeGreaterThan(30);
   expect(results.start).toMatchObject({ posts: 5 });
   expect(results.start.startS).toBeGreaterThan(0);
+  expect(results.start.restartS).toBeGreaterThan(0);
   expect(results.updates.map((u: any) => u.sitePosts)).toEqual([30, 60]);
   for (const size of results.updates) {
     expect(size.runs.map((r: any) => [r.change, r.ingestAction])).toEqual([['edit', 'published'], ['add', 'published']]);
