@@ -535,28 +535,28 @@ export function decisionMessage(decision: DedupeDecision): PostMessage {
   switch (decision.kind) {
     case 'removed-repeat': {
       const how = decision.rule === 'section' ? 'as part of a section pasted again' : decision.rule === 'run' ? 'as part of blocks pasted twice in a row' : 'as repeated code (`dedupeCode`)';
-      return warning('dedupe:repeated-block',
+      return withRelated(warning('dedupe:repeated-block',
         `${blockName(decision.blockKind)} removed ${how}: it repeats line ${decision.repeats.line ?? '?'} of this post${inSection(decision.repeats.section)}, word for word. Delete the repeat from the source to keep the file and the page alike.`,
-        decision.line);
+        decision.line), { line: decision.repeats.line });
     }
     case 'kept-repeat':
-      return info('dedupe:kept-repeat', decision.match === 'exact'
+      return withRelated(info('dedupe:kept-repeat', decision.match === 'exact'
         ? `${blockName(decision.blockKind)} repeats line ${decision.repeats.line ?? '?'} of this post${inSection(decision.repeats.section)} word for word; kept (a single repeated block is usually deliberate, only pasted sections and runs are removed). Delete it from the source if it was pasted by mistake.`
         : decision.similarity === 1
           ? `${blockName(decision.blockKind)} has the same words as line ${decision.repeats.line ?? '?'} of this post${inSection(decision.repeats.section)} but links elsewhere; kept (only word-for-word pasted sections and runs are removed).`
           : `${blockName(decision.blockKind)} is nearly the same as line ${decision.repeats.line ?? '?'} of this post${inSection(decision.repeats.section)} (${similarity}); kept (near repeats are never removed: the words that differ may be the point). Delete or merge one of them if they say the same thing.`,
-      decision.line);
+      decision.line), { line: decision.repeats.line });
     case 'removed-empty-section':
-      return warning('dedupe:repeated-section',
+      return withRelated(warning('dedupe:repeated-section',
         `Section ${where(decision.section)} removed: it repeats ${where(decision.repeats)}${lineNote(decision.repeats.line)} of this post, ${similarity}.`,
-        decision.section.line);
+        decision.section.line), { line: decision.repeats.line });
     case 'section-linked':
     case 'section-removed':
     case 'section-kept': {
       const what = decision.kind === 'section-linked' ? 'replaced by a link to it' : decision.kind === 'section-removed' ? 'removed' : 'kept as written (policy `keep`)';
       const original = `${decision.original.heading === '' ? 'the introduction' : quote(decision.original.heading)} of the earlier post ${quote(decision.original.postTitle)}`;
       const say = decision.kind === 'section-kept' ? info : warning;
-      return say(`dedupe:${decision.kind}`, `Section ${where(decision.section)} repeats ${original} (${similarity}): ${what}.`, decision.section.line);
+      return withRelated(say(`dedupe:${decision.kind}`, `Section ${where(decision.section)} repeats ${original} (${similarity}): ${what}.`, decision.section.line), { file: decision.original.postKey });
     }
     case 'near-duplicate-post': {
       const original = quote(decision.original.title ?? decision.original.postKey);
@@ -565,6 +565,12 @@ export function decisionMessage(decision: DedupeDecision): PostMessage {
         : info('dedupe:near-duplicate-post', `This post repeats the earlier post ${original} (${similarity}); the front matter's \`canonical\` is kept.`, 1);
     }
   }
+}
+
+/** The message with the place it compares this one with, when that is known (see `PostMessage.related`). */
+function withRelated(message: PostMessage, related: { readonly file?: string; readonly line?: number | undefined }): PostMessage {
+  const known = { ...(related.file !== undefined && { file: related.file }), ...(related.line !== undefined && { line: related.line }) };
+  return Object.keys(known).length === 0 ? message : { ...message, related: known };
 }
 
 const BLOCK_NAMES: Partial<Record<Block['kind'], string>> = { paragraph: 'Paragraph', list: 'List', table: 'Table', blockquote: 'Quote', code: 'Code block' };

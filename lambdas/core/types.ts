@@ -43,6 +43,11 @@ export interface PostMessage {
   readonly column?: number;
   /** What the message is about, for summaries across posts (e.g. the ignored front matter fields). */
   readonly names?: readonly string[];
+  /**
+   * The other text the message compares this place with (the block or section a repeat repeats): a line of the same
+   * file, or a line of another post's file. For reports that show the two side by side.
+   */
+  readonly related?: { readonly file?: string; readonly line?: number };
 }
 
 /** A post that passed validation: everything the publish step needs, stored on the DynamoDB record. */
