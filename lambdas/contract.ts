@@ -48,6 +48,11 @@ export const ENV = {
   PUBLISH_QUIET_MS: 'PUBLISH_QUIET_MS',
   /** …but no longer than this (ms, default 30000). */
   PUBLISH_MAX_WAIT_MS: 'PUBLISH_MAX_WAIT_MS',
+  /**
+   * Publisher only: the CloudFront distribution in front of the site bucket, whose cached copies of the paths a
+   * run changed are invalidated after its commits. Unset (locally): no CloudFront client is made.
+   */
+  DISTRIBUTION_ID: 'DISTRIBUTION_ID',
 } as const;
 
 /**

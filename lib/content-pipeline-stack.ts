@@ -123,6 +123,7 @@ export class ContentPipelineStack extends Stack {
       table: this.storage.table,
       siteBucket: this.site.siteBucket,
       sourceBucket: this.storage.sourceBucket,
+      distribution: this.site.distribution,
       environment,
     });
 

@@ -14,7 +14,7 @@ import {
 } from '../model/records.js';
 import { byDateSortKey } from '../model/table.js';
 import type {
-  BodyRef, ChangeLog, IndexStore, PostStore, Posting, PublishedStore, ReportStore, SiteStore, StoredEntry,
+  BodyRef, ChangeLog, EdgeCache, IndexStore, PostStore, Posting, PublishedStore, ReportStore, SiteStore, StoredEntry,
 } from '../services/ports.js';
 
 export class MemoryPostStore implements PostStore {
@@ -250,5 +250,19 @@ export class MemoryReportStore implements ReportStore {
 
   async putSiteReport(summary: unknown): Promise<void> {
     this.siteReport = summary;
+  }
+}
+
+/**
+ * An edge cache that records what it is asked to invalidate (for tests, and for a local run that wants to show it).
+ * The in-process build and the embedded stack give the publisher none: nothing caches their site.
+ */
+export class RecordingEdgeCache implements EdgeCache {
+  /** Every request, in order, as sent (a request sent again with the same token and paths is recorded once, as CloudFront counts it). */
+  readonly requests: { readonly paths: readonly string[]; readonly token: string }[] = [];
+
+  async invalidate(paths: readonly string[], token: string): Promise<void> {
+    const same = this.requests.find((request) => request.token === token && request.paths.join('\n') === paths.join('\n'));
+    if (!same) this.requests.push({ paths: [...paths], token });
   }
 }

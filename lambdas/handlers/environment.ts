@@ -1,9 +1,11 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
 import { DEPLOYED_COALESCE, ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import { CloudFrontEdgeCache } from '../adapters/cloudfront-edge-cache.js';
 import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
 import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
 import { IndexRepository } from '../adapters/index-repository.js';
@@ -46,6 +48,10 @@ const clientOptions = { maxAttempts: 5, retryMode: 'adaptive', logger: quietSdkL
 let clients: { readonly s3: S3Client; readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient } | undefined;
 const sdk = () => (clients ??= { s3: new S3Client(clientOptions), dynamodb: new DynamoDBClient(clientOptions), sqs: new SQSClient(clientOptions) });
 
+/** The CloudFront client, made only by a publisher that has a distribution to invalidate. */
+let cloudfront: CloudFrontClient | undefined;
+const cloudfrontClient = () => (cloudfront ??= new CloudFrontClient(clientOptions));
+
 function sourceStoreFromEnv(env: Env): S3SourceStore {
   return new S3SourceStore(sdk().s3, required(env, ENV.SOURCE_BUCKET), {
     postsPrefix: env[ENV.POSTS_PREFIX] ?? POSTS_PREFIX,
@@ -85,6 +91,8 @@ export function publishDepsFromEnv(env: Env): Omit<PublishDeps, 'logger'> {
     reports: source,
     postsPrefix: source.postsPrefix,
     ...(env[ENV.PUBLISH_QUEUE_URL] && { requester: new SqsPublishRequester(sdk().sqs, env[ENV.PUBLISH_QUEUE_URL]!) }),
+    // In AWS the site is behind CloudFront; locally (no distribution) nothing caches it and no client is made.
+    ...(env[ENV.DISTRIBUTION_ID] && { edgeCache: new CloudFrontEdgeCache(cloudfrontClient(), env[ENV.DISTRIBUTION_ID]!) }),
     coalesce: { quietMs: number(ENV.PUBLISH_QUIET_MS, DEPLOYED_COALESCE.quietMs), maxWaitMs: number(ENV.PUBLISH_MAX_WAIT_MS, DEPLOYED_COALESCE.maxWaitMs) },
   };
 }

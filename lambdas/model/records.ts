@@ -122,6 +122,19 @@ export interface PublishedState {
    * not complete, the next one deletes any of them it does not write itself.
    */
   readonly writing?: readonly string[];
+  /**
+   * Post pages (site paths) and a short hash of each as last written, so a page rendered again with the same bytes
+   * is known to be unchanged (its edge copy is not invalidated). A page it does not list counts as changed when
+   * rendered (a state written before pages were hashed).
+   */
+  readonly pages?: Readonly<Record<string, string>>;
+  /**
+   * Written only when the site has an edge cache: the site paths committed with new bytes, or deleted, whose cached
+   * copies have not been invalidated yet, and the run that committed the last of them. The run invalidates them
+   * after its commits and then writes the state again without them; one that fails or stops first leaves them to
+   * the next run, which invalidates them with its own (see `publishChanges`).
+   */
+  readonly invalidating?: { readonly token: string; readonly paths: readonly string[] };
 }
 
 /** The published listing and its state, as read back. */

@@ -138,6 +138,21 @@ export interface SiteStore {
   delete(path: string): Promise<void>;
 }
 
+/**
+ * The cache in front of the site (CloudFront in AWS). Absent locally: the embedded stack and the in-process build
+ * serve the site bucket or folder as it is, with nothing to invalidate.
+ */
+export interface EdgeCache {
+  /**
+   * Drop the cached copies of `paths` (URL paths as readers request them, `/posts/x/`, `/feed.xml`, wildcards as
+   * `/tags/*`; see `invalidationPaths`) in one request. `token` names the run that committed the change: the same
+   * paths with the same token are one invalidation however often they are sent (a retried run, a retried request),
+   * so nothing is invalidated twice. Resolves once the cache has accepted the request (not when it has completed);
+   * throws when it was not accepted after the adapter's own retries.
+   */
+  invalidate(paths: readonly string[], token: string): Promise<void>;
+}
+
 /** What ingest sends the publisher, and what an operator can: a nudge, or a site-wide job. */
 export interface PublishRequest {
   /** The change that asked for it (logs only: the publisher reads its work from the change log). */

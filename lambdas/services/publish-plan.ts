@@ -9,6 +9,7 @@ import { truncate } from '../core/excerpt.js';
 import { composePostPage, contentFor, RELATED_SUMMARY_CHARS, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
 import { changedGlobalFiles } from '../core/site/site.js';
+import { compareStrings } from '../core/site/text.js';
 import { tagSlugOfPath } from '../core/site/urls.js';
 import { sitePaths, toSlug } from '../core/slug.js';
 import type { PostMessage, PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
@@ -62,6 +63,14 @@ export function settingsHash(config: SiteConfig): string {
 
 export function contentHash(body: string): string {
   return createHash('sha256').update(body).digest('base64url').slice(0, 22);
+}
+
+/**
+ * A post page's hash in the published state: 12 characters (72 bits) are plenty to tell a page from its previous
+ * version, and keep the state of a site of thousands of posts small.
+ */
+function pageHash(body: string): string {
+  return contentHash(body).slice(0, 12);
 }
 
 /**
@@ -127,6 +136,12 @@ export interface RenderedSite {
   readonly stale: readonly string[];
   /** Paths this run writes that the last commit did not know (written down before the files, see `PublishedState.writing`). */
   readonly newPaths: readonly string[];
+  /**
+   * Paths among `files` whose bytes differ from what the last commit wrote (or that it did not have), sorted: what
+   * readers' caches must drop. A page or listing rendered again byte for byte is left out (a rebuild writes every
+   * file, and lists only those that changed).
+   */
+  readonly changed: readonly string[];
   readonly state: PublishedState;
   /** The site summary report, and whether it changed since the last commit. */
   readonly siteReport: { readonly body: unknown; readonly changed: boolean };
@@ -165,6 +180,7 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   // state does not know one (then everything is rendered).
   const beforeByKey = new Map(before.map((post) => [post.key, post]));
   const previousFiles = state?.files ?? {};
+  const previousPages = state?.pages ?? {};
   const previous = plan.previousNewestFirst && {
     newestFirst: plan.previousNewestFirst,
     unchanged: (post: PublishedPost) => entryOf.get(post.key) === beforeByKey.get(post.key),
@@ -205,6 +221,15 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   // changed, so its page is among those rendered).
   for (const file of pageFiles) stale.delete(file.path);
   const written = [...pageFiles, ...changedListings];
+  // Pages as written: those rendered now, and the others as the last commit wrote them (less those that go).
+  const pageHashes: Record<string, string> = { ...previousPages };
+  for (const path of stale) delete pageHashes[path];
+  const changed = listings.files.filter((file) => previousFiles[file.path] !== files[file.path]).map((file) => file.path);
+  for (const file of pageFiles) {
+    const hash = pageHash(file.body);
+    if (previousPages[file.path] !== hash) changed.push(file.path);
+    pageHashes[file.path] = hash;
+  }
   // Pages and listings the site did not have: noted before they are written (see `PublishedState.writing`).
   const newPaths = [
     ...plan.pages.filter(({ record }) => beforeByKey.get(record.key)?.slug !== record.live!.slug).map(({ record }) => sitePaths.postFile(record.live!.slug)),
@@ -219,7 +244,8 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
     files: written,
     stale: [...stale].sort(),
     newPaths,
-    state: { settings: input.settings, files: sortedRecord(files), siteReportHash },
+    changed: changed.sort(compareStrings),
+    state: { settings: input.settings, files: sortedRecord(files), siteReportHash, pages: sortedRecord(pageHashes) },
     siteReport: { body: siteReport, changed: input.rebuild || state?.siteReportHash !== siteReportHash },
     siteMessages,
     archivePagesKept: listings.kept.length,

@@ -1,13 +1,15 @@
 import { TransientError } from '../core/errors.js';
 import { forEachLimited } from '../core/limited.js';
 import { postOrderKey } from '../core/post-view.js';
+import { EVERY_SITE_PATH, invalidationPaths } from '../core/site/invalidation.js';
+import { compareStrings } from '../core/site/text.js';
 import type { SiteConfig } from '../core/types.js';
 import type { ListedPost, PendingChange, PostRecord, PublishedSite, PublishedState } from '../model/records.js';
 import type { Logger } from '../handlers/logger.js';
 import { CorpusSession } from './corpus-session.js';
 import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusWork } from './corpus.js';
 import { ListingMemo } from './listing-memo.js';
-import type { ChangeLog, Clock, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore } from './ports.js';
+import type { ChangeLog, Clock, EdgeCache, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore } from './ports.js';
 import { systemClock } from './ports.js';
 import { planListing, renderSite, settingsHash, type PlanInput } from './publish-plan.js';
 import { buildReport } from './report.js';
@@ -20,6 +22,11 @@ export interface PublishDeps {
   readonly published: PublishedStore;
   readonly site: SiteStore;
   readonly reports: ReportStore;
+  /**
+   * The cache in front of the site: after its commits, a run invalidates the paths whose bytes it changed or
+   * deleted. @default none (the embedded stack and the in-process build have no cache in front of the site)
+   */
+  readonly edgeCache?: EdgeCache;
   /** Prefix of post keys in the source bucket, as reports name the files (`posts/`). */
   readonly postsPrefix: string;
   readonly logger: Logger;
@@ -72,11 +79,24 @@ export interface PublishSummary {
   /** Changes left pending (time ran out); another run was asked for. */
   readonly left: number;
   /**
+   * Site paths (site-relative, sorted) this run wrote with bytes other than the site had, across its commits:
+   * pages and listings rendered again byte for byte are not among them.
+   */
+  readonly changedPaths: readonly string[];
+  /** Site paths (sorted) this run deleted (a path deleted, then written again by a later commit, is changed). */
+  readonly deletedPaths: readonly string[];
+  /**
+   * The edge cache's invalidation after the commits (with an edge cache, when anything is to be invalidated): the
+   * site paths it covers (this run's and any a previous run left), the paths sent, and whether the cache accepted
+   * them. Not accepted: they stay in the published state, and the next run sends them with its own.
+   */
+  readonly invalidation?: { readonly sitePaths: number; readonly paths: number; readonly accepted: boolean };
+  /**
    * Milliseconds spent in each step: `wait` (for a burst to end), `list` (reading the state and the changes),
    * `corpus`, `render` (bodies read, pages and listings rendered), `write` (site files, state, bodies no longer
-   * used, markers) and `reports`. Logged, so a slow publish shows where.
+   * used, markers), `reports` and `edge` (the invalidation). Logged, so a slow publish shows where.
    */
-  readonly phasesMs: Readonly<Record<'wait' | 'list' | 'corpus' | 'render' | 'write' | 'reports', number>>;
+  readonly phasesMs: Readonly<Record<'wait' | 'list' | 'corpus' | 'render' | 'write' | 'reports' | 'edge', number>>;
 }
 
 /** Index buckets a run's session may hold from one commit to the next (~150 per post: a few hundred MB at most). */
@@ -84,6 +104,12 @@ const MAX_SESSION_BUCKETS = 300_000;
 
 /** Margin kept before the deadline: a commit that may not finish in time is not started. */
 const DEADLINE_MARGIN_MS = 10_000;
+
+/**
+ * Site paths the published state keeps for the edge cache at most; past that it keeps `EVERY_SITE_PATH` (a change
+ * that large is invalidated with `/*` anyway, see `invalidationPaths`).
+ */
+const MAX_INVALIDATING_PATHS = 5000;
 
 /**
  * The single writer of the site. Takes every pending change (see `ChangeLog`), not only the requests that woke it,
@@ -94,7 +120,7 @@ const DEADLINE_MARGIN_MS = 10_000;
  */
 export async function publishChanges(deps: PublishDeps, options: PublishOptions = {}): Promise<PublishSummary> {
   const clock = deps.clock ?? systemClock;
-  const phases = { wait: 0, list: 0, corpus: 0, render: 0, write: 0, reports: 0 };
+  const phases = { wait: 0, list: 0, corpus: 0, render: 0, write: 0, reports: 0, edge: 0 };
   const totals = { commits: 0, livePosts: 0, published: 0, recomputed: 0, pages: 0, archivePagesKept: 0, written: 0, deleted: 0, left: 0 };
   const runToken = `run:${clock.now()}:${Math.random().toString(36).slice(2, 10)}`;
   const settings = settingsHash(deps.config);
@@ -118,6 +144,8 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
   // is the only writer); records are read again for each. A session holding too much (a backlog of thousands of
   // posts in a function of 1 GB) is let go, and the next commit starts a new one.
   let session = new CorpusSession(deps.posts, deps.index);
+  /** Site paths the commits wrote with new bytes, or deleted (the last commit's word on each). */
+  const touched = new Map<string, 'changed' | 'deleted'>();
   let first = true;
   let costPerPost = 0;
   while (pending.length > 0) {
@@ -142,9 +170,63 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     pending = byPost(await deps.changes.list());
     phases.list += lap();
   }
-  const summary: PublishSummary = { ...totals, phasesMs: phases };
-  if (summary.commits > 0) deps.logger.log('info', 'site published', { ...summary });
+  const invalidation = await invalidateEdge();
+  phases.edge += lap();
+  const pathsOf = (kind: 'changed' | 'deleted') => [...touched].filter(([, what]) => what === kind).map(([path]) => path).sort(compareStrings);
+  const summary: PublishSummary = {
+    ...totals, changedPaths: pathsOf('changed'), deletedPaths: pathsOf('deleted'), ...(invalidation && { invalidation }), phasesMs: phases,
+  };
+  if (summary.commits > 0) {
+    const { changedPaths, deletedPaths, ...logged } = summary;
+    deps.logger.log('info', 'site published', { ...logged, changedPaths: changedPaths.length, deletedPaths: deletedPaths.length });
+  } else if (invalidation?.accepted) {
+    deps.logger.log('info', 'edge cache: the paths an earlier run left were invalidated', { invalidation });
+  }
   return summary;
+
+  /**
+   * After the commits: what the edge cache must drop, in one request. The paths are committed with the state
+   * (`PublishedState.invalidating`) before they are sent, and taken out once the cache has accepted them, so a run
+   * that stops in between, or whose request fails after the adapter's retries, leaves them to the next run.
+   *
+   * A failure does not fail the run (the site is published; only readers' caches lag), and the run does not hand its
+   * batch back to the queue for another try: a redelivered request would find no change to publish and, without
+   * the paths in the state, nothing to invalidate either; with them, it would only move a nudge towards the
+   * dead-letter queue and raise the publish alarm for what is an edge problem. The next run (any upload) sends them
+   * with its own paths; until then readers see the previous version for at most the edge TTL (`s-maxage`).
+   */
+  async function invalidateEdge(): Promise<PublishSummary['invalidation']> {
+    const pending = deps.edgeCache ? site?.state.invalidating : undefined;
+    if (!deps.edgeCache || !site || !pending || pending.paths.length === 0) return undefined;
+    const paths = invalidationPaths(pending.paths);
+    const outcome = { sitePaths: pending.paths.length, paths: paths.length };
+    try {
+      await deps.edgeCache.invalidate(paths, pending.token);
+    } catch (error) {
+      deps.logger.log('error', 'edge cache invalidation failed; the paths stay in the published state for the next run', { error, ...outcome });
+      return { ...outcome, accepted: false };
+    }
+    try {
+      const { invalidating: _sent, ...state } = site.state;
+      await deps.published.write(site.listing, state);
+      site = { listing: site.listing, state };
+    } catch (error) {
+      // The next run sends them again, with the same token: the cache takes that as the same invalidation.
+      deps.logger.log('warn', 'the invalidated paths could not be taken out of the published state', { error });
+    }
+    return { ...outcome, accepted: true };
+  }
+
+  /** The state a commit writes: with an edge cache, the paths it has still to invalidate. */
+  function withInvalidating(state: PublishedState, carried: PublishedState['invalidating']): PublishedState {
+    if (!deps.edgeCache) return state;
+    if (touched.size === 0) return carried ? { ...state, invalidating: carried } : state;
+    // Under this run's token: a batch with paths of its own is a new invalidation (carried paths a stopped run may
+    // have sent already are invalidated once more, which costs a path and nothing else).
+    const paths = new Set([...carried?.paths ?? [], ...touched.keys()]);
+    const list = paths.has(EVERY_SITE_PATH) || paths.size > MAX_INVALIDATING_PATHS ? [EVERY_SITE_PATH] : [...paths].sort(compareStrings);
+    return { ...state, invalidating: { token: runToken, paths: list } };
+  }
 
   function lap(): number {
     const now = performance.now();
@@ -237,8 +319,11 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     await forEachLimited(rendered.stale, limit, (path) => deps.site.delete(path));
     // 3. The site summary, when it changed (before the state that records its hash, so a failure writes it again).
     if (rendered.siteReport.changed) await deps.reports.putSiteReport(rendered.siteReport.body);
-    // 4. The commit: the listing and the state.
-    await deps.published.write(plan.listing, rendered.state);
+    // 4. The commit: the listing and the state (with what the edge cache has still to drop).
+    for (const path of rendered.changed) touched.set(path, 'changed');
+    for (const path of rendered.stale) touched.set(path, 'deleted');
+    const committed = withInvalidating(rendered.state, current?.state.invalidating);
+    await deps.published.write(plan.listing, committed);
     // 5. Bodies the site no longer shows.
     const beforeHash = new Map(before.map((post) => [post.key, post.contentHash]));
     // Reports of the posts decided, and of those whose page shows another post differently now.
@@ -273,7 +358,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     totals.archivePagesKept += rendered.archivePagesKept;
     totals.written += rendered.files.length;
     totals.deleted += rendered.stale.length;
-    return { listing: plan.listing, state: rendered.state };
+    return { listing: plan.listing, state: committed };
   }
 }
 

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,6 +21,13 @@ export interface PublishingProps {
 
   /** Source bucket: the publisher writes the authors' reports under `reports/` (and nothing else there). */
   readonly sourceBucket: s3.IBucket;
+
+  /**
+   * The distribution serving the site bucket: after each run the publisher invalidates the paths whose bytes it
+   * changed (`DISTRIBUTION_ID`; `cloudfront:CreateInvalidation` on this distribution only).
+   * @default - no edge invalidation (pages are then only as fresh as their `s-maxage` allows)
+   */
+  readonly distribution?: cloudfront.IDistribution;
 
   /**
    * Environment shared by the pipeline handlers (site settings, table and bucket names).
@@ -114,7 +122,12 @@ export class Publishing extends Construct {
       memorySize: props.memorySize,
       logRetention: props.logRetention,
       // Its own queue: a run that leaves work pending (its time ran out) asks for the next run there.
-      environment: { ...props.environment, [ENV.SERVICE_NAME]: 'content-publish', [ENV.PUBLISH_QUEUE_URL]: this.queue.queueUrl },
+      environment: {
+        ...props.environment,
+        [ENV.SERVICE_NAME]: 'content-publish',
+        [ENV.PUBLISH_QUEUE_URL]: this.queue.queueUrl,
+        ...(props.distribution && { [ENV.DISTRIBUTION_ID]: props.distribution.distributionId }),
+      },
     });
     this.fn = pf.fn;
     this.role = pf.role;
@@ -127,6 +140,10 @@ export class Publishing extends Construct {
     );
 
     this.queue.grantSendMessages(this.fn);
+
+    // The edge cache: CreateInvalidation on this distribution's ARN only (the publisher does not wait for an
+    // invalidation to complete, so no GetInvalidation).
+    props.distribution?.grantCreateInvalidation(this.fn);
 
     // Table: read everything. Write only what the publisher owns — index buckets (`IX#…`), its per-post state
     // (`POST#<key>` / INDEXED, TERMS, bodies it no longer shows, and the `view` attribute of META) and the change

@@ -145,7 +145,11 @@ export class SiteDelivery extends Construct {
       },
     });
 
-    // Honour the Cache-Control the publisher writes on each object; fall back to defaultTtl.
+    // Honour the Cache-Control the publisher writes on each object; fall back to defaultTtl. The max TTL (a year) stays
+    // above the pages' and feeds' s-maxage (a week, see lambdas/core/site/files.ts), which CloudFront would cap at it;
+    // their freshness comes from the publisher's invalidations. Nothing here touches ETag or Last-Modified: S3's pass
+    // through to readers, and CloudFront answers their conditional requests with 304 (and revalidates with S3 the same
+    // way when a copy expires).
     this.cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
       comment: 'Honour origin Cache-Control; no cookies, headers or query strings in the cache key',
       minTtl: Duration.seconds(0),

@@ -6,6 +6,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContentPipelineStack, type ContentPipelineStackProps } from '../../lib/content-pipeline-stack.js';
 import { INDEX_REWRITE_FUNCTION_CODE, CONTENT_SECURITY_POLICY } from '../../lib/constructs/site-delivery.js';
+import { SITE_FILE_TYPES } from '../../lambdas/core/site/files.js';
 
 // Synthesis of the whole stack takes a few seconds; keep hooks and tests well clear of vitest's defaults.
 const SLOW = 60_000;
@@ -375,7 +376,13 @@ describe('ContentPipelineStack', () => {
         PUBLISH_QUEUE_URL: { Ref: ids.publishQueue },
         SERVICE_NAME: 'content-ingest',
       });
-      expect(env(ids.publishFn)).toEqual({ ...shared, PUBLISH_QUEUE_URL: { Ref: ids.publishQueue }, SERVICE_NAME: 'content-publish' });
+      expect(env(ids.publishFn)).toEqual({
+        ...shared, PUBLISH_QUEUE_URL: { Ref: ids.publishQueue }, SERVICE_NAME: 'content-publish', DISTRIBUTION_ID: { Ref: ids.distribution },
+      });
+      // The same, as a template assertion: the publisher knows the distribution whose cache it invalidates.
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ SERVICE_NAME: 'content-publish', DISTRIBUTION_ID: { Ref: ids.distribution } }) },
+      });
     });
 
     it('event source mappings report batch item failures', () => {
@@ -461,6 +468,24 @@ describe('ContentPipelineStack', () => {
       const update = writes.find((s) => toArray<string>(s.Action).includes('dynamodb:UpdateItem'))!;
       expect(update.Action).toBe('dynamodb:UpdateItem');
       expect(update.Condition).toMatchObject({ 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'view', 'seq'] } });
+    });
+
+    it('publish: CreateInvalidation on this distribution only (its ARN, no wildcard), and nothing else of CloudFront', () => {
+      const roleId = template.toJSON().Resources[ids.publishFn].Properties.Role['Fn::GetAtt'][0];
+      const distributionArn = {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/', { Ref: ids.distribution }]],
+      };
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: roleId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([{ Action: 'cloudfront:CreateInvalidation', Effect: 'Allow', Resource: distributionArn }]),
+        },
+      });
+      const cloudfrontActions = (id: string) => statementsOfFunction(template, id)
+        .flatMap((s) => toArray(s.Action).map((action) => `${action} ${flattenArn(s.Resource)}`))
+        .filter((entry) => entry.startsWith('cloudfront:'));
+      expect(cloudfrontActions(ids.publishFn)).toEqual([`cloudfront:CreateInvalidation ${flattenArn(distributionArn)}`]);
+      expect(cloudfrontActions(ids.ingestFn)).toEqual([]);
     });
 
     it('pipeline roles use no wildcard actions at all', () => {
@@ -576,7 +601,16 @@ describe('ContentPipelineStack', () => {
       expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe/);
     });
 
-    it('cache policy honours origin Cache-Control (min TTL 0, default 300 s)', () => {
+    it('cache policy honours origin Cache-Control (min TTL 0, default 300 s, max above the pages\' s-maxage)', () => {
+      // What the publisher writes on pages, feeds, sitemap and robots.txt: a long s-maxage, which the policy's max TTL
+      // must not cut short (CloudFront caps s-maxage at MaxTTL), and a short browser max-age.
+      const sMaxAge = Number(/s-maxage=(\d+)/.exec(SITE_FILE_TYPES.html.cacheControl)?.[1]);
+      expect(sMaxAge).toBeGreaterThanOrEqual(86_400);
+      for (const kind of ['html', 'rss', 'atom', 'jsonFeed', 'sitemap', 'robots'] as const) {
+        expect(SITE_FILE_TYPES[kind].cacheControl, kind).toMatch(/(^|, )max-age=(\d{1,3})(,|$)/);
+      }
+      const [policy] = Object.values(resourcesOf(template, 'AWS::CloudFront::CachePolicy'));
+      expect(policy!.Properties.CachePolicyConfig.MaxTTL).toBeGreaterThanOrEqual(sMaxAge);
       template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
         CachePolicyConfig: Match.objectLike({
           MinTTL: 0,
@@ -589,6 +623,17 @@ describe('ContentPipelineStack', () => {
           }),
         }),
       });
+    });
+
+    it('ETag and Last-Modified reach readers (nothing removes them), so feed readers and browsers get 304s', () => {
+      for (const policy of Object.values(resourcesOf(template, 'AWS::CloudFront::ResponseHeadersPolicy'))) {
+        expect(policy.Properties.ResponseHeadersPolicyConfig.RemoveHeadersConfig).toBeUndefined();
+        expect(JSON.stringify(policy.Properties.ResponseHeadersPolicyConfig.CustomHeadersConfig ?? {})).not.toMatch(/etag|last-modified|cache-control/i);
+      }
+      // No origin request policy or function that could drop them either: the S3 origin answers with its own.
+      const behavior = template.toJSON().Resources[ids.distribution].Properties.DistributionConfig.DefaultCacheBehavior;
+      expect(behavior.OriginRequestPolicyId).toBeUndefined();
+      expect(behavior.FunctionAssociations.map((association: Json) => association.EventType)).toEqual(['viewer-request']);
     });
 
     it('viewer-request function is the tested rewrite code on cloudfront-js-2.0', () => {
@@ -792,13 +837,16 @@ describe('contract with the handlers', () => {
     const { ENV: HANDLER_ENV } = await import('../../lambdas/contract.js');
     // The handlers fall back to defaults for these (DEFAULT_SITE_CONFIG.maxPostBytes, the render worker's settings).
     const optional = new Set(['MAX_POST_BYTES', 'RENDER_TIMEOUT_MS', 'RENDER_WORKERS', 'RENDER_MAX_HEAP_MB', 'PUBLISH_QUIET_MS', 'PUBLISH_MAX_WAIT_MS']);
+    // Read by the publisher only (no distribution locally: no edge invalidation).
+    const publisherOnly = new Set(['DISTRIBUTION_ID']);
     const { stack, template } = build();
     const env = (fn: { node: { defaultChild?: unknown } }) => {
       const id = stack.getLogicalId(fn.node.defaultChild as never);
       return Object.keys(template.toJSON().Resources[id].Properties.Environment.Variables);
     };
     const wanted = Object.values(HANDLER_ENV as Record<string, string>).filter((name) => !optional.has(name));
-    expect(env(stack.ingest.fn)).toEqual(expect.arrayContaining(wanted));
+    expect(env(stack.ingest.fn)).toEqual(expect.arrayContaining(wanted.filter((name) => !publisherOnly.has(name))));
+    expect(env(stack.ingest.fn)).not.toContain('DISTRIBUTION_ID');
     expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted));
   }, SLOW);
 });

@@ -28,7 +28,9 @@ describe('post page', () => {
   it('lives at posts/<slug>/index.html as HTML', () => {
     expect(file.path).toBe('posts/nasty/index.html');
     expect(file.contentType).toBe('text/html; charset=utf-8');
-    expect(file.cacheControl).toMatch(/max-age=300/);
+    // Long at the edge (invalidated on every change), short in browsers.
+    expect(file.cacheControl).toMatch(/(^|, )max-age=60(,|$)/);
+    expect(file.cacheControl).toMatch(/s-maxage=604800/);
   });
 
   it('is an HTML5 document in the post language with the usual head', () => {

@@ -54,7 +54,11 @@ describe('buildSite', () => {
     const kinds = new Set(Object.values(SITE_FILE_TYPES).map((type) => `${type.contentType}|${type.cacheControl}`));
     for (const file of files) expect(kinds).toContain(`${file.contentType}|${file.cacheControl}`);
     expect(fileAt(files, 'styles.css')).toMatchObject({ contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=86400' });
-    expect(fileAt(files, 'index.html').cacheControl).toBe('public, max-age=300, s-maxage=300, stale-while-revalidate=60');
+    // Pages, feeds, sitemap and robots.txt: a week at the edge, which is told of every change (invalidation after each
+    // publish run); a minute in browsers, which are not.
+    for (const path of ['index.html', 'feed.xml', 'atom.xml', 'feed.json', 'sitemap.xml', 'robots.txt']) {
+      expect(fileAt(files, path).cacheControl, path).toBe('public, max-age=60, s-maxage=604800, stale-while-revalidate=60');
+    }
   });
 });
 

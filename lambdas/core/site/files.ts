@@ -1,11 +1,22 @@
 import type { SiteFile } from '../types.js';
 
-const PAGE_CACHE = 'public, max-age=300, s-maxage=300, stale-while-revalidate=60';
+/**
+ * Pages, feeds, sitemaps and robots.txt: a week at the edge (`s-maxage`), a minute in browsers and feed readers
+ * (`max-age`), then served once more while they check for a newer copy (`stale-while-revalidate`).
+ *
+ * The edge can keep them that long because it is told of every change: after each publish run the paths whose
+ * bytes changed (and the directory forms readers use, `/posts/x/`) are invalidated at CloudFront, so an edit is
+ * served within a minute or two while an unchanged page is fetched from the bucket about once a week per edge
+ * location instead of every five minutes. Browsers cannot be invalidated, hence their short `max-age`. When a copy
+ * expires, the edge asks S3 again with its ETag and readers ask the edge with theirs, so an unchanged page or feed
+ * is answered `304 Not Modified` without its body (feed readers poll with If-None-Match / If-Modified-Since).
+ */
+const PAGE_CACHE = 'public, max-age=60, s-maxage=604800, stale-while-revalidate=60';
 
 /**
- * Content-Type and Cache-Control of every kind of file the site has, in one place.
- * Pages, feeds and sitemaps change on every publish, so they are cached briefly; the stylesheet has no
- * hashed name either, but changes only with a deploy, so a day is acceptable.
+ * Content-Type and Cache-Control of every kind of file the site has, in one place (see `PAGE_CACHE`). The stylesheet
+ * has no hashed name, but changes only with a deploy (and is invalidated then, as any file whose bytes change), so a
+ * day in browsers is acceptable.
  */
 export const SITE_FILE_TYPES = {
   html: { contentType: 'text/html; charset=utf-8', cacheControl: PAGE_CACHE },
