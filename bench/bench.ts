@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000,4000] [--start DIR] [--update-sizes 100,1000,10000]
- *                   [--update-repeats 3] [--compare] [--sections build,bulk,start,update,cold,length] [--import-runs 5]
+ *                   [--update-repeats 3] [--compare] [--sections build,bulk,start,update,cold,length,preview] [--import-runs 5]
  *                   [--length-sizes 100,500,1024] [--length-repeats 5] [--json FILE]`
  *
  * 1. Full build: `scripts/build.ts` (in-process) in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { bulkImport, type BulkImport } from './bulk-import.js';
+import { measurePreview } from './preview.js';
 import { measureStart } from './start-time.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
 import { measureLength, type LengthRun } from './length.js';
@@ -38,7 +39,7 @@ import { fixed, kb, table } from './table.js';
 import { measureUpdates, type UpdateSize } from './update.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['build', 'bulk', 'start', 'update', 'cold', 'length'] as const;
+const SECTIONS = ['build', 'bulk', 'start', 'update', 'cold', 'length', 'preview'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -286,6 +287,21 @@ async function main(): Promise<number> {
     }
     out('   ms = from when the worker receives the post until its outcome is back (what the budget bounds): parse, render, the post\'s own features, message passing.',
       '');
+  }
+
+  if (opts.sections.has('preview')) {
+    const runs = opts.quick ? 2 : 5;
+    const preview = await measurePreview(ROOT, join(ROOT, 'content'), 'how-ketamine-and-antidepressants-differs.md', '/posts/how-ketamine-and-antidepressants-differs/', runs, log);
+    if (!preview) out('7. Preview: /usr/bin/chromium not found; skipped (apt-get install chromium)', '');
+    else {
+      results.preview = preview;
+      await save();
+      const sorted = [...preview.reloadMs].sort((a, b) => a - b);
+      out('7. Preview live reload: npm start on the seed posts, a post open in headless Chromium, the post edited on disk; from the file written to the',
+        '   page showing the edit (file watcher, upload, S3 event, ingest, publish, the page told and reloaded by itself). Restart: section 3.',
+        ...table(['posts', 'runs', 'median ms', 'max ms', 'runs ms', 'load 1m'],
+          [[5, preview.reloadMs.length, fixed(sorted[Math.floor(sorted.length / 2)]!, 0), fixed(sorted.at(-1)!, 0), preview.reloadMs.map((ms) => ms.toFixed(0)).join(' '), fixed(preview.load1, 2)]]), '');
+    }
   }
 
   results.loadAtEnd = loadavg();

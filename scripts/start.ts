@@ -7,21 +7,21 @@
  * The embedded S3 and DynamoDB keep their data in `.local/npm-start/<folder>-<hash>/` (ignored by git): a restart
  * uploads only the files that changed since the last run and publishes only what they change (and everything again
  * when the site URL, i.e. the port, changed). A run stopped before its import finished starts over.
+ * Pages served reload themselves when a publish changed them (a script the preview server adds, never published).
  * Options: --content DIR (default content), --port N (default $PORT or 8080; a busy port falls back to a free one),
- * --fresh (forget the kept data and import everything again).
+ * --fresh (forget the kept data and import everything again), --data DIR (keep it there instead).
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { existsSync, watch } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import { importFolder } from '../lambdas/local/import-folder.js';
+import { startPreviewServer } from '../lambdas/local/preview-server.js';
 import { ProgressLine } from '../lambdas/local/progress.js';
 import { listContentFolder } from '../lambdas/local/markdown-files.js';
 import { formatIgnoredFields, formatReports, formatSkipped } from '../lambdas/local/report-lines.js';
@@ -32,21 +32,28 @@ const { values } = parseArgs({
     content: { type: 'string', default: 'content' },
     port: { type: 'string', default: process.env.PORT ?? '8080' },
     fresh: { type: 'boolean', default: false },
+    data: { type: 'string' },
   },
 });
 const contentDir = resolve(values.content!);
 /** One data folder per content folder, so two blogs never share a site. */
-const dataDir = resolve('.local', 'npm-start', `${basename(contentDir)}-${createHash('sha256').update(contentDir).digest('hex').slice(0, 8)}`);
+const dataDir = resolve(values.data ?? join('.local', 'npm-start', `${basename(contentDir)}-${createHash('sha256').update(contentDir).digest('hex').slice(0, 8)}`));
 const manifest = join(dataDir, 'uploaded.json');
 let stack: EmbeddedStack | undefined;
 
-const server = createServer((request, response) => {
-  void serveFromSiteBucket(request, response).catch((err) => {
-    response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`internal error: ${(err as Error).message}\n`);
-  });
+// The preview: the site bucket over HTTP, and pages that reload themselves when a publish changed them.
+const preview = await startPreviewServer({
+  site: () => stack && { s3: stack.s3, bucket: stack.names.siteBucket },
+  // The author's page at /_pipeline/: the reports the pipeline left in the source bucket, and the posts' source.
+  pipeline: () => stack && {
+    reports: () => readReports(stack!),
+    siteSummary: async () => JSON.parse(await readObject(stack!.source.layout.reportsPrefix + '_site.json') ?? 'null') ?? undefined,
+    source: (key) => readObject(stack!.source.layout.postsPrefix + key),
+  },
+  port: Number(values.port),
+  onPortBusy: (wanted) => console.log(`port ${wanted} is busy; using a free one`),
 });
-const port = await listen(Number(values.port));
-const siteUrl = `http://127.0.0.1:${port}`;
+const siteUrl = preview.url;
 const startedAt = performance.now();
 console.log(`starting the embedded stack (s3rver + dynalite on 127.0.0.1)…`);
 const config = resolveSiteConfig({ siteUrl });
@@ -60,6 +67,7 @@ stack = await startEmbeddedStack({
   dataDir,
   persist: true,
   onIngest: () => { ingestedSinceSync++; },
+  onPublish: (summary) => preview.changed([...summary.changedPaths, ...summary.deletedPaths]),
   onDeadLetter: (letter) => console.error(`✖ dead letter on ${letter.queue} after ${letter.receiveCount} tries: ${letter.reason}`),
 });
 const uploader = new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.postsPrefix, contentDir, manifest);
@@ -72,9 +80,14 @@ if (resuming && await uploader.load()) {
   await publishChanges('changed since the last run');
 } else {
   const progress = new ProgressLine();
+  let rejected = 0;
   const imported = await importFolder(stack, contentDir, config, {
     uploader,
-    onProgress: (step, done, total) => (step === 'ingest' ? progress.update('ingesting posts', done, total) : progress.show(`publishing ${total} posts…`)),
+    onProgress: (step, done, total, result) => {
+      if (result?.action === 'rejected') rejected++;
+      if (step === 'ingest') progress.update(`ingesting posts${rejected > 0 ? ` (${rejected} rejected)` : ''}`, done, total);
+      else progress.show(`publishing ${total - rejected} posts (related posts, repeats and near copies across the site, then the pages)…`);
+    },
   });
   progress.done();
   for (const line of formatReports(imported.reports, displayDir)) console.log(line);
@@ -86,6 +99,7 @@ if (resuming && await uploader.load()) {
 }
 console.log(`\nsite ready in ${Math.round(performance.now() - startedAt)} ms: ${siteUrl}/`);
 console.log(`feeds: ${siteUrl}/feed.xml  ${siteUrl}/atom.xml  ${siteUrl}/feed.json`);
+console.log(`what the pipeline did to each post: ${siteUrl}/_pipeline/`);
 console.log(`watching ${contentDir} for changes (Ctrl+C to stop)`);
 
 let pending: NodeJS.Timeout | undefined;
@@ -99,7 +113,7 @@ watch(contentDir, { recursive: true }, () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.log('\nstopping…');
-    server.close();
+    void preview.close();
     void stack?.close().finally(() => process.exit(0));
   });
 }
@@ -128,36 +142,13 @@ async function publishChanges(why: string): Promise<void> {
   }
 }
 
-async function serveFromSiteBucket(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', siteUrl);
-  let key = decodeURIComponent(url.pathname).replace(/^\/+/, '');
-  if (key === '' || key.endsWith('/')) key += 'index.html';
-  else if (!/\.[a-z0-9]+$/i.test(key)) {
-    // Like the CloudFront function: `/posts/slug` → `/posts/slug/`.
-    response.writeHead(301, { location: `${url.pathname}/` }).end();
-    return;
-  }
-  if (!stack) {
-    response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('starting, try again in a moment\n');
-    return;
-  }
+/** The text of an object of the source bucket, or undefined when there is none. */
+async function readObject(key: string): Promise<string | undefined> {
   try {
-    const object = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.siteBucket, Key: key }));
-    response.writeHead(200, { 'content-type': object.ContentType ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-    response.end(await object.Body!.transformToByteArray());
+    const out = await stack!.s3.send(new GetObjectCommand({ Bucket: stack!.names.sourceBucket, Key: key }));
+    return await out.Body!.transformToString();
   } catch (err) {
-    if ((err as { name?: string }).name !== 'NoSuchKey') throw err;
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found: /${key}\n`);
+    if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw err;
   }
-}
-
-function listen(wanted: number): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EADDRINUSE' || wanted === 0) return reject(err);
-      console.log(`port ${wanted} is busy; using a free one`);
-      resolvePort(listen(0));
-    });
-    server.listen(wanted, '127.0.0.1', () => resolvePort((server.address() as AddressInfo).port));
-  });
 }

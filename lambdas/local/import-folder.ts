@@ -26,7 +26,7 @@ export interface FolderImportOptions {
   /** The uploader that keeps the folder in sync afterwards (it then knows what is in the bucket). @default a new one */
   readonly uploader?: ContentUploader;
   /** Called as posts are ingested (`done` of `total`), then once publishing starts (`done === total`). */
-  readonly onProgress?: (step: 'ingest' | 'publish', done: number, total: number) => void;
+  readonly onProgress?: (step: 'ingest' | 'publish', done: number, total: number, result?: IngestResult) => void;
 }
 
 /**
@@ -54,8 +54,8 @@ export async function importFolder(stack: EmbeddedStack, dir: string, config: Si
   };
   const uploads = keys.map((key): ObjectChange => ({ kind: 'created', bucket: stack.names.sourceBucket, objectKey: `${source.postsPrefix}${key}`, sequencer: IMPORT_SEQUENCER }));
   let done = 0;
-  const ingested = await ingestChanges(uploads, { ...stack.ingestDeps, config, source, reports: recording, publisher: { request: async () => {} } }, 8, () => {
-    options.onProgress?.('ingest', ++done, keys.length);
+  const ingested = await ingestChanges(uploads, { ...stack.ingestDeps, config, source, reports: recording, publisher: { request: async () => {} } }, 8, (result) => {
+    options.onProgress?.('ingest', ++done, keys.length, result);
   });
   const ingest = lap();
   options.onProgress?.('publish', keys.length, keys.length);
