@@ -59,4 +59,5 @@ export const sitePaths = {
   sitemap: 'sitemap.xml',
   robots: 'robots.txt',
   stylesheet: 'styles.css',
+  icon: 'favicon.svg',
 } as const;

@@ -46,7 +46,7 @@ describe('buildSite', () => {
 
   it('builds an empty site', () => {
     const paths = buildSite([], config).map((file) => file.path);
-    expect(paths).toEqual(['atom.xml', 'feed.json', 'feed.xml', 'index.html', 'robots.txt', 'sitemap.xml', 'styles.css', 'tags/index.html']);
+    expect(paths).toEqual(['atom.xml', 'favicon.svg', 'feed.json', 'feed.xml', 'index.html', 'robots.txt', 'sitemap.xml', 'styles.css', 'tags/index.html']);
   });
 
   it('gives every file the content type and cache policy of its kind', () => {
@@ -54,6 +54,7 @@ describe('buildSite', () => {
     const kinds = new Set(Object.values(SITE_FILE_TYPES).map((type) => `${type.contentType}|${type.cacheControl}`));
     for (const file of files) expect(kinds).toContain(`${file.contentType}|${file.cacheControl}`);
     expect(fileAt(files, 'styles.css')).toMatchObject({ contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=86400' });
+    expect(fileAt(files, 'favicon.svg')).toMatchObject({ contentType: 'image/svg+xml', cacheControl: 'public, max-age=86400' });
     // Pages, feeds, sitemap and robots.txt: a week at the edge, which is told of every change (invalidation after each
     // publish run); a minute in browsers, which are not.
     for (const path of ['index.html', 'feed.xml', 'atom.xml', 'feed.json', 'sitemap.xml', 'robots.txt']) {

@@ -26,6 +26,7 @@ export const SITE_FILE_TYPES = {
   sitemap: { contentType: 'application/xml; charset=utf-8', cacheControl: PAGE_CACHE },
   robots: { contentType: 'text/plain; charset=utf-8', cacheControl: PAGE_CACHE },
   stylesheet: { contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=86400' },
+  icon: { contentType: 'image/svg+xml', cacheControl: 'public, max-age=86400' },
 } as const satisfies Record<string, Pick<SiteFile, 'contentType' | 'cacheControl'>>;
 
 export type SiteFileKind = keyof typeof SITE_FILE_TYPES;

@@ -4,12 +4,6 @@ import type { SiteConfig } from '../types.js';
 import { html, jsonLdScript, stripInvalidHtmlChars, type SafeHtml } from './html.js';
 import { extraSitePaths } from './urls.js';
 
-/**
- * The site's icon, inline: without one every page view asks for `/favicon.ico`, a 404 (and a console error Lighthouse
- * counts against best practices). A data URL costs no request and no file to publish; the CSP allows `img-src data:`.
- */
-const FAVICON = "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'%20viewBox='0%200%2032%2032'%3E%3Crect%20width='32'%20height='32'%20rx='7'%20fill='%231f4e79'/%3E%3Cpath%20d='M9%2010h14M9%2016h14M9%2022h9'%20stroke='%23fff'%20stroke-width='3'%20stroke-linecap='round'/%3E%3C/svg%3E";
-
 /** OpenGraph `article:*` properties of a post page. */
 export interface ArticleMeta {
   readonly publishedTime?: string;
@@ -102,7 +96,7 @@ export function renderPage(meta: PageMeta, main: SafeHtml, config: SiteConfig): 
 <meta name="description" content="${meta.description}">
 <link rel="canonical" href="${meta.canonicalUrl}">${socialMeta(meta, config)}${feedLinks(meta, config)}
 <link rel="stylesheet" href="${absoluteUrl(config, sitePaths.stylesheet)}">
-<link rel="icon" href="${FAVICON}">${(meta.jsonLd ?? []).map(
+<link rel="icon" type="image/svg+xml" href="${absoluteUrl(config, sitePaths.icon)}">${(meta.jsonLd ?? []).map(
     (data) => html`\n${jsonLdScript(data)}`,
   )}
 </head>

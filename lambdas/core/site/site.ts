@@ -5,7 +5,7 @@ import { inNewestFirstOrder, sortNewestFirst } from './order.js';
 import type { ListingFiles, PreviousListing } from './pagination.js';
 import { renderPostPage } from './post-page.js';
 import { renderRobots, renderSitemap } from './sitemap.js';
-import { renderStylesheet } from './styles.js';
+import { renderIcon, renderStylesheet } from './styles.js';
 import { renderTagListings } from './tag-pages.js';
 import { compareStrings } from './text.js';
 
@@ -56,6 +56,7 @@ export function changedGlobalFiles(posts: readonly PublishedPost[], config: Site
     ...renderSitemap(newestFirst, config),
     renderRobots(config),
     renderStylesheet(),
+    renderIcon(),
   ]);
   return { files, kept: [...index.kept, ...tags.kept] };
 }
