@@ -294,7 +294,7 @@ describe('hostile files through the embedded stack: rejected with file:line, not
     await stack.settled();
     const paths = await stack.sitePaths();
     for (const path of paths) {
-      expect(path).toMatch(/^(index\.html|feed\.xml|atom\.xml|feed\.json|sitemap\.xml|robots\.txt|styles\.css|posts\/[^/]+\/index\.html|tags\/index\.html|tags\/[^/]+\/(index\.html|feed\.xml))$/u);
+      expect(path).toMatch(/^(index\.html|feed\.xml|atom\.xml|feed\.json|sitemap\.xml|robots\.txt|styles\.css|favicon\.svg|posts\/[^/]+\/index\.html|tags\/index\.html|tags\/[^/]+\/(index\.html|feed\.xml))$/u);
     }
     for (const i of attempts.keys()) {
       const record = await stack.posts.getRecord(`slugs/s${i}.md`);
