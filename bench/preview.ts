@@ -11,6 +11,8 @@ export interface PreviewRun {
   readonly contentDir: string;
   /** From writing the edited file to the open page showing the edit (it reloads itself), each run. */
   readonly reloadMs: readonly number[];
+  /** `npm start` stopped and started again on the same folder and port: from the command to "site ready". */
+  readonly restartS: number;
   readonly load1: number;
 }
 
@@ -24,19 +26,29 @@ export async function measurePreview(root: string, contentDir: string, postFile:
   const work = await mkdtemp(join(tmpdir(), 'bench-preview-'));
   const content = join(work, 'content');
   await cp(contentDir, content, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--content', content, '--port', '0', '--data', join(work, 'data')], {
-    cwd: root, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  try {
-    const siteUrl = await new Promise<string>((resolve, reject) => {
+  const start = (port: number) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--content', content, '--port', String(port), '--data', join(work, 'data')], {
+      cwd: root, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const ready = new Promise<string>((resolve, reject) => {
       let output = '';
       child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         output += chunk;
-        const ready = /site ready in \d+ ms: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
-        if (ready && output.includes('watching')) resolve(ready[1]!);
+        const said = /site ready in \d+ ms: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+        if (said && output.includes('watching')) resolve(said[1]!);
       });
       child.once('exit', (code) => reject(new Error(`npm start exited (${code}) before the site was ready`)));
     });
+    const stop = async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    };
+    return { ready, stop };
+  };
+  let running = start(0);
+  try {
+    const siteUrl = await running.ready;
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
     try {
@@ -55,13 +67,19 @@ export async function measurePreview(root: string, contentDir: string, postFile:
         reloadMs.push(performance.now() - started);
         log(`preview: run ${run}: the page showed the edit after ${reloadMs.at(-1)!.toFixed(0)} ms`);
       }
-      return { contentDir, reloadMs, load1 };
+      // A restart: the same folder, port and data, nothing changed since.
+      await running.stop();
+      const restarted = performance.now();
+      running = start(Number(new URL(siteUrl).port));
+      await running.ready;
+      const restartS = (performance.now() - restarted) / 1000;
+      log(`preview: restarted in ${restartS.toFixed(1)} s`);
+      return { contentDir, reloadMs, restartS, load1 };
     } finally {
       await browser.close();
     }
   } finally {
-    child.kill('SIGINT');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await running.stop();
     await rm(work, { recursive: true, force: true });
   }
 }
