@@ -1,5 +1,6 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseHubList } from '../lambdas/core/config.js';
 import { ContentPipelineStack } from '../lib/content-pipeline-stack.js';
 
 /**
@@ -11,6 +12,8 @@ import { ContentPipelineStack } from '../lib/content-pipeline-stack.js';
  * - `siteTitle`, `siteDescription`, `siteLanguage`  site settings passed to the handlers
  * - `alarmTopicArn`  existing SNS topic for alarm notifications
  * - `repeatPolicy`   keep | link | remove: sections repeating an earlier post (default link)
+ * - `websubHubs`     WebSub hub URLs, comma-separated or a JSON list: named in the feeds, told of changed feeds
+ * - `indexNowKey`    IndexNow key: `/<key>.txt` is published and changed pages are submitted
  */
 const app = new App();
 
@@ -19,6 +22,15 @@ function context(key: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new Error(`context ${key} must be a string`);
   return value;
+}
+
+/** `-c websubHubs=a,b` gives a string; cdk.json may give a JSON list. */
+function hubsContext(): string[] | undefined {
+  const value: unknown = app.node.tryGetContext('websubHubs');
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return parseHubList(JSON.stringify(value));
+  if (typeof value !== 'string') throw new Error('context websubHubs must be a list of URLs or a comma-separated string');
+  return parseHubList(value);
 }
 
 function repeatPolicy(value: string | undefined): 'keep' | 'link' | 'remove' | undefined {
@@ -40,6 +52,8 @@ new ContentPipelineStack(app, context('stackName') ?? 'ContentPipeline', {
   siteLanguage: context('siteLanguage'),
   alarmTopicArn: context('alarmTopicArn'),
   repeatPolicy: repeatPolicy(context('repeatPolicy')),
+  websubHubs: hubsContext(),
+  indexNowKey: context('indexNowKey'),
 });
 
 Tags.of(app).add('project', 'content-pipeline');

@@ -53,6 +53,10 @@ export const ENV = {
    * run changed are invalidated after its commits. Unset (locally): no CloudFront client is made.
    */
   DISTRIBUTION_ID: 'DISTRIBUTION_ID',
+  /** WebSub hubs, a JSON list of URLs (or comma-separated); unset: feeds name no hub and nothing is announced. */
+  WEBSUB_HUBS: 'WEBSUB_HUBS',
+  /** IndexNow key; unset: no key file is published and nothing is submitted. */
+  INDEXNOW_KEY: 'INDEXNOW_KEY',
 } as const;
 
 /**

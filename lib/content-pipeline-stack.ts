@@ -2,7 +2,7 @@ import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token } from 'aws
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { DEFAULT_SITE_CONFIG } from '../lambdas/core/config.js';
+import { DEFAULT_SITE_CONFIG, validHubUrl, validIndexNowKey } from '../lambdas/core/config.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from './contract.js';
 import { Ingest } from './constructs/ingest.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -53,6 +53,18 @@ export interface ContentPipelineStackProps extends StackProps {
    * @default 'link'
    */
   readonly repeatPolicy?: 'keep' | 'link' | 'remove';
+
+  /**
+   * WebSub hubs (`WEBSUB_HUBS`): feeds name them and changed feeds are announced to them after each publish.
+   * @default - none
+   */
+  readonly websubHubs?: readonly string[];
+
+  /**
+   * IndexNow key (`INDEXNOW_KEY`): published as `/<key>.txt`; changed pages are submitted after each publish.
+   * @default - none
+   */
+  readonly indexNowKey?: string;
 
   /**
    * Removal policy of the stateful resources (posts table, source, logs and site buckets).
@@ -118,13 +130,19 @@ export class ContentPipelineStack extends Stack {
       [ENV.REPORTS_PREFIX]: REPORTS_PREFIX,
       [ENV.REPEAT_POLICY]: props.repeatPolicy ?? DEFAULT_SITE_CONFIG.repeatPolicy,
     };
+    // For the publisher (feeds name the hubs, the key file is published; it queues what to announce) and the
+    // notifier. Only when configured: without them the functions' environment, and the site, are as before.
+    const syndication: Record<string, string> = {
+      ...(props.websubHubs && props.websubHubs.length > 0 && { [ENV.WEBSUB_HUBS]: JSON.stringify(props.websubHubs.map(validHubUrl)) }),
+      ...(props.indexNowKey && { [ENV.INDEXNOW_KEY]: validIndexNowKey(props.indexNowKey) }),
+    };
 
     this.publishing = new Publishing(this, 'Publishing', {
       table: this.storage.table,
       siteBucket: this.site.siteBucket,
       sourceBucket: this.storage.sourceBucket,
       distribution: this.site.distribution,
-      environment,
+      environment: { ...environment, ...syndication },
     });
 
     this.ingest = new Ingest(this, 'Ingest', {

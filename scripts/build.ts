@@ -1,5 +1,6 @@
 /**
- * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--no-cache] [--emulated] [--quiet]`
+ * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--no-cache] [--emulated] [--quiet]
+ *    [--websub-hub URL]... [--indexnow-key KEY]`
  *
  * Default: the pipeline's services (ingest every post, then publish) in this process, over in-memory stores; the
  * site is written to `--out` as it is published. Processed posts are cached by content hash in
@@ -38,6 +39,8 @@ async function main(): Promise<number> {
       emulated: { type: 'boolean', default: false },
       cache: { type: 'boolean', default: true },
       quiet: { type: 'boolean', default: false },
+      'websub-hub': { type: 'string', multiple: true },
+      'indexnow-key': { type: 'string' },
     },
     allowNegative: true,
   });
@@ -48,7 +51,17 @@ async function main(): Promise<number> {
     return 1;
   }
   const previousFiles = await previousOutput(outDir);
-  const config = resolveSiteConfig({ ...(values['site-url'] && { siteUrl: values['site-url'] }) });
+  let config: SiteConfig;
+  try {
+    config = resolveSiteConfig({
+      ...(values['site-url'] && { siteUrl: values['site-url'] }),
+      websubHubs: values['websub-hub'],
+      indexNowKey: values['indexnow-key'],
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
   const reportsDir = values.reports ? resolve(values.reports) : undefined;
 
   const started = performance.now();

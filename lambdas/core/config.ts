@@ -23,7 +23,41 @@ export function resolveSiteConfig(overrides: Partial<SiteConfig> = {}): SiteConf
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`siteUrl must be an http(s) URL, got ${merged.siteUrl}`);
   }
-  return { ...merged, siteUrl: url.href.replace(/\/+$/, '') };
+  const hubs = merged.websubHubs === undefined || merged.websubHubs.length === 0 ? undefined : merged.websubHubs.map(validHubUrl);
+  if (merged.indexNowKey !== undefined) validIndexNowKey(merged.indexNowKey);
+  const { websubHubs: _hubs, ...rest } = merged;
+  // Unset settings stay absent (not `undefined`), so a site without them has the very same config as before.
+  return { ...rest, siteUrl: url.href.replace(/\/+$/, ''), ...(hubs && { websubHubs: [...new Set(hubs)] }) };
+}
+
+/** A WebSub hub must be an absolute http(s) URL; returned as the URL parser writes it. */
+export function validHubUrl(hub: string): string {
+  let url: URL;
+  try {
+    url = new URL(hub);
+  } catch {
+    throw new Error(`WebSub hub must be an http(s) URL, got ${JSON.stringify(hub)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`WebSub hub must be an http(s) URL, got ${JSON.stringify(hub)}`);
+  return url.href;
+}
+
+/** The IndexNow spec: a key has 8 to 128 characters, each a-z, A-Z, 0-9 or '-'. */
+const INDEXNOW_KEY = /^[a-zA-Z0-9-]{8,128}$/;
+
+export function validIndexNowKey(key: string): string {
+  if (!INDEXNOW_KEY.test(key)) throw new Error(`IndexNow key must be 8 to 128 characters of a-z, A-Z, 0-9 and '-', got ${JSON.stringify(key)}`);
+  return key;
+}
+
+/** Hubs as given in a deploy context or an environment variable: a JSON list of strings, or comma-separated. */
+export function parseHubList(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  const list: unknown = trimmed.startsWith('[') ? JSON.parse(trimmed) : trimmed.split(',');
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw new Error(`WebSub hubs must be a list of URLs, got ${value}`);
+  const hubs = (list as string[]).map((hub) => hub.trim()).filter((hub) => hub !== '').map(validHubUrl);
+  return hubs.length === 0 ? undefined : hubs;
 }
 
 /** Absolute URL for a site-relative path (`''` is the home page); non-ASCII slugs are percent-encoded. */

@@ -27,6 +27,16 @@ export interface SiteConfig {
   readonly boilerplateMinPosts: number;
   /** Related posts listed on each page. */
   readonly relatedLimit: number;
+  /**
+   * WebSub hubs (http(s) URLs): feeds name them (`rel="hub"`, JSON Feed `hubs`) and changed feeds are announced to
+   * them after each publish. Absent or empty: feeds name no hub and nothing is announced.
+   */
+  readonly websubHubs?: readonly string[];
+  /**
+   * IndexNow key (8–128 of a-z, A-Z, 0-9 and '-'): published as `/<key>.txt`, and changed page URLs are submitted
+   * with it after each publish. Absent: no key file, nothing submitted.
+   */
+  readonly indexNowKey?: string;
 }
 
 export type RepeatPolicy = 'keep' | 'link' | 'remove';

@@ -2,7 +2,7 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { resolveSiteConfig } from '../core/config.js';
+import { parseHubList, resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
 import { DEPLOYED_COALESCE, ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { CloudFrontEdgeCache } from '../adapters/cloudfront-edge-cache.js';
@@ -34,6 +34,8 @@ export function siteConfigFromEnv(env: Env): SiteConfig {
     ...(env[ENV.SITE_LANGUAGE] && { language: env[ENV.SITE_LANGUAGE] }),
     ...(maxPostBytes && Number.isFinite(maxPostBytes) && { maxPostBytes }),
     ...(isRepeatPolicy(repeatPolicy) && { repeatPolicy }),
+    websubHubs: parseHubList(env[ENV.WEBSUB_HUBS]),
+    ...(env[ENV.INDEXNOW_KEY] && { indexNowKey: env[ENV.INDEXNOW_KEY] }),
   });
 }
 

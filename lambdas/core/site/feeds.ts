@@ -83,7 +83,29 @@ export function renderRss(posts: readonly PublishedPost[], config: SiteConfig, c
       extensions: author === undefined ? undefined : [{ name: 'dc:creator', objects: { _text: forXmlText(author) } }],
     });
   }
-  return finishXml(withDublinCoreNamespace(feed.rss2()));
+  return finishXml(withHubLinks(withDublinCoreNamespace(feed.rss2()), config, 'rss'));
+}
+
+/** An attribute value: the hubs are URLs as `new URL` writes them, which may still hold `&` (and `'`, `"`). */
+function xmlAttribute(value: string): string {
+  return stripInvalidXmlChars(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * WebSub (W3C REC §4): a feed names each hub it is announced to with a `hub` link beside its `self` link, which
+ * subscribers use as the topic URL. `feed`'s own `hub` option takes one hub only, so every hub is written here, after
+ * the self link (in RSS as `atom:link`, whose namespace RSS already declares for the self link). No hub: unchanged.
+ */
+function withHubLinks(xml: string, config: SiteConfig, format: 'rss' | 'atom'): string {
+  const hubs = config.websubHubs ?? [];
+  if (hubs.length === 0) return xml;
+  const self = format === 'rss' ? /^([ \t]*)<atom:link [^>]*rel="self"[^>]*\/>$/m : /^([ \t]*)<link rel="self"[^>]*\/>$/m;
+  const match = self.exec(xml);
+  if (match === null) throw new Error(`the ${format} feed has no self link to put the hub links after`);
+  const indent = match[1]!;
+  const element = format === 'rss' ? (hub: string) => `<atom:link href="${xmlAttribute(hub)}" rel="hub"/>` : (hub: string) => `<link rel="hub" href="${xmlAttribute(hub)}"/>`;
+  const end = match.index + match[0].length;
+  return `${xml.slice(0, end)}${hubs.map((hub) => `\n${indent}${element(hub)}`).join('')}${xml.slice(end)}`;
 }
 
 const DUBLIN_CORE_NAMESPACE = 'xmlns:dc="http://purl.org/dc/elements/1.1/"';
@@ -126,7 +148,7 @@ export function renderAtom(posts: readonly PublishedPost[], config: SiteConfig, 
       author: author === undefined ? undefined : [{ name: forXmlText(author) }],
     });
   }
-  return finishXml(feed.atom1());
+  return finishXml(withHubLinks(feed.atom1(), config, 'atom'));
 }
 
 /** Atom ids must be IRIs, and `feed` parses (and so normalises) them with `new URL`, throwing on anything else. */
@@ -173,6 +195,8 @@ export function renderJsonFeed(posts: readonly PublishedPost[], config: SiteConf
     home_page_url: version1['home_page_url'],
     feed_url: version1['feed_url'],
     description: version1['description'],
+    // JSON Feed 1.1 `hubs`; left out (undefined) without a hub, so the feed is as before.
+    hubs: config.websubHubs === undefined || config.websubHubs.length === 0 ? undefined : config.websubHubs.map((url) => ({ type: 'WebSub', url })),
     language: config.language,
     // JSON.stringify drops the undefined `authors` of a feed or item with no known author.
     authors: config.author === undefined ? undefined : [{ name: clean(config.author) }],

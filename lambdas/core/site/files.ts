@@ -25,6 +25,8 @@ export const SITE_FILE_TYPES = {
   jsonFeed: { contentType: 'application/feed+json; charset=utf-8', cacheControl: PAGE_CACHE },
   sitemap: { contentType: 'application/xml; charset=utf-8', cacheControl: PAGE_CACHE },
   robots: { contentType: 'text/plain; charset=utf-8', cacheControl: PAGE_CACHE },
+  /** Other plain text (the IndexNow key file). */
+  plainText: { contentType: 'text/plain; charset=utf-8', cacheControl: PAGE_CACHE },
   stylesheet: { contentType: 'text/css; charset=utf-8', cacheControl: 'public, max-age=86400' },
   icon: { contentType: 'image/svg+xml', cacheControl: 'public, max-age=86400' },
 } as const satisfies Record<string, Pick<SiteFile, 'contentType' | 'cacheControl'>>;

@@ -1,4 +1,5 @@
 import type { PublishedPost, SiteConfig, SiteFile } from '../types.js';
+import { renderIndexNowKeyFile } from './announce.js';
 import { renderFeeds } from './feeds.js';
 import { renderIndexListing } from './index-page.js';
 import { inNewestFirstOrder, sortNewestFirst } from './order.js';
@@ -31,7 +32,8 @@ export interface GlobalFilesOptions {
 
 /**
  * Every file that depends on the whole set of posts: home page, tag pages and feeds, site feeds, sitemap,
- * robots.txt and the stylesheet; sorted by path. Everything `buildSite` gives except the post pages, so
+ * robots.txt, the stylesheet and icon (and the IndexNow key file, when a key is configured); sorted by path.
+ * Everything `buildSite` gives except the post pages, so
  * publishing one post re-renders that post's page plus these.
  */
 export function globalFiles(posts: readonly PublishedPost[], config: SiteConfig, options: GlobalFilesOptions = {}): SiteFile[] {
@@ -57,6 +59,8 @@ export function changedGlobalFiles(posts: readonly PublishedPost[], config: Site
     renderRobots(config),
     renderStylesheet(),
     renderIcon(),
+    // Only with an IndexNow key configured: `<key>.txt`.
+    ...renderIndexNowKeyFile(config),
   ]);
   return { files, kept: [...index.kept, ...tags.kept] };
 }
