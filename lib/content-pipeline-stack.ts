@@ -6,6 +6,7 @@ import { DEFAULT_SITE_CONFIG, validHubUrl, validIndexNowKey } from '../lambdas/c
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from './contract.js';
 import { Ingest } from './constructs/ingest.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { Notifications } from './constructs/notifications.js';
 import { Publishing } from './constructs/publishing.js';
 import { SiteDelivery } from './constructs/site-delivery.js';
 import { Storage } from './constructs/storage.js';
@@ -90,6 +91,8 @@ export class ContentPipelineStack extends Stack {
   readonly publishing: Publishing;
   readonly ingest: Ingest;
   readonly monitoring: Monitoring;
+  /** The notify queue and function: only with WebSub hubs or an IndexNow key configured. */
+  readonly notifications?: Notifications;
   /** The URL the handlers put into canonical links and feeds. */
   readonly siteUrl: string;
 
@@ -152,9 +155,17 @@ export class ContentPipelineStack extends Stack {
       environment,
     });
 
+    // Announcements (WebSub, IndexNow) only when something is configured: otherwise no queue, no function.
+    if (Object.keys(syndication).length > 0) {
+      this.notifications = new Notifications(this, 'Notifications', { publisher: this.publishing.fn });
+    }
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      deadLetterQueues: { Ingest: this.ingest.deadLetterQueue, Publish: this.publishing.deadLetterQueue },
-      functions: { Ingest: this.ingest.fn, Publish: this.publishing.fn },
+      deadLetterQueues: {
+        Ingest: this.ingest.deadLetterQueue, Publish: this.publishing.deadLetterQueue,
+        ...(this.notifications && { Notify: this.notifications.deadLetterQueue }),
+      },
+      functions: { Ingest: this.ingest.fn, Publish: this.publishing.fn, ...(this.notifications && { Notify: this.notifications.fn }) },
       alarmTopic: props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined,
     });
 
@@ -168,6 +179,7 @@ export class ContentPipelineStack extends Stack {
     output('PostsTableName', this.storage.table.tableName, 'DynamoDB posts table');
     output('IngestDeadLetterQueueUrl', this.ingest.deadLetterQueue.queueUrl, 'Failed ingest messages');
     output('PublishDeadLetterQueueUrl', this.publishing.deadLetterQueue.queueUrl, 'Failed publish messages');
+    if (this.notifications) output('NotifyDeadLetterQueueUrl', this.notifications.deadLetterQueue.queueUrl, 'Announcements (WebSub, IndexNow) that failed five times');
     output('PublishQueueUrl', this.publishing.queue.queueUrl, 'Send {"keys":[],"removedSlugs":[],"rebuildAll":true} here to re-render every page');
     output(
       'UploadCommand',

@@ -92,7 +92,8 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
   const { readReports } = await import('../lambdas/local/results.js');
   const { DEPLOYED_COALESCE } = await import('../lambdas/contract.js');
   // The deployed publisher's wait for a burst to end: the uploads below are one, as an `aws s3 sync` would be.
-  const stack = await startEmbeddedStack({ config, coalesce: DEPLOYED_COALESCE });
+  // A build announces nothing (no hub or search engine is told of a folder on this machine): no notify queue.
+  const stack = await startEmbeddedStack({ config, coalesce: DEPLOYED_COALESCE, notify: false });
   try {
     await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
     await stack.settled();

@@ -10,6 +10,7 @@ import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
 import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
 import { IndexRepository } from '../adapters/index-repository.js';
 import { S3PublishedStore } from '../adapters/published-store.js';
+import { SqsAnnouncementQueue } from '../adapters/notify-queue.js';
 import { SqsPublishRequester } from '../adapters/publish-queue.js';
 import { quietSdkLogger } from '../adapters/sdk-options.js';
 import { S3SiteStore, S3SourceStore } from '../adapters/s3-stores.js';
@@ -92,6 +93,7 @@ export function publishDepsFromEnv(env: Env): Omit<PublishDeps, 'logger'> {
     site: new S3SiteStore(sdk().s3, required(env, ENV.SITE_BUCKET)),
     reports: source,
     postsPrefix: source.postsPrefix,
+    ...(env[ENV.NOTIFY_QUEUE_URL] && { announcements: new SqsAnnouncementQueue(sdk().sqs, env[ENV.NOTIFY_QUEUE_URL]!) }),
     ...(env[ENV.PUBLISH_QUEUE_URL] && { requester: new SqsPublishRequester(sdk().sqs, env[ENV.PUBLISH_QUEUE_URL]!) }),
     // In AWS the site is behind CloudFront; locally (no distribution) nothing caches it and no client is made.
     ...(env[ENV.DISTRIBUTION_ID] && { edgeCache: new CloudFrontEdgeCache(cloudfrontClient(), env[ENV.DISTRIBUTION_ID]!) }),

@@ -1,5 +1,6 @@
 import type { Context, SQSEvent } from 'aws-lambda';
 import { parsePublishRequest } from '../adapters/publish-queue.js';
+import { announcementFor } from '../core/site/announce.js';
 import { ListingMemo } from '../services/listing-memo.js';
 import { publishChanges, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { SqsHandler } from './batch.js';
@@ -33,12 +34,34 @@ export function makePublishHandler(getDeps: () => PublishDeps, onPublished?: (su
         ...(context?.getRemainingTimeInMillis && { remainingMs: () => context.getRemainingTimeInMillis!() }),
       });
       onPublished?.(summary);
+      await announce({ ...deps, logger }, summary);
       return { batchItemFailures: [] };
     } catch (err) {
       logger.log('warn', 'publish failed; the batch will be retried', { error: err, messageIds: event.Records.map((record) => record.messageId) });
       return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
     }
   };
+}
+
+/**
+ * After a run: queue what it announces (WebSub, IndexNow) for the notifier, in one message. Only once the edge cache
+ * accepted the invalidation of the changed paths (or there is no edge cache), so a hub or search engine fetching a
+ * page is not served the cached old copy; the notify queue's delivery delay leaves the invalidation time to complete.
+ * A failure here does not fail the run: the site is published, and a redelivered request would find nothing changed.
+ */
+async function announce(deps: PublishDeps, summary: PublishSummary): Promise<void> {
+  if (!deps.announcements) return;
+  const announcement = announcementFor(summary.changedPaths, summary.deletedPaths, deps.config);
+  if (announcement === undefined) return;
+  if (summary.invalidation && !summary.invalidation.accepted) {
+    deps.logger.log('warn', 'not announced: the edge cache did not accept the invalidation, and would serve the old copies', { feeds: announcement.websub?.feedUrls.length ?? 0 });
+    return;
+  }
+  try {
+    await deps.announcements.send(announcement);
+  } catch (error) {
+    deps.logger.log('error', 'the announcement could not be queued; the changes are published but not announced', { error });
+  }
 }
 
 let deps: PublishDeps | undefined;

@@ -16,11 +16,15 @@ import { DEFAULT_SOURCE_LAYOUT, S3SiteStore, S3SourceStore } from '../adapters/s
 import { POST_SUFFIXES } from '../contract.js';
 import { makeIngestHandler } from '../handlers/ingest.js';
 import { silentLogger, type Logger } from '../handlers/logger.js';
+import { makeNotifyHandler } from '../handlers/notify.js';
 import { makePublishHandler } from '../handlers/publish.js';
+import { HttpNotificationSender } from '../adapters/http-notifications.js';
+import type { NotifyOutcome } from '../services/notify.js';
 import { POSTS_TABLE_SCHEMA } from '../model/table.js';
 import type { IngestDeps, IngestResult } from '../services/ingest.js';
 import { ListingMemo } from '../services/listing-memo.js';
-import type { PostProcessor, PublishRequester } from '../services/ports.js';
+import type { AnnouncementQueue, PostProcessor, PublishRequester } from '../services/ports.js';
+import { announcementMessages } from '../core/site/announce.js';
 import { sharedPostProcessor } from '../services/post-worker.js';
 import type { PublishDeps, PublishSummary } from '../services/publish.js';
 import { LocalQueue, type DeadLetter } from './local-queue.js';
@@ -64,6 +68,12 @@ export interface EmbeddedStackOptions {
   readonly coalesce?: PublishDeps['coalesce'];
   /** How ingest processes posts. @default the shared worker pool, as in Lambda (a test may give one with a cache) */
   readonly processor?: PostProcessor;
+  /**
+   * Announcements (WebSub, IndexNow), when the config names hubs or a key: a notify queue stand-in feeding the notify
+   * handler, which sends them over HTTP as in AWS. `false`: no notify queue (a local build announces nothing).
+   * @default { indexNowEndpoint: https://api.indexnow.org/indexnow }
+   */
+  readonly notify?: false | { readonly indexNowEndpoint?: string; readonly onSent?: (outcome: NotifyOutcome) => void };
 }
 
 export interface EmbeddedStack {
@@ -83,6 +93,8 @@ export interface EmbeddedStack {
   publishDeps(): PublishDeps;
   readonly ingestQueue: LocalQueue;
   readonly publishQueue: LocalQueue;
+  /** Only when the config names WebSub hubs or an IndexNow key (and `notify` is not `false`). */
+  readonly notifyQueue?: LocalQueue;
   readonly deadLetters: readonly DeadLetter[];
   readonly dataDir: string;
   /** The publisher forgets what a warm container remembers between runs (`ListingMemo`), as after a cold start. */
@@ -143,6 +155,14 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   // Same settings as the CDK stack: batches of 10, five receives before the dead-letter queue.
   const ingestQueue = new LocalQueue({ name: 'ingest', fifo: false, batchSize: 10, concurrency: options.ingestConcurrency ?? 4, maxReceiveCount: 5, retryDelayMs, onDeadLetter });
   const publishQueue = new LocalQueue({ name: 'publish.fifo', fifo: true, batchSize: 10, maxReceiveCount: 5, retryDelayMs, onDeadLetter });
+  // As the stack: a standard queue, five receives before its dead-letter queue (`notify` in `deadLetters`).
+  const announcing = options.notify !== false && ((options.config.websubHubs?.length ?? 0) > 0 || options.config.indexNowKey !== undefined);
+  const notifyQueue = announcing ? new LocalQueue({ name: 'notify', fifo: false, batchSize: 10, maxReceiveCount: 5, retryDelayMs, onDeadLetter }) : undefined;
+  const announcements: AnnouncementQueue | undefined = notifyQueue && {
+    async send(announcement) {
+      for (const body of announcementMessages(announcement)) notifyQueue.send(body);
+    },
+  };
   const publisher: PublishRequester = {
     async request(request, deduplicationId) {
       publishQueue.send(JSON.stringify(request), deduplicationId);
@@ -155,9 +175,15 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   const publishDeps = (): PublishDeps => ({
     config: options.config, posts, index, changes, published, site, reports: source, postsPrefix: source.postsPrefix,
     requester: publisher, listingMemo, logger, coalesce: options.coalesce ?? { quietMs: 300, maxWaitMs: 5000 },
+    ...(announcements && { announcements }),
   });
   ingestQueue.subscribe(makeIngestHandler(() => ingestDeps, options.onIngest));
   publishQueue.subscribe(makePublishHandler(publishDeps, options.onPublish));
+  if (notifyQueue) {
+    const notifyOptions = options.notify === false ? undefined : options.notify;
+    const sender = new HttpNotificationSender({ ...(notifyOptions?.indexNowEndpoint && { indexNowEndpoint: notifyOptions.indexNowEndpoint }) });
+    notifyQueue.subscribe(makeNotifyHandler(() => ({ sender, logger }), notifyOptions?.onSent));
+  }
 
   // The notification configuration of the CDK stack: source bucket, `posts/` prefix, the markdown suffixes.
   let muted = 0;
@@ -168,7 +194,8 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
 
   return {
     s3, dynamodb, names: LOCAL_NAMES, posts, changes, source, site,
-    endpoints: { s3: `http://127.0.0.1:${s3Address.port}`, dynamodb: `http://127.0.0.1:${dynamoServer.port}` }, ingestQueue, publishQueue, deadLetters, dataDir, ingestDeps, publishDeps,
+    endpoints: { s3: `http://127.0.0.1:${s3Address.port}`, dynamodb: `http://127.0.0.1:${dynamoServer.port}` }, ingestQueue, publishQueue,
+    ...(notifyQueue && { notifyQueue }), deadLetters, dataDir, ingestDeps, publishDeps,
     get published() {
       return published;
     },
@@ -185,10 +212,11 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       listingMemo = new ListingMemo();
     },
     async settled() {
-      // Ingest feeds publish; loop until both are empty at the same time.
-      while (ingestQueue.depth > 0 || publishQueue.depth > 0) {
+      // Ingest feeds publish, publish feeds notify; loop until all are empty at the same time.
+      while (ingestQueue.depth > 0 || publishQueue.depth > 0 || (notifyQueue?.depth ?? 0) > 0) {
         await ingestQueue.whenIdle();
         await publishQueue.whenIdle();
+        await notifyQueue?.whenIdle();
       }
     },
     async close() {

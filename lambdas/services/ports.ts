@@ -3,6 +3,7 @@
  * and S3 (in AWS, and on the embedded stack with dynalite and s3rver), and memory (the in-process build). The
  * services never know which they were given: that is what makes `npm run build` and the Lambda functions one engine.
  */
+import type { Announcement, IndexNowSubmission } from '../core/site/announce.js';
 import type { PostStructure, PostView } from '../core/post-view.js';
 import type { PostOutcome, PostSource } from '../core/post.js';
 import type { TermVector } from '../core/terms.js';
@@ -167,6 +168,25 @@ export interface PublishRequest {
 export interface PublishRequester {
   /** `deduplicationId` makes a redelivered ingest message not queue a second request. */
   request(request: PublishRequest, deduplicationId: string): Promise<void>;
+}
+
+/**
+ * Where the publisher leaves what a run has to announce (WebSub, IndexNow): a queue of its own (SQS in AWS, a
+ * stand-in locally), so a hub that is down is retried there and never holds up publishing.
+ */
+export interface AnnouncementQueue {
+  send(announcement: Announcement): Promise<void>;
+}
+
+/**
+ * The notifier's HTTP: each call resolves when the receiver accepted the request (2xx) and throws otherwise
+ * (`TransientError` for what a retry may fix: 5xx, 429, timeouts, a refused connection; `PermanentError` else).
+ */
+export interface NotificationSender {
+  /** WebSub publish ping: `hub.mode=publish&hub.url=<feedUrl>`, form-encoded, to `hub`. */
+  pingHub(hub: string, feedUrl: string): Promise<void>;
+  /** One IndexNow submission, as JSON. */
+  submitIndexNow(submission: IndexNowSubmission): Promise<void>;
 }
 
 /** A post processed for storage: the outcome, and for a published post its body as it is stored. */

@@ -9,7 +9,7 @@ import type { Logger } from '../handlers/logger.js';
 import { CorpusSession } from './corpus-session.js';
 import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusWork } from './corpus.js';
 import { ListingMemo } from './listing-memo.js';
-import type { ChangeLog, Clock, EdgeCache, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore } from './ports.js';
+import type { AnnouncementQueue, ChangeLog, Clock, EdgeCache, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore } from './ports.js';
 import { systemClock } from './ports.js';
 import { planListing, renderSite, settingsHash, type PlanInput } from './publish-plan.js';
 import { buildReport } from './report.js';
@@ -30,6 +30,11 @@ export interface PublishDeps {
   /** Prefix of post keys in the source bucket, as reports name the files (`posts/`). */
   readonly postsPrefix: string;
   readonly logger: Logger;
+  /**
+   * Where the publish handler leaves what a run announces (WebSub hubs, IndexNow), when hubs or a key are configured.
+   * @default none: nothing is announced
+   */
+  readonly announcements?: AnnouncementQueue;
   /** Asks for another run when this one leaves work (its time is up). @default none: the work waits for the next request */
   readonly requester?: PublishRequester;
   readonly clock?: Clock;

@@ -837,8 +837,8 @@ describe('contract with the handlers', () => {
     const { ENV: HANDLER_ENV } = await import('../../lambdas/contract.js');
     // The handlers fall back to defaults for these (DEFAULT_SITE_CONFIG.maxPostBytes, the render worker's settings).
     const optional = new Set(['MAX_POST_BYTES', 'RENDER_TIMEOUT_MS', 'RENDER_WORKERS', 'RENDER_MAX_HEAP_MB', 'PUBLISH_QUIET_MS', 'PUBLISH_MAX_WAIT_MS',
-      // Only with WebSub hubs or an IndexNow key configured (test/infra/syndication.test.ts).
-      'WEBSUB_HUBS', 'INDEXNOW_KEY']);
+      // Only with WebSub hubs or an IndexNow key configured (test/infra/notifications.test.ts); the notifier's endpoint.
+      'WEBSUB_HUBS', 'INDEXNOW_KEY', 'NOTIFY_QUEUE_URL', 'INDEXNOW_ENDPOINT']);
     // Read by the publisher only (no distribution locally: no edge invalidation).
     const publisherOnly = new Set(['DISTRIBUTION_ID']);
     const { stack, template } = build();

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { parseHubList, resolveSiteConfig } from '../../lambdas/core/config.js';
-import { announcementFor, indexNowSubmissions, INDEXNOW_MAX_URLS, isFeedPath, pageAddress } from '../../lambdas/core/site/announce.js';
+import { announcementFor, announcementMessages, indexNowSubmissions, INDEXNOW_MAX_URLS, isFeedPath, pageAddress } from '../../lambdas/core/site/announce.js';
 import { buildSite } from '../../lambdas/core/site/site.js';
 import type { SiteConfig } from '../../lambdas/core/types.js';
 import { config, posts } from './fixtures.js';
@@ -129,5 +129,18 @@ describe('what a run announces', () => {
     expect(indexNowSubmissions(urls, KEY, withKey).map((batch) => batch.urlList.length)).toEqual([10_000, 10_000, 1]);
     const paths = Array.from({ length: 10_001 }, (_, i) => `posts/p${String(i).padStart(5, '0')}/index.html`);
     expect(announcementFor(paths, [], withKey)?.indexNow?.map((batch) => batch.urlList.length)).toEqual([10_000, 1]);
+  });
+
+  it('is one queue message, split only when it exceeds what a message holds', () => {
+    const small = announcementFor(changed, deleted, withBoth)!;
+    expect(announcementMessages(small)).toEqual([JSON.stringify(small)]);
+    const paths = Array.from({ length: 3000 }, (_, i) => `posts/a-rather-long-slug-for-post-number-${i}/index.html`);
+    const large = announcementFor([...paths, 'feed.xml'], [], withBoth)!;
+    const messages = announcementMessages(large, 50_000);
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.every((message) => Buffer.byteLength(message) <= 50_000)).toBe(true);
+    const parsed = messages.map((message) => JSON.parse(message) as typeof large);
+    expect(parsed.filter((message) => message.websub !== undefined).map((message) => message.websub)).toEqual([large.websub]);
+    expect(parsed.flatMap((message) => message.indexNow?.flatMap((submission) => submission.urlList) ?? [])).toEqual(large.indexNow![0]!.urlList);
   });
 });

@@ -88,3 +88,36 @@ export function indexNowSubmissions(urls: readonly string[], key: string, config
   }
   return batches;
 }
+
+/**
+ * The queue messages for `announcement`: one, unless its JSON exceeds `maxBytes` (SQS takes 256 KiB a message; a
+ * rebuild of a large site changes more pages than that holds), when the IndexNow URLs are spread over several
+ * messages, the WebSub part riding in the first.
+ */
+export function announcementMessages(announcement: Announcement, maxBytes = 240_000): string[] {
+  const whole = JSON.stringify(announcement);
+  if (Buffer.byteLength(whole) <= maxBytes) return [whole];
+  const messages: string[] = [];
+  let websub = announcement.websub;
+  for (const submission of announcement.indexNow ?? []) {
+    let urls: string[] = [];
+    let bytes = 0;
+    const overhead = Buffer.byteLength(JSON.stringify({ websub, indexNow: [{ ...submission, urlList: [] }] }));
+    const flush = () => {
+      if (urls.length === 0) return;
+      messages.push(JSON.stringify({ ...(websub && { websub }), indexNow: [{ ...submission, urlList: urls }] }));
+      websub = undefined;
+      urls = [];
+      bytes = 0;
+    };
+    for (const url of submission.urlList) {
+      const size = Buffer.byteLength(JSON.stringify(url)) + 1;
+      if (urls.length > 0 && overhead + bytes + size > maxBytes) flush();
+      urls.push(url);
+      bytes += size;
+    }
+    flush();
+  }
+  if (websub) messages.unshift(JSON.stringify({ websub }));
+  return messages;
+}
