@@ -86,8 +86,14 @@ if (resuming && await uploader.load()) {
     onProgress: (step, done, total, result) => {
       if (result?.action === 'rejected') rejected++;
       if (step === 'ingest') progress.update(`ingesting posts${rejected > 0 ? ` (${rejected} rejected)` : ''}`, done, total);
-      else progress.show(`publishing ${total - rejected} posts (related posts, repeats and near copies across the site, then the pages)…`);
+      else progress.show(`publishing ${total - rejected} posts…`);
     },
+    onPublishStep: ({ step, count }) => progress.show({
+      corpus: `publishing: repeats, near copies and related posts across the site for ${count} posts…`,
+      render: `publishing: rendering ${count} pages and the listings…`,
+      write: `publishing: writing ${count} files…`,
+      reports: `publishing: writing ${count} reports…`,
+    }[step]),
   });
   progress.done();
   for (const line of formatReports(imported.reports, displayDir)) console.log(line);

@@ -3,7 +3,7 @@ import { FsSourceStore } from '../adapters/files.js';
 import { normaliseSequencer, type ObjectChange } from '../handlers/s3-events.js';
 import { ingestChanges, type IngestResult } from '../services/ingest.js';
 import type { ReportStore } from '../services/ports.js';
-import { publishChanges, type PublishSummary } from '../services/publish.js';
+import { publishChanges, type PublishStep, type PublishSummary } from '../services/publish.js';
 import type { PostReport } from '../services/report.js';
 import { ContentUploader } from './content-files.js';
 import type { EmbeddedStack } from './embedded-stack.js';
@@ -27,6 +27,8 @@ export interface FolderImportOptions {
   readonly uploader?: ContentUploader;
   /** Called as posts are ingested (`done` of `total`), then once publishing starts (`done === total`). */
   readonly onProgress?: (step: 'ingest' | 'publish', done: number, total: number, result?: IngestResult) => void;
+  /** Called as each step of the publish starts (see `PublishDeps.onStep`). */
+  readonly onPublishStep?: (step: PublishStep) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export async function importFolder(stack: EmbeddedStack, dir: string, config: Si
   options.onProgress?.('publish', keys.length, keys.length);
   const publish = await publishChanges({
     ...stack.publishDeps(), config, reports: recording, maxPostsPerCommit: Number.POSITIVE_INFINITY, coalesce: { quietMs: 0, maxWaitMs: 0 },
+    ...(options.onPublishStep && { onStep: options.onPublishStep }),
   });
   return { ingested, publish, reports, seconds: { upload, ingest, publish: lap() } };
 }

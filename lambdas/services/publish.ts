@@ -46,6 +46,11 @@ export interface PublishDeps {
    * the changed posts only. @default a new one for each run (every post converted and sorted)
    */
   readonly listingMemo?: ListingMemo;
+  /**
+   * Told as each step of a commit starts, with its size: what a progress line shows while a large site is published
+   * (the corpus step and rendering are one call each). @default none
+   */
+  readonly onStep?: (step: PublishStep) => void;
   /** Posts published per commit at most; a larger backlog is published in several commits. @default 2000 */
   readonly maxPostsPerCommit?: number;
   /**
@@ -102,6 +107,12 @@ export interface PublishSummary {
    * used, markers), `reports` and `edge` (the invalidation). Logged, so a slow publish shows where.
    */
   readonly phasesMs: Readonly<Record<'wait' | 'list' | 'corpus' | 'render' | 'write' | 'reports' | 'edge', number>>;
+}
+
+/** A step of a commit as it starts: the posts it decides (`corpus`), pages it renders, files it writes, reports it writes. */
+export interface PublishStep {
+  readonly step: 'corpus' | 'render' | 'write' | 'reports';
+  readonly count: number;
 }
 
 /** Index buckets a run's session may hold from one commit to the next (~150 per post: a few hundred MB at most). */
@@ -278,6 +289,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
       if (records.get(key)?.live) listedKeys.add(key);
       else listedKeys.delete(key);
     }
+    deps.onStep?.({ step: 'corpus', count: work.length });
     const corpus = await refreshCorpus(work, listedKeys.size, config, session, deps.limits ?? DEFAULT_CORPUS_LIMITS);
     phases.corpus += lap();
 
@@ -309,6 +321,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     const pages = await deps.posts.getPages(wanted);
     const missing = wanted.filter((post) => !pages.has(post.key)).map((post) => post.key);
     if (missing.length > 0) throw new TransientError(`bodies not found for ${missing.join(', ')}; retrying`);
+    deps.onStep?.({ step: 'render', count: plan.pages.length });
     const rendered = renderSite(input, plan, pages, memo);
     phases.render += lap();
 
@@ -320,6 +333,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
       await deps.published.write(before, state);
     }
     // 2. The files, then what must go.
+    deps.onStep?.({ step: 'write', count: rendered.files.length });
     await forEachLimited(rendered.files, limit, (file) => deps.site.put(file));
     await forEachLimited(rendered.stale, limit, (path) => deps.site.delete(path));
     // 3. The site summary, when it changed (before the state that records its hash, so a failure writes it again).
@@ -347,6 +361,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     phases.write += lap();
     // 6. The authors' reports of the decided posts: they describe what is now published.
     const byKey = new Map(plan.newestFirst.map((post) => [post.key, post]));
+    deps.onStep?.({ step: 'reports', count: decidedRecords.size });
     await forEachLimited([...decidedRecords.values()], limit, (record) => deps.reports.putReport(record.key,
       buildReport(record, config, deps.postsPrefix, byKey, rendered.siteMessages.get(record.key))));
     phases.reports += lap();

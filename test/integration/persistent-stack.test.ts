@@ -27,8 +27,11 @@ describe('a persistent embedded stack (npm start)', () => {
     const first = await startEmbeddedStack({ config, dataDir, persist: true });
     try {
       const uploader = new ContentUploader(first.s3, first.names.sourceBucket, first.source.postsPrefix, content, manifest);
-      const imported = await importFolder(first, content, config, { uploader });
+      const steps: string[] = [];
+      const imported = await importFolder(first, content, config, { uploader, onPublishStep: ({ step, count }) => steps.push(`${step} ${count}`) });
       expect(imported.ingested.filter((result) => result.action === 'published')).toHaveLength(5);
+      // What the progress line shows while the import publishes: each step of the one commit, with its size.
+      expect(steps).toEqual(['corpus 5', 'render 5', `write ${imported.publish.written}`, 'reports 5']);
       await uploader.save();
     } finally {
       await first.close();
