@@ -14,7 +14,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { existsSync, watch } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
@@ -61,7 +61,17 @@ const config = resolveSiteConfig({ siteUrl });
 let ingestedSinceSync = 0;
 // Without the manifest of a finished import, what the folder holds is unknown (a first run, or one stopped early).
 const resuming = !values.fresh && existsSync(manifest);
-if (!resuming) await rm(dataDir, { recursive: true, force: true });
+const marker = join(dataDir, '.content-pipeline-data');
+if (!resuming && existsSync(dataDir)) {
+  // Only a folder this command made is ever emptied (`--data` may name any folder).
+  if ((await readdir(dataDir)).length > 0 && !existsSync(marker)) {
+    console.error(`✖ ${dataDir} is not empty and was not made by npm start; choose another --data folder`);
+    process.exit(1);
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}
+await mkdir(dataDir, { recursive: true });
+await writeFile(marker, 'The embedded S3 and DynamoDB data of `npm start` (see README); delete it or use --fresh to start over.\n');
 stack = await startEmbeddedStack({
   config,
   dataDir,
