@@ -14,7 +14,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { existsSync, watch } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
@@ -60,8 +60,12 @@ const config = resolveSiteConfig({ siteUrl });
 /** Posts ingested by the event pipeline since the last sync started (for the progress of a large change). */
 let ingestedSinceSync = 0;
 // Without the manifest of a finished import, what the folder holds is unknown (a first run, or one stopped early).
-const resuming = !values.fresh && existsSync(manifest);
 const marker = join(dataDir, '.content-pipeline-data');
+// What the kept data was made by: another version of the pipeline's code may store or render differently.
+const version = await pipelineVersion();
+const sameCode = existsSync(marker) && (await readFile(marker, 'utf8')).includes(version);
+if (existsSync(manifest) && !sameCode && !values.fresh) console.log('the pipeline changed since the kept data was made: importing everything again');
+const resuming = !values.fresh && existsSync(manifest) && sameCode;
 if (!resuming && existsSync(dataDir)) {
   // Only a folder this command made is ever emptied (`--data` may name any folder).
   if ((await readdir(dataDir)).length > 0 && !existsSync(marker)) {
@@ -71,7 +75,7 @@ if (!resuming && existsSync(dataDir)) {
   await rm(dataDir, { recursive: true, force: true });
 }
 await mkdir(dataDir, { recursive: true });
-await writeFile(marker, 'The embedded S3 and DynamoDB data of `npm start` (see README); delete it or use --fresh to start over.\n');
+await writeFile(marker, `The embedded S3 and DynamoDB data of \`npm start\` (see README); delete it or use --fresh to start over.\nversion ${version}\n`);
 stack = await startEmbeddedStack({
   config,
   dataDir,
@@ -167,4 +171,13 @@ async function readObject(key: string): Promise<string | undefined> {
     if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
     throw err;
   }
+}
+
+/** A hash of the pipeline's code (everything under lambdas/ but the local tools): what made the kept data. */
+async function pipelineVersion(): Promise<string> {
+  const lambdas = resolve(import.meta.dirname, '..', 'lambdas');
+  const hash = createHash('sha256');
+  const files = (await readdir(lambdas, { recursive: true })).filter((file) => /\.(ts|mjs)$/.test(file) && !file.startsWith('local')).sort();
+  for (const file of files) hash.update(file).update(await readFile(join(lambdas, file)));
+  return hash.digest('hex').slice(0, 16);
 }
