@@ -5,6 +5,7 @@
  * code, strong emphasis, escaped brackets). Nothing pathological: what a real blog's longest posts look like.
  * Deterministic (a fixed seed gives the same bytes); used by the bench's `length` section and its test.
  */
+import { prng } from '../test/support/prng.js';
 
 const MODULES = ['assert', 'async_hooks', 'buffer', 'build', 'child_process', 'cli', 'crypto', 'deps', 'dgram', 'diagnostics_channel',
   'dns', 'doc', 'esm', 'events', 'fs', 'http', 'http2', 'https', 'inspector', 'lib', 'loader', 'meta', 'module', 'net', 'node-api',
@@ -25,21 +26,9 @@ const AUTHORS = ['Antoine du Hamel', 'Joyee Cheung', 'Matteo Collina', 'Rafael G
 const NOTABLE = ['This release adds support for', 'The experimental flag for', 'A new option lets you control', 'Performance of',
   'The default behaviour of', 'Documentation now explains'];
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A changelog post of about `targetBytes` bytes (UTF-8, front matter included; never more than `targetBytes`). */
 export function changelogPost(targetBytes: number, seed = 1): string {
-  const next = random(seed);
+  const next = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   const hex = (length: number) => Array.from({ length }, () => '0123456789abcdef'[Math.floor(next() * 16)]).join('');
   const head = '---\ntitle: Node.js releases, the complete changelog\ndescription: Every change in every release of the year, with '

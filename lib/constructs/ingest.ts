@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ENV, POST_SUFFIXES, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
+import { workQueue } from './work-queue.js';
 
 export interface IngestProps {
   /** Source bucket: changes of `posts/**.md` (and `.markdown`, `.mdown`, `.mkd`) are queued for ingestion; reports go to `reports/`. */
@@ -97,19 +98,11 @@ export class Ingest extends Construct {
     super(scope, id);
     const timeout = props.timeout ?? Duration.seconds(120);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-
-    this.queue = new sqs.Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      // SQS-managed SSE works with S3 event notifications (a KMS key would need a key policy for S3).
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      consumerTimeout: timeout,
+      ...(props.maxReceiveCount !== undefined && { maxReceiveCount: props.maxReceiveCount }),
+      ...(props.deadLetterRetention !== undefined && { deadLetterRetention: props.deadLetterRetention }),
+    }));
 
     // S3 → SQS. SqsDestination adds the queue policy allowing s3.amazonaws.com from this bucket only.
     const destination = new s3n.SqsDestination(this.queue);

@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../contract.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
+import { workQueue } from './work-queue.js';
 
 export interface NotificationsProps {
   /**
@@ -67,19 +68,12 @@ export class Notifications extends Construct {
     super(scope, id);
     const timeout = props.timeout ?? Duration.seconds(120);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-
-    this.queue = new sqs.Queue(this, 'Queue', {
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      consumerTimeout: timeout,
       deliveryDelay: props.deliveryDelay ?? Duration.seconds(90),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+      ...(props.maxReceiveCount !== undefined && { maxReceiveCount: props.maxReceiveCount }),
+      ...(props.deadLetterRetention !== undefined && { deadLetterRetention: props.deadLetterRetention }),
+    }));
 
     const pf = new PipelineFunction(this, 'Notify', {
       entry: handlerEntry('notify'),

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ENV, LISTING_CHUNKS_PREFIX, LISTING_KEY, PUBLISHER_PARTITIONS, REPORTS_PREFIX } from '../contract.js';
 import { acknowledgeWildcardResources } from '../nag.js';
 import { handlerEntry, PipelineFunction } from './pipeline-function.js';
+import { workQueue } from './work-queue.js';
 
 export interface PublishingProps {
   /** Posts table; the publisher only reads it (GetItem/BatchGetItem/Query on the table and its indexes). */
@@ -99,21 +100,12 @@ export class Publishing extends Construct {
     super(scope, id);
     const timeout = props.timeout ?? Duration.seconds(300);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
+      consumerTimeout: timeout,
       fifo: true,
-      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-
-    this.queue = new sqs.Queue(this, 'Queue', {
-      fifo: true,
-      contentBasedDeduplication: false,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+      ...(props.maxReceiveCount !== undefined && { maxReceiveCount: props.maxReceiveCount }),
+      ...(props.deadLetterRetention !== undefined && { deadLetterRetention: props.deadLetterRetention }),
+    }));
 
     const pf = new PipelineFunction(this, 'Publish', {
       entry: props.entry ?? handlerEntry('publish'),
