@@ -1,6 +1,7 @@
 import type { Nodes, Root } from 'mdast';
 import type { CrossPostDecision, NearDuplicateDecision } from './cross-post.js';
 import { info, warning } from './messages.js';
+import { fmix32 } from './minhash.js';
 import { editSimilarity, jaccard, shingles, words } from './normalize.js';
 import { blockShingles, innermostSections, listBlocks, sectionRef, splitSections, type Block, type Section, type SectionRef } from './sections.js';
 import type { PostMessage } from './types.js';
@@ -434,16 +435,6 @@ function stringHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return fmix32(hash >>> 0);
-}
-
-/** murmur3's 32-bit finaliser. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**

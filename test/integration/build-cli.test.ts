@@ -1,33 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { filesUnder, runBuild as build } from '../support/build-cli.js';
 import { describe, expect, it } from 'vitest';
 import { listMarkdownFiles } from '../../lambdas/local/markdown-files.js';
 
-const run = promisify(execFile);
 const root = join(import.meta.dirname, '..', '..');
-
-async function build(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/build.ts', ...args], {
-      cwd: root, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-async function filesUnder(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name), 'utf8'));
-  }
-  return files;
-}
 
 describe('npm run build', () => {
   it('builds the seed content into every published file, byte-identical on a second run', async () => {

@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { filesUnder, runBuild as build } from '../support/build-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -11,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * (where a ranged read of an empty object is S3's 416 InvalidRange, never a retried failure), nothing is
  * dead-lettered, the rest is published, and the build exits 2 ("some posts were rejected"), not 1.
  */
-const root = join(import.meta.dirname, '..', '..');
 let work: string;
 let content: string;
 
@@ -24,26 +22,6 @@ beforeAll(async () => {
   await writeFile(join(content, 'drafts', 'blank.md'), '\n   \n\t\r\n\n');
 });
 afterAll(async () => { await rm(work, { recursive: true, force: true }); });
-
-async function build(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/build.ts', ...args], {
-      cwd: root, env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const failed = err as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-async function filesUnder(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files.set(join(entry.parentPath, entry.name).slice(dir.length + 1), await readFile(join(entry.parentPath, entry.name), 'utf8'));
-  }
-  return files;
-}
 
 describe('npm run build with an empty and a whitespace-only file', () => {
   const sites = new Map<string, Map<string, string>>();
