@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--quick] [--sizes 1000,4000] [--bulk 1000,4000] [--start DIR] [--update-sizes 100,1000,10000]
- *                   [--update-repeats 3] [--compare] [--sections build,bulk,start,update,cold,length,preview] [--import-runs 5]
+ *                   [--update-repeats 3] [--compare] [--sections build,stages,bulk,start,update,cold,length,preview] [--import-runs 5]
  *                   [--length-sizes 100,500,1024] [--length-repeats 5] [--json FILE]`
  *
  * 1. Full build: `scripts/build.ts` (in-process) in a child process (under /usr/bin/time -v), cold (`--no-cache`) and
@@ -32,6 +32,7 @@ import { measurePreview } from './preview.js';
 import { measureStart } from './start-time.js';
 import { measureColdStart, type ColdStart } from './cold-start.js';
 import { measureLength, type LengthRun } from './length.js';
+import { measureStages } from './stages.js';
 import { corpusOf, sharedGenerator, type Corpus } from './corpus.js';
 import type { CommandStats, CounterSnapshot } from './counters.js';
 import { hasTimeCommand, timeBuild, type BuildRun } from './full-build.js';
@@ -39,7 +40,7 @@ import { fixed, kb, table } from './table.js';
 import { measureUpdates, type UpdateSize } from './update.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SECTIONS = ['build', 'bulk', 'start', 'update', 'cold', 'length', 'preview'] as const;
+const SECTIONS = ['build', 'stages', 'bulk', 'start', 'update', 'cold', 'length', 'preview'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -153,24 +154,43 @@ async function main(): Promise<number> {
         fixed(ms(r.phases?.process), 2), fixed(ms(r.phases?.corpus), 2), fixed(ms(r.phases?.render), 2), r.cached, r.exitCode, fixed(r.load1, 2)])));
     out('   process/corpus/render: the build\'s own phase timings (BUILD_TIMINGS); wall also includes Node/tsx start-up and writing the files.');
     if (largest) {
-      const command = ['node ../shared/bench/compare.mjs', '--corpus', largest.dir, '--runs 5 --',
-        'node --import tsx scripts/build.ts --content', largest.postsDir, '--out /tmp/bench-site --quiet'].join(' ');
-      out(`   Eleventy 3 comparison, by hand (installs Eleventy into ~/.cache on first use): ${command}`);
+      const ours = (cold: boolean) => ['scripts/build.ts', '--content', largest!.postsDir, '--out', '/tmp/bench-site', '--quiet', ...(cold ? ['--no-cache'] : [])];
+      out('   Eleventy 3 comparison, by hand (installs Eleventy into ~/.cache on first use), cold and warm:',
+        ...[true, false].map((cold) => `     node ../shared/bench/compare.mjs --corpus ${largest!.dir} --runs 5 -- node --import tsx ${ours(cold).join(' ')}`));
       if (opts.compare) {
         if (!generator) out('   --compare: ../shared/bench/compare.mjs is missing; skipped');
         else {
-          log(`compare: running compare.mjs on ${largest.posts} posts (Eleventy is installed into ~/.cache on first use)`);
-          const compare = spawnSync(process.execPath, [join(dirname(generator), 'compare.mjs'), '--corpus', largest.dir, '--runs', '5', '--',
-            process.execPath, '--import', 'tsx', 'scripts/build.ts', '--content', largest.postsDir, '--out', '/tmp/bench-site', '--quiet'],
-          { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
-          results.compare = { exitCode: compare.status, output: compare.stdout };
-          out(...(compare.stdout ?? '').trim().split('\n').map((line) => `   ${line}`));
-          if (compare.status !== 0) out(`   compare.mjs exited with ${compare.status}`);
+          // Cold: every run parses every post (--no-cache). Warm: compare.mjs's warm-up run fills the content-hash
+          // cache, so the timed runs read the processed posts from it. Eleventy has no such cache: its runs are alike.
+          const compared: { run: string; exitCode: number | null; output: string }[] = [];
+          results.compare = compared;
+          for (const cold of [true, false]) {
+            const label = cold ? 'cold (--no-cache)' : 'warm (cache filled by the warm-up run)';
+            log(`compare ${label}: running compare.mjs on ${largest.posts} posts (Eleventy is installed into ~/.cache on first use)`);
+            const compare = spawnSync(process.execPath, [join(dirname(generator), 'compare.mjs'), '--corpus', largest.dir, '--runs', '5', '--',
+              process.execPath, '--import', 'tsx', ...ours(cold)],
+            { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+            compared.push({ run: cold ? 'cold' : 'warm', exitCode: compare.status, output: compare.stdout });
+            out(`   ours ${label} vs Eleventy 3 + RSS:`, ...(compare.stdout ?? '').trim().split('\n').map((line) => `     ${line}`));
+            if (compare.status !== 0) out(`   compare.mjs exited with ${compare.status}`);
+          }
         }
       }
     }
     out('');
     await save();
+  }
+
+  if (opts.sections.has('stages')) {
+    const corpus = await corpusOf(ROOT, Math.max(...opts.sizes));
+    const run = await measureStages(corpus.postsDir, opts.quick ? 300 : 1000, opts.quick ? 3 : 5, config, log);
+    results.stages = run;
+    await save();
+    out(`1b. Per post, one thread: the process step against the bare parse of the same ${run.posts} posts (${fixed(run.bytes / 1e6, 2)} MB of the ${corpus.posts}-post corpus),`,
+      `   median of ${run.rounds} rounds (bench/stages.ts); target: process <= 2x bare parse`,
+      ...table(['bare remark parse ms/post', 'parse (GFM, front matter) ms/post', 'process step ms/post', 'process / bare parse', 'load 1m'],
+        [[fixed(run.bareParseMs, 3), fixed(run.parseMs, 3), fixed(run.processMs, 3), `${fixed(run.processMs / run.bareParseMs, 2)}x`, fixed(run.load1, 2)]]),
+      '');
   }
 
   if (opts.sections.has('bulk')) {
