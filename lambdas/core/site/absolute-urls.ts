@@ -37,7 +37,8 @@ export function withAbsoluteUrls(html: string, base: string): string {
       at = end === -1 ? html.length : end + 3;
     } else if (isAsciiLetter(html.charCodeAt(at + 1))) {
       const tag = scanStartTag(html, at + 1);
-      for (const value of tag.urlValues) {
+      // A tag the input ends in before its `>` is no tag (HTML drops it): nothing in it is rewritten.
+      for (const value of tag.complete ? tag.urlValues : []) {
         const absolute = absoluteAttributeValue(html.slice(value.start, value.end), base);
         if (absolute === undefined) continue;
         out += html.slice(copied, value.start) + (value.quoted ? absolute : `"${absolute}"`);
@@ -62,17 +63,18 @@ interface AttributeValue {
 
 /**
  * The start tag whose name begins at `from` (just after `<`), read as the HTML tokenizer reads it: its lowercased
- * name, the values of its URL-valued attributes, and the index just after its `>` (the input's end if none).
+ * name, the values of its URL-valued attributes, and the index just after its `>` (the input's end, and not
+ * `complete`, if it has none).
  */
-function scanStartTag(html: string, from: number): { name: string; urlValues: AttributeValue[]; end: number } {
+function scanStartTag(html: string, from: number): { name: string; urlValues: AttributeValue[]; end: number; complete: boolean } {
   let at = from;
   while (at < html.length && !isSpace(html.charCodeAt(at)) && html[at] !== '/' && html[at] !== '>') at++;
   const name = html.slice(from, at).toLowerCase();
   const urlValues: AttributeValue[] = [];
   for (;;) {
     while (at < html.length && (isSpace(html.charCodeAt(at)) || html[at] === '/')) at++;
-    if (at >= html.length) return { name, urlValues, end: html.length };
-    if (html[at] === '>') return { name, urlValues, end: at + 1 };
+    if (at >= html.length) return { name, urlValues, end: html.length, complete: false };
+    if (html[at] === '>') return { name, urlValues, end: at + 1, complete: true };
     // An attribute name runs to a space, `/`, `>` or `=`; its first character may be `=` (a parse error, kept).
     const nameStart = at++;
     while (at < html.length && !isSpace(html.charCodeAt(at)) && html[at] !== '/' && html[at] !== '>' && html[at] !== '=') at++;
@@ -115,8 +117,9 @@ function absoluteAttributeValue(written: string, base: string): string | undefin
   const url = decodeAttributeValue(written);
   if (url === undefined || HAS_SCHEME.test(url.trim())) return undefined;
   if (!URL.canParse(url, base)) return undefined;
-  // The URL serializer percent-encodes spaces, `"`, `<` and `>`; `&` and `'` can remain.
-  return new URL(url, base).href.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  // The URL serializer percent-encodes spaces, `"`, `<` and `>`; `&` and `'` can remain. Escaped as the HTML
+  // serializer (hast-util-to-html) escapes them, so the markup reads as if it had been written with this URL.
+  return new URL(url, base).href.replace(/&/g, '&#x26;').replace(/"/g, '&#x22;').replace(/'/g, '&#x27;');
 }
 
 /** The references XML has; as HTML's (`&amp;` …) they are also decoded without the `;`, but for `&apos;`. */
