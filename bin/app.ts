@@ -14,6 +14,7 @@ import { ContentPipelineStack } from '../lib/content-pipeline-stack.js';
  * - `repeatPolicy`   keep | link | remove: sections repeating an earlier post (default link)
  * - `websubHubs`     WebSub hub URLs, comma-separated or a JSON list: named in the feeds, told of changed feeds
  * - `indexNowKey`    IndexNow key: `/<key>.txt` is published and changed pages are submitted
+ * - `feedIcon`, `feedLogo`  the feeds' icon (default `/favicon.svg`) and logo: http(s) URLs or site paths
  */
 const app = new App();
 
@@ -54,6 +55,8 @@ new ContentPipelineStack(app, context('stackName') ?? 'ContentPipeline', {
   repeatPolicy: repeatPolicy(context('repeatPolicy')),
   websubHubs: hubsContext(),
   indexNowKey: context('indexNowKey'),
+  feedIcon: context('feedIcon'),
+  feedLogo: context('feedLogo'),
 });
 
 Tags.of(app).add('project', 'content-pipeline');

@@ -57,6 +57,9 @@ export const ENV = {
   WEBSUB_HUBS: 'WEBSUB_HUBS',
   /** IndexNow key; unset: no key file is published and nothing is submitted. */
   INDEXNOW_KEY: 'INDEXNOW_KEY',
+  /** The feeds' icon and logo (http(s) URLs or site paths); unset: the site's favicon, and no logo. */
+  FEED_ICON: 'FEED_ICON',
+  FEED_LOGO: 'FEED_LOGO',
   /** Publisher only: the notify queue, where a run leaves what to announce. Unset: nothing is announced. */
   NOTIFY_QUEUE_URL: 'NOTIFY_QUEUE_URL',
   /** Notifier only, optional: where IndexNow submissions go (default https://api.indexnow.org/indexnow). */

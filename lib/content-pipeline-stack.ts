@@ -2,7 +2,7 @@ import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Token } from 'aws
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { DEFAULT_SITE_CONFIG, validHubUrl, validIndexNowKey } from '../lambdas/core/config.js';
+import { DEFAULT_SITE_CONFIG, validFeedImage, validHubUrl, validIndexNowKey } from '../lambdas/core/config.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from './contract.js';
 import { Ingest } from './constructs/ingest.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -66,6 +66,18 @@ export interface ContentPipelineStackProps extends StackProps {
    * @default - none
    */
   readonly indexNowKey?: string;
+
+  /**
+   * The feeds' icon (`FEED_ICON`): Atom `<icon>`, JSON Feed `favicon`; an http(s) URL or a site path like `/icon.png`.
+   * @default '/favicon.svg' (the site's own icon)
+   */
+  readonly feedIcon?: string;
+
+  /**
+   * The feeds' logo (`FEED_LOGO`): Atom `<logo>`, JSON Feed `icon`, RSS `<image>` (GIF, JPEG or PNG only).
+   * @default - none
+   */
+  readonly feedLogo?: string;
 
   /**
    * Removal policy of the stateful resources (posts table, source, logs and site buckets).
@@ -132,6 +144,9 @@ export class ContentPipelineStack extends Stack {
       [ENV.POSTS_PREFIX]: POSTS_PREFIX,
       [ENV.REPORTS_PREFIX]: REPORTS_PREFIX,
       [ENV.REPEAT_POLICY]: props.repeatPolicy ?? DEFAULT_SITE_CONFIG.repeatPolicy,
+      // Only when set: without them the functions' environment is as before, and the handlers use the default icon.
+      ...(props.feedIcon && { [ENV.FEED_ICON]: validFeedImage(props.feedIcon, 'feedIcon') }),
+      ...(props.feedLogo && { [ENV.FEED_LOGO]: validFeedImage(props.feedLogo, 'feedLogo') }),
     };
     // For the publisher (feeds name the hubs, the key file is published; it queues what to announce) and the
     // notifier. Only when configured: without them the functions' environment, and the site, are as before.

@@ -1,6 +1,6 @@
 /**
  * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--no-cache] [--emulated] [--quiet]
- *    [--websub-hub URL]... [--indexnow-key KEY]`
+ *    [--websub-hub URL]... [--indexnow-key KEY] [--feed-icon URL] [--feed-logo URL]`
  *
  * Default: the pipeline's services (ingest every post, then publish) in this process, over in-memory stores; the
  * site is written to `--out` as it is published. Processed posts are cached by content hash in
@@ -41,6 +41,8 @@ async function main(): Promise<number> {
       quiet: { type: 'boolean', default: false },
       'websub-hub': { type: 'string', multiple: true },
       'indexnow-key': { type: 'string' },
+      'feed-icon': { type: 'string' },
+      'feed-logo': { type: 'string' },
     },
     allowNegative: true,
   });
@@ -57,6 +59,8 @@ async function main(): Promise<number> {
       ...(values['site-url'] && { siteUrl: values['site-url'] }),
       websubHubs: values['websub-hub'],
       indexNowKey: values['indexnow-key'],
+      feedIcon: values['feed-icon'],
+      feedLogo: values['feed-logo'],
     });
   } catch (error) {
     console.error((error as Error).message);

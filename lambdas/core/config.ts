@@ -1,3 +1,4 @@
+import { sitePaths } from './slug.js';
 import type { SiteConfig } from './types.js';
 
 /** Defaults for every setting; `resolveSiteConfig` overlays what the caller gives. */
@@ -13,6 +14,8 @@ export const DEFAULT_SITE_CONFIG: SiteConfig = {
   dedupeCode: false,
   boilerplateMinPosts: 3,
   relatedLimit: 4,
+  // The icon every site publishes (styles.ts).
+  feedIcon: `/${sitePaths.icon}`,
 };
 
 /** Merge overrides onto the defaults and normalise the site URL (no trailing slash). */
@@ -25,6 +28,8 @@ export function resolveSiteConfig(overrides: Partial<SiteConfig> = {}): SiteConf
   }
   const hubs = merged.websubHubs === undefined || merged.websubHubs.length === 0 ? undefined : merged.websubHubs.map(validHubUrl);
   if (merged.indexNowKey !== undefined) validIndexNowKey(merged.indexNowKey);
+  validFeedImage(merged.feedIcon, 'feedIcon');
+  if (merged.feedLogo !== undefined) validFeedImage(merged.feedLogo, 'feedLogo');
   const { websubHubs: _hubs, ...rest } = merged;
   // Unset settings stay absent (not `undefined`), so a site without them has the very same config as before.
   return { ...rest, siteUrl: url.href.replace(/\/+$/, ''), ...(hubs && { websubHubs: [...new Set(hubs)] }) };
@@ -40,6 +45,15 @@ export function validHubUrl(hub: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`WebSub hub must be an http(s) URL, got ${JSON.stringify(hub)}`);
   return url.href;
+}
+
+/** A feed icon or logo: an absolute http(s) URL, or a path on the site (`/images/logo.png`), which feeds make absolute. */
+export function validFeedImage(image: string, setting: string): string {
+  const sitePath = image.startsWith('/') && !image.startsWith('//');
+  if (!sitePath && !(URL.canParse(image) && /^https?:$/.test(new URL(image).protocol))) {
+    throw new Error(`${setting} must be an http(s) URL or a site path starting with /, got ${JSON.stringify(image)}`);
+  }
+  return image;
 }
 
 /** The IndexNow spec: a key has 8 to 128 characters, each a-z, A-Z, 0-9 or '-'. */

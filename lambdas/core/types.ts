@@ -37,6 +37,16 @@ export interface SiteConfig {
    * with it after each publish. Absent: no key file, nothing submitted.
    */
   readonly indexNowKey?: string;
+  /**
+   * The feeds' small square image: Atom `<icon>`, JSON Feed `favicon` (and RSS `<image>` when there is no logo and it
+   * is a GIF, JPEG or PNG). An http(s) URL or a site path starting with `/`. Default: the site's `/favicon.svg`.
+   */
+  readonly feedIcon: string;
+  /**
+   * The feeds' larger image: Atom `<logo>`, JSON Feed `icon`, RSS `<image>` when it is a GIF, JPEG or PNG. An http(s)
+   * URL or a site path starting with `/`. Absent: the feeds name none.
+   */
+  readonly feedLogo?: string;
 }
 
 export type RepeatPolicy = 'keep' | 'link' | 'remove';

@@ -37,6 +37,8 @@ export function siteConfigFromEnv(env: Env): SiteConfig {
     ...(isRepeatPolicy(repeatPolicy) && { repeatPolicy }),
     websubHubs: parseHubList(env[ENV.WEBSUB_HUBS]),
     ...(env[ENV.INDEXNOW_KEY] && { indexNowKey: env[ENV.INDEXNOW_KEY] }),
+    ...(env[ENV.FEED_ICON] && { feedIcon: env[ENV.FEED_ICON] }),
+    ...(env[ENV.FEED_LOGO] && { feedLogo: env[ENV.FEED_LOGO] }),
   });
 }
 

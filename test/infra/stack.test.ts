@@ -838,7 +838,9 @@ describe('contract with the handlers', () => {
     // The handlers fall back to defaults for these (DEFAULT_SITE_CONFIG.maxPostBytes, the render worker's settings).
     const optional = new Set(['MAX_POST_BYTES', 'RENDER_TIMEOUT_MS', 'RENDER_WORKERS', 'RENDER_MAX_HEAP_MB', 'PUBLISH_QUIET_MS', 'PUBLISH_MAX_WAIT_MS',
       // Only with WebSub hubs or an IndexNow key configured (test/infra/notifications.test.ts); the notifier's endpoint.
-      'WEBSUB_HUBS', 'INDEXNOW_KEY', 'NOTIFY_QUEUE_URL', 'INDEXNOW_ENDPOINT']);
+      'WEBSUB_HUBS', 'INDEXNOW_KEY', 'NOTIFY_QUEUE_URL', 'INDEXNOW_ENDPOINT',
+      // Only when set (the next test); unset, the handlers use the site's favicon and no logo.
+      'FEED_ICON', 'FEED_LOGO']);
     // Read by the publisher only (no distribution locally: no edge invalidation).
     const publisherOnly = new Set(['DISTRIBUTION_ID']);
     const { stack, template } = build();
@@ -850,5 +852,18 @@ describe('contract with the handlers', () => {
     expect(env(stack.ingest.fn)).toEqual(expect.arrayContaining(wanted.filter((name) => !publisherOnly.has(name))));
     expect(env(stack.ingest.fn)).not.toContain('DISTRIBUTION_ID');
     expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted));
+    expect(env(stack.publishing.fn)).not.toContain('FEED_ICON');
+  }, SLOW);
+
+  it('passes the feed icon and logo to both functions when set, and refuses one that is no http(s) URL or site path', async () => {
+    const { siteConfigFromEnv } = await import('../../lambdas/handlers/environment.js');
+    const { stack, template } = build({ feedIcon: '/icon.png', feedLogo: 'https://cdn.example/logo.png' });
+    for (const fn of [stack.ingest.fn, stack.publishing.fn]) {
+      const variables = template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as never)].Properties.Environment.Variables;
+      expect(variables).toMatchObject({ FEED_ICON: '/icon.png', FEED_LOGO: 'https://cdn.example/logo.png' });
+      const config = siteConfigFromEnv({ ...variables, SITE_URL: 'https://blog.example.com' });
+      expect([config.feedIcon, config.feedLogo]).toEqual(['/icon.png', 'https://cdn.example/logo.png']);
+    }
+    expect(() => build({ feedLogo: 'logo.png' })).toThrow(/feedLogo must be an http\(s\) URL or a site path/);
   }, SLOW);
 });

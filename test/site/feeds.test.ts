@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { FEED_GENERATOR, renderAtom, renderFeeds, renderJsonFeed, renderRss } from '../../lambdas/core/site/feeds.js';
 import { stripInvalidXmlChars } from '../../lambdas/core/site/html.js';
-import { buildSite } from '../../lambdas/core/site/site.js';
+import { buildSite, renderPostPage } from '../../lambdas/core/site/site.js';
 import type { PublishedPost, SiteFile } from '../../lambdas/core/types.js';
 import { anonymousPost, config, japanesePost, makePost, nastyPost, posts, undatedPost } from './fixtures.js';
 import { attributesWithRawLessThan, fileAt, hasInvalidXmlChar } from './helpers.js';
 import { jsonFeedSchemasPresent, validateJsonFeed } from './json-schema.js';
+
+import { parseFeed } from '@rowanmanning/feed-parser';
 
 // Fields rss-parser sets that its Item type lacks: content:encoded and dc:creator (RSS), id (Atom).
 type ParsedItemExtras = { 'content:encoded'?: string; creator?: string; id?: string };
@@ -247,6 +249,95 @@ describe('file metadata', () => {
     expect(fileAt(feeds, 'feed.xml').contentType).toBe('application/rss+xml; charset=utf-8');
     expect(fileAt(feeds, 'atom.xml').contentType).toBe('application/atom+xml; charset=utf-8');
     expect(fileAt(feeds, 'feed.json').contentType).toBe('application/feed+json; charset=utf-8');
+  });
+});
+
+describe('feed extras: the lead image, the feed icon and logo, absolute URLs in content', () => {
+  const IMAGE = 'https://blog.example.com/images/lead%20photo.JPG?w=800&h=400';
+  const pictured = makePost({ key: 'pictured.md', slug: 'pictured', image: IMAGE, date: '2024-07-01T00:00:00.000Z', updated: '2024-07-01T00:00:00.000Z' });
+  const unknownType = makePost({ key: 'unknown.md', slug: 'unknown', image: 'https://cdn.example/img?id=7', date: '2024-06-01T00:00:00.000Z' });
+  const linking = makePost({
+    key: 'linking.md', slug: 'linking', date: '2024-05-01T00:00:00.000Z',
+    contentHtml: '<p><a href="../pictured/">sibling</a> <a href="#part">part</a> <a href="https://example.org/?a=1&#x26;b=2">abs</a> <img src="pic.png" alt=""></p>',
+  });
+  const site = [pictured, unknownType, linking];
+  const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (name) => ['item', 'entry', 'link', 'enclosure', 'media:content'].includes(name) });
+  const rssItems = (body: string) => xml.parse(body).rss.channel.item as Parsed[];
+  const atomEntries = (body: string) => xml.parse(body).feed.entry as Parsed[];
+  const enclosureLinks = (entry: Parsed) => (entry['link'] as Parsed[]).filter((link) => link['@_rel'] === 'enclosure');
+
+  it('RSS: the image as the one enclosure (url, media type, length 0) and as media:content', async () => {
+    const body = renderRss(site, config, channelOf('feed.xml'));
+    const [withImage, withUnknown, without] = rssItems(body);
+    expect(withImage!['enclosure']).toEqual([{ '@_url': IMAGE, '@_type': 'image/jpeg', '@_length': '0' }]);
+    expect(withImage!['media:content']).toEqual([{ '@_url': IMAGE, '@_type': 'image/jpeg', '@_medium': 'image' }]);
+    expect(body).toContain('xmlns:media="http://search.yahoo.com/mrss/"');
+    // No media type, no enclosure: RSS and Media RSS need one.
+    for (const item of [withUnknown!, without!]) expect([item['enclosure'], item['media:content']]).toEqual([undefined, undefined]);
+    expect(XMLValidator.validate(body)).toBe(true);
+    // What two reader libraries see.
+    expect((await rssParser.parseString(body)).items[0]!.enclosure).toEqual({ url: IMAGE, type: 'image/jpeg', length: '0' });
+    expect(parseFeed(body).items[0]!.media).toEqual([expect.objectContaining({ url: IMAGE, mimeType: 'image/jpeg' })]);
+  });
+
+  it('RSS without any image carries no media namespace (and so keeps its bytes)', () => {
+    expect(renderRss([linking], config, channelOf('feed.xml'))).not.toContain('media');
+  });
+
+  it('Atom: the image as a link rel="enclosure" with its media type and no made-up length', () => {
+    const entries = atomEntries(renderAtom(site, config, channelOf('atom.xml')));
+    expect(enclosureLinks(entries[0]!)).toEqual([{ '@_rel': 'enclosure', '@_href': IMAGE, '@_type': 'image/jpeg' }]);
+    expect(enclosureLinks(entries[1]!)).toEqual([]);
+    expect(parseFeed(renderAtom(site, config, channelOf('atom.xml'))).items[0]!.media).toEqual([expect.objectContaining({ url: IMAGE, mimeType: 'image/jpeg' })]);
+  });
+
+  it('JSON Feed: the image, whatever its type', () => {
+    const items = (JSON.parse(renderJsonFeed(site, config, channelOf('feed.json'))) as Parsed)['items'] as Parsed[];
+    expect(items.map((item) => item['image'])).toEqual([IMAGE, 'https://cdn.example/img?id=7', undefined]);
+  });
+
+  it('resolves relative links and images in every feed\'s content against the post\'s page, which keeps them as written', async () => {
+    const page = 'https://blog.example.com/posts/linking/';
+    const expected = `<p><a href="https://blog.example.com/posts/pictured/">sibling</a> <a href="${page}#part">part</a> `
+      + `<a href="https://example.org/?a=1&#x26;b=2">abs</a> <img src="${page}pic.png" alt=""></p>`;
+    const feedsOf = renderFeeds(site, config);
+    expect((await rssParser.parseString(fileAt(feedsOf, 'feed.xml').body)).items[2]!['content:encoded']).toBe(expected);
+    expect(atomEntries(fileAt(feedsOf, 'atom.xml').body)[2]!['content']['#text']).toBe(expected);
+    expect(((JSON.parse(fileAt(feedsOf, 'feed.json').body) as Parsed)['items'] as Parsed[])[2]!['content_html']).toBe(expected);
+    const tagged = buildSite([{ ...linking, tags: ['t'] }], config);
+    expect((await rssParser.parseString(fileAt(tagged, 'tags/t/feed.xml').body)).items[0]!['content:encoded']).toBe(expected);
+    expect(renderPostPage(linking, config).body).toContain(linking.contentHtml);
+  });
+
+  it('names the site\'s favicon as the feed icon by default: Atom <icon>, JSON Feed favicon; no logo, no RSS <image> (SVG)', () => {
+    const feedsOf = renderFeeds(site, config);
+    const atomFeed = xml.parse(fileAt(feedsOf, 'atom.xml').body).feed as Parsed;
+    expect([atomFeed['icon'], atomFeed['logo']]).toEqual(['https://blog.example.com/favicon.svg', undefined]);
+    const jsonFeed = JSON.parse(fileAt(feedsOf, 'feed.json').body) as Parsed;
+    expect([jsonFeed['favicon'], jsonFeed['icon']]).toEqual(['https://blog.example.com/favicon.svg', undefined]);
+    expect(xml.parse(fileAt(feedsOf, 'feed.xml').body).rss.channel['image']).toBeUndefined();
+    expect(buildSite(site, config).map((file) => file.path)).toContain('favicon.svg');
+  });
+
+  it('names a configured icon and logo, absolute; RSS <image> takes the logo, else the icon, if GIF, JPEG or PNG', () => {
+    const configured = resolveSiteConfig({ ...config, feedIcon: 'https://cdn.example/icon.png?v=1&s=64', feedLogo: '/images/logo.png' });
+    const feedsOf = renderFeeds(site, configured);
+    const atomFeed = xml.parse(fileAt(feedsOf, 'atom.xml').body).feed as Parsed;
+    expect([atomFeed['icon'], atomFeed['logo']]).toEqual(['https://cdn.example/icon.png?v=1&s=64', 'https://blog.example.com/images/logo.png']);
+    const jsonFeed = JSON.parse(fileAt(feedsOf, 'feed.json').body) as Parsed;
+    expect([jsonFeed['favicon'], jsonFeed['icon']]).toEqual(['https://cdn.example/icon.png?v=1&s=64', 'https://blog.example.com/images/logo.png']);
+    if (jsonFeedSchemasPresent) expect(validateJsonFeed(jsonFeed)).toEqual([]);
+    // RSS 2.0: the image's title and link are the channel's.
+    expect(xml.parse(fileAt(feedsOf, 'feed.xml').body).rss.channel['image']).toEqual({ title: config.title, url: 'https://blog.example.com/images/logo.png', link: ['https://blog.example.com/'] });
+    const svgLogo = resolveSiteConfig({ ...configured, feedLogo: '/logo.svg' });
+    expect(xml.parse(renderRss(site, svgLogo, channelOf('feed.xml'))).rss.channel['image']['url']).toBe('https://cdn.example/icon.png?v=1&s=64');
+  });
+
+  it('refuses an icon or logo that is neither an http(s) URL nor a site path', () => {
+    for (const bad of ['logo.png', '//cdn.example/logo.png', 'ftp://cdn.example/logo.png', 'not a url']) {
+      expect(() => resolveSiteConfig({ feedLogo: bad }), bad).toThrow(/feedLogo must be an http\(s\) URL or a site path/);
+      expect(() => resolveSiteConfig({ feedIcon: bad }), bad).toThrow(/feedIcon must be/);
+    }
   });
 });
 

@@ -2,9 +2,11 @@ import { Feed, type Item } from 'feed';
 import { absoluteUrl } from '../config.js';
 import { sitePaths } from '../slug.js';
 import { UNDATED_FEED_TIMESTAMP, type PublishedPost, type SiteConfig, type SiteFile } from '../types.js';
-import { finishXml, forCdata, forXmlAttribute, forXmlText } from './feed-quirks.js';
+import { withAbsoluteUrls } from './absolute-urls.js';
+import { atomEnclosure, finishXml, forCdata, forExtensionAttribute, forXmlAttribute, forXmlText } from './feed-quirks.js';
 import { siteFile } from './files.js';
 import { escapeHtml, stripInvalidXmlChars } from './html.js';
+import { remembered } from '../memo.js';
 import { inNewestFirstOrder, lastModified, newestUpdate } from './order.js';
 import { postUrl } from './urls.js';
 
@@ -48,6 +50,58 @@ function addItem(feed: Feed, item: ItemWithOptionalDate): void {
   feed.addItem(item as Item);
 }
 
+/**
+ * The post's HTML as a feed carries it: relative links and images resolved against the post's page, where readers
+ * cannot resolve them (see absolute-urls.ts). Remembered per post and page URL: the site feeds and every tag feed
+ * of a post carry the same content.
+ */
+const feedContentByPost = new WeakMap<PublishedPost, Map<string, string>>();
+
+function feedContent(post: PublishedPost, config: SiteConfig): string {
+  const pageUrl = postUrl(post, config);
+  const byPageUrl = remembered(feedContentByPost, post, () => new Map<string, string>());
+  let content = byPageUrl.get(pageUrl);
+  if (content === undefined) {
+    content = withAbsoluteUrls(post.contentHtml, pageUrl);
+    byPageUrl.set(pageUrl, content);
+  }
+  return content;
+}
+
+/** Media types of the image formats feeds may point to, by file extension (lowercase). */
+const IMAGE_MEDIA_TYPES: Readonly<Record<string, string>> = {
+  avif: 'image/avif', gif: 'image/gif', jpe: 'image/jpeg', jpeg: 'image/jpeg', jpg: 'image/jpeg', png: 'image/png',
+  svg: 'image/svg+xml', webp: 'image/webp',
+};
+
+/** The formats RSS 2.0 allows for the channel `<image>`. */
+const RSS_CHANNEL_IMAGE_TYPES = new Set(['image/gif', 'image/jpeg', 'image/png']);
+
+/** An absolute image URL as the URL parser writes it, with its media type if its extension names a known one. */
+interface FeedImage {
+  readonly url: string;
+  readonly mediaType?: string;
+}
+
+/** `image` resolved against the site (a site path such as `/images/a.jpg`, or absolute); undefined if it is no URL. */
+function feedImage(image: string | undefined, config: SiteConfig): FeedImage | undefined {
+  if (image === undefined) return undefined;
+  const base = `${config.siteUrl}/`;
+  const resolved = image.startsWith('/') && !image.startsWith('//') ? absoluteUrl(config, image) : image;
+  if (!URL.canParse(resolved, base)) return undefined;
+  const url = new URL(resolved, base);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const extension = /\.([a-zA-Z0-9]+)$/.exec(url.pathname)?.[1]?.toLowerCase();
+  const mediaType = extension === undefined ? undefined : IMAGE_MEDIA_TYPES[extension];
+  return { url: url.href, ...(mediaType !== undefined && { mediaType }) };
+}
+
+/** A post's lead image, when its media type is known: a feed cannot announce an enclosure without one. */
+function enclosureImage(post: PublishedPost, config: SiteConfig): Required<FeedImage> | undefined {
+  const image = feedImage(post.image, config);
+  return image?.mediaType === undefined ? undefined : { url: image.url, mediaType: image.mediaType };
+}
+
 /** Feeds credit the post's author, else the site's; when neither is known they credit no one. */
 function feedAuthor(post: PublishedPost, config: SiteConfig): string | undefined {
   return post.author ?? config.author;
@@ -56,10 +110,12 @@ function feedAuthor(post: PublishedPost, config: SiteConfig): string | undefined
 /** RSS 2.0 of the newest `config.feedItemLimit` posts. */
 export function renderRss(posts: readonly PublishedPost[], config: SiteConfig, channel: FeedChannel): string {
   const items = feedPosts(posts, config);
+  const logo = rssChannelImage(config);
   const feed = new Feed({
     title: forXmlText(channel.title),
     description: forXmlText(channel.description),
     link: channel.pageUrl,
+    ...(logo !== undefined && { image: forXmlText(logo) }),
     language: forXmlText(config.language),
     updated: feedUpdated(items),
     generator: FEED_GENERATOR,
@@ -67,6 +123,7 @@ export function renderRss(posts: readonly PublishedPost[], config: SiteConfig, c
   });
   for (const post of items) {
     const author = feedAuthor(post, config);
+    const image = enclosureImage(post, config);
     addItem(feed, {
       // RSS titles are plain text in CDATA; descriptions are HTML, so the plain-text summary is escaped.
       title: forCdata(post.title),
@@ -77,13 +134,35 @@ export function renderRss(posts: readonly PublishedPost[], config: SiteConfig, c
       // publish date, never moved by an edit, and absent for an undated post.
       published: optionalDate(post.date),
       description: forCdata(escapeHtml(post.summary)),
-      content: forCdata(post.contentHtml),
+      content: forCdata(feedContent(post, config)),
       category: post.tags.map((tag) => ({ name: forXmlText(tag) })),
-      // RSS <author> must be an e-mail address; a name belongs in dc:creator.
-      extensions: author === undefined ? undefined : [{ name: 'dc:creator', objects: { _text: forXmlText(author) } }],
+      // The lead image as the item's one enclosure. RSS requires a length, which the publisher does not know (the
+      // image may live anywhere): 0, as the RSS Advisory Board's profile and the W3C validator ask for an unknown one.
+      ...(image !== undefined && { enclosure: { url: image.url, type: image.mediaType, length: 0 } }),
+      extensions: [
+        // RSS <author> must be an e-mail address; a name belongs in dc:creator.
+        ...(author === undefined ? [] : [{ name: 'dc:creator', objects: { _text: forXmlText(author) } }]),
+        // Media RSS, which readers that ignore enclosures (or take them for podcasts) read as the item's picture.
+        ...(image === undefined ? [] : [{
+          name: 'media:content',
+          objects: { _attributes: { url: forExtensionAttribute(image.url), type: image.mediaType, medium: 'image' } },
+        }]),
+      ],
     });
   }
-  return finishXml(withHubLinks(withDublinCoreNamespace(feed.rss2()), config, 'rss'));
+  const withDublinCore = withNamespace(feed.rss2(), DUBLIN_CORE_NAMESPACE);
+  // Only a feed with an image carries the media: prefix: a site without images keeps its bytes.
+  const rss = items.some((post) => enclosureImage(post, config) !== undefined) ? withNamespace(withDublinCore, MEDIA_RSS_NAMESPACE) : withDublinCore;
+  return finishXml(withHubLinks(rss, config, 'rss'));
+}
+
+/** The channel `<image>` of RSS: the logo, else the icon, if it is a GIF, JPEG or PNG (all RSS 2.0 allows). */
+function rssChannelImage(config: SiteConfig): string | undefined {
+  for (const candidate of [config.feedLogo, config.feedIcon]) {
+    const image = feedImage(candidate, config);
+    if (image?.mediaType !== undefined && RSS_CHANNEL_IMAGE_TYPES.has(image.mediaType)) return image.url;
+  }
+  return undefined;
 }
 
 /** An attribute value: the hubs are URLs as `new URL` writes them, which may still hold `&` (and `'`, `"`). */
@@ -109,10 +188,18 @@ function withHubLinks(xml: string, config: SiteConfig, format: 'rss' | 'atom'): 
 }
 
 const DUBLIN_CORE_NAMESPACE = 'xmlns:dc="http://purl.org/dc/elements/1.1/"';
+const MEDIA_RSS_NAMESPACE = 'xmlns:media="http://search.yahoo.com/mrss/"';
 
-/** `feed` declares the `dc:` prefix only when some item has content; dc:creator needs it regardless. */
-function withDublinCoreNamespace(rss: string): string {
-  return rss.includes(DUBLIN_CORE_NAMESPACE) ? rss : rss.replace('<rss version="2.0"', `<rss version="2.0" ${DUBLIN_CORE_NAMESPACE}`);
+/**
+ * `feed` declares the `dc:` prefix only when some item has content, and never the `media:` prefix: declare
+ * `namespace` on the root unless it is there already. (dc is declared even when no item names an author, as it
+ * always was, so such a feed keeps its bytes.)
+ */
+function withNamespace(rss: string, namespace: string): string {
+  // Looked for in the root's start tag only: a post's content (in CDATA) may well quote a namespace declaration.
+  const root = rss.indexOf('<rss version="2.0"');
+  if (rss.slice(root, rss.indexOf('>', root)).includes(namespace)) return rss;
+  return rss.replace('<rss version="2.0"', `<rss version="2.0" ${namespace}`);
 }
 
 /** Atom 1.0 of the newest `config.feedItemLimit` posts. */
@@ -131,9 +218,13 @@ export function renderAtom(posts: readonly PublishedPost[], config: SiteConfig, 
     generator: FEED_GENERATOR,
     feedLinks: { atom: channel.feedUrl },
     author: feedLevelAuthor === undefined ? undefined : { name: forXmlText(feedLevelAuthor) },
+    // Atom <icon> (small, square) and <logo> (larger, 2:1); `feed` calls them `favicon` and `image`.
+    ...optionalField('favicon', feedImage(config.feedIcon, config)?.url),
+    ...optionalField('image', feedImage(config.feedLogo, config)?.url),
   });
   for (const post of items) {
     const author = feedAuthor(post, config);
+    const image = enclosureImage(post, config);
     feed.addItem({
       // Atom marks title and summary type="html", so plain text is escaped into HTML.
       title: forCdata(escapeHtml(post.title)),
@@ -143,12 +234,19 @@ export function renderAtom(posts: readonly PublishedPost[], config: SiteConfig, 
       date: new Date(lastModified(post) ?? UNDATED_FEED_TIMESTAMP),
       published: optionalDate(post.date),
       description: forCdata(escapeHtml(post.summary)),
-      content: forCdata(post.contentHtml),
+      content: forCdata(feedContent(post, config)),
       category: post.tags.map((tag) => ({ term: forXmlAttribute(tag) })),
+      // <link rel="enclosure">; Atom's length is optional, so none is made up.
+      ...(image !== undefined && { enclosure: atomEnclosure(image.url, image.mediaType) }),
       author: author === undefined ? undefined : [{ name: forXmlText(author) }],
     });
   }
   return finishXml(withHubLinks(feed.atom1(), config, 'atom'));
+}
+
+/** `{ [name]: url }` for an XML text element (`&` escaped), or nothing when there is no URL. */
+function optionalField<Name extends string>(name: Name, url: string | undefined): Partial<Record<Name, string>> {
+  return url === undefined ? {} : ({ [name]: forXmlText(url) } as Record<Name, string>);
 }
 
 /** Atom ids must be IRIs, and `feed` parses (and so normalises) them with `new URL`, throwing on anything else. */
@@ -180,8 +278,9 @@ export function renderJsonFeed(posts: readonly PublishedPost[], config: SiteConf
       date: optionalDate(lastModified(post)),
       published: optionalDate(post.date),
       description: clean(post.summary),
-      content: clean(post.contentHtml),
-      image: post.image,
+      content: clean(feedContent(post, config)),
+      // JSON Feed's `image` needs no media type: any image URL will do.
+      image: feedImage(post.image, config)?.url,
       // `feed` writes `tags: []` for an empty list; the field is optional, so leave it out instead.
       category: post.tags.length === 0 ? undefined : post.tags.map((tag) => ({ name: clean(tag) })),
     });
@@ -195,6 +294,9 @@ export function renderJsonFeed(posts: readonly PublishedPost[], config: SiteConf
     home_page_url: version1['home_page_url'],
     feed_url: version1['feed_url'],
     description: version1['description'],
+    // JSON Feed `icon` (large, for timelines) and `favicon` (small, for source lists).
+    icon: feedImage(config.feedLogo, config)?.url,
+    favicon: feedImage(config.feedIcon, config)?.url,
     // JSON Feed 1.1 `hubs`; left out (undefined) without a hub, so the feed is as before.
     hubs: config.websubHubs === undefined || config.websubHubs.length === 0 ? undefined : config.websubHubs.map((url) => ({ type: 'WebSub', url })),
     language: config.language,
