@@ -134,13 +134,17 @@ describe('planRedirects', () => {
     expect(messages.get('b.md')![0]!.reason).toBe('The old address `/old/` is not redirected here: it is also an old address of `a.md`, which claimed it first.');
   });
 
-  it('an alias beats history, an alias dropped from the front matter leaves the table, and an address too long for the edge is refused', () => {
+  it('an alias beats history, which comes back when the front matter stops naming it; an address too long for the edge is refused', () => {
     const long = `/${'x'.repeat(MAX_REDIRECT_KEY_BYTES)}`;
     const { table, messages } = history([post('a.md', 'a'), post('b.md', 'b')], [post('a.md', 'a2'), post('b.md', 'b', 'hb2', ['/posts/a/', long])]);
     expect(edgeEntries(table)).toEqual(new Map([['/posts/a', '301 /posts/b/']]));
+    expect(table['/posts/a']).toEqual({ status: 301, to: '/posts/b/', key: 'b.md', why: 'alias', shadows: { status: 301, to: '/posts/a2/', key: 'a.md', why: 'moved' } });
     expect(messages.get('b.md')![0]!.reason).toMatch(/longer than the 512 bytes/);
     const later = commit(table, [post('a.md', 'a2'), post('b.md', 'b', 'hb2', ['/posts/a/'])], [post('a.md', 'a2'), post('b.md', 'b', 'hb3')]);
-    expect(later.table).toEqual({});
+    expect(edgeEntries(later.table)).toEqual(new Map([['/posts/a', '301 /posts/a2/']]));
+    // A gone page too: an alias over it, then none.
+    const gone = history([post('a.md', 'a'), post('b.md', 'b')], [post('b.md', 'b')], [post('b.md', 'b', 'hb2', ['/posts/a/'])], [post('b.md', 'b', 'hb3')]);
+    expect(gone.table).toEqual({ '/posts/a': { status: 410, key: 'a.md', hash: 'h-a.md-a' } });
   });
 
   it('is deterministic: the same table whatever the order of the posts, sorted by address', () => {
@@ -158,11 +162,12 @@ describe('planRedirects', () => {
 });
 
 /**
- * A model of what readers are owed, against the table over random histories: every address that was ever a post's
- * page (or was declared by a post's front matter) answers, as long as the site does not publish something there,
- * `301` with the page of the post it last belonged to when that post is live, else `410`; nothing else is in the
- * table. Posts move between a few slugs (so addresses are taken and given back), are deleted, come back, are renamed
- * (same text, new key) and change aliases.
+ * A model of what readers are owed, against the table over random histories: an address a live post's front matter
+ * claims (first by key, where nothing is published) leads to that post; any other address that was ever a post's
+ * page, or claimed by a post since deleted, answers `301` with the page of the post it last belonged to when that
+ * post is live, else `410`; nothing else is in the table, and nothing the site publishes. Posts move between a few
+ * slugs (so addresses are taken and given back), are deleted, come back, are renamed (same text, new key) and change
+ * aliases.
  */
 describe('planRedirects against a model, over random histories', () => {
   const KEYS = ['a.md', 'b.md', 'c.md', 'd.md', 'e.md', 'f.md'];
@@ -180,8 +185,8 @@ describe('planRedirects against a model, over random histories', () => {
     let live = new Map<string, RedirectPost>();
     let table: RedirectTable | undefined;
     let version = 0;
-    /** Per address: the post it last belonged to (as its page, or as an alias it claimed). */
-    const owner = new Map<string, string>();
+    /** Per address: the post it last belonged to as its page, or as a claimed alias of a post since gone. */
+    const history = new Map<string, string>();
     /** The aliases claimed at the last commit, and by whom. */
     let claims = new Map<string, string>();
     const seen = new Map<string, number>();
@@ -192,6 +197,7 @@ describe('planRedirects against a model, over random histories', () => {
       // A post renamed in this commit is not edited or deleted in it too, nor its old key used again: the commit
       // would not show the rename (a file stays its key's).
       const renamed = new Set<string>();
+      const renamedTo = new Map<string, string>();
       for (let c = 1 + Math.floor(random() * 2); c > 0; c--) {
         const action = random();
         const editable = [...next.keys()].filter((key) => !renamed.has(key));
@@ -212,34 +218,30 @@ describe('planRedirects against a model, over random histories', () => {
           next.delete(from.key);
           next.set(to, post(to, random() < 0.5 ? freeSlug(next) : from.slug, from.contentHash, from.aliases && [...from.aliases]));
           renamed.add(to).add(from.key);
-          for (const [address, key] of owner) if (key === from.key) owner.set(address, to);
+          renamedTo.set(from.key, to);
+          for (const [address, key] of history) if (key === from.key) history.set(address, to);
         }
       }
       live = next;
       table = commit(table, before, [...live.values()]).table;
 
-      // The model: a page belongs to its post now; an alias to the first post (by key) that claims it, where
-      // nothing is published; an alias a live post claimed and no longer does is owed nothing.
+      // The model after the commit.
+      for (const [address, key] of claims) if (!live.has(key)) history.set(address, renamedTo.get(key) ?? key);
+      for (const p of live.values()) history.set(redirectKey(`/posts/${p.slug}/`), p.key);
       const published = new Set([...FILES.map((file) => redirectKey(`/${file}`)), ...[...live.values()].map((p) => redirectKey(`/posts/${p.slug}/`))]);
-      for (const p of live.values()) owner.set(redirectKey(`/posts/${p.slug}/`), p.key);
-      const claimed = new Map<string, string>();
+      claims = new Map();
       for (const p of [...live.values()].sort((x, y) => (x.key < y.key ? -1 : 1))) {
         for (const address of (p.aliases ?? []).map(redirectKey)) {
-          if (!published.has(address) && !claimed.has(address)) claimed.set(address, p.key);
+          if (!published.has(address) && !claims.has(address)) claims.set(address, p.key);
         }
       }
-      for (const [address, key] of owner) {
-        if (!published.has(address) && !claimed.has(address) && live.has(key) && claims.get(address) === key) owner.delete(address);
-      }
-      for (const [address, key] of claimed) owner.set(address, key);
-      claims = claimed;
-
-      const expected = [...owner].filter(([address]) => !published.has(address))
-        .map(([address, key]): [string, string] => [address, live.has(key) ? `301 /posts/${live.get(key)!.slug}/` : '410'])
+      const owed = new Map([...history].filter(([address]) => !published.has(address)));
+      for (const [address, key] of claims) owed.set(address, key);
+      const expected = [...owed].map(([address, key]): [string, string] => [address, live.has(key) ? `301 /posts/${live.get(key)!.slug}/` : '410'])
         .sort(([x], [y]) => (x < y ? -1 : 1));
       expect(edgeEntries(table), `step ${step}`).toEqual(new Map(expected));
       for (const entry of Object.values(table)) {
-        const kind = entry.status === 301 ? `301 ${entry.why}` : '410';
+        const kind = entry.status === 301 ? `301 ${entry.why}${entry.shadows ? ' over history' : ''}` : '410';
         seen.set(kind, (seen.get(kind) ?? 0) + 1);
       }
       // No target is an address of the table: no chains, no loops.
@@ -250,6 +252,7 @@ describe('planRedirects against a model, over random histories', () => {
     // The histories do exercise what they are for.
     expect(seen.get('301 moved')).toBeGreaterThan(5);
     expect(seen.get('301 alias')).toBeGreaterThan(5);
+    expect(seen.get('301 alias over history')).toBeGreaterThan(0);
     expect(seen.get('410')).toBeGreaterThan(5);
   });
 });

@@ -24,6 +24,11 @@ export type Redirect =
     readonly key: string;
     /** `moved`: the post's page was here before (its slug changed, or its file was renamed); `alias`: its front matter names it. */
     readonly why: 'moved' | 'alias';
+    /**
+     * For an alias: what the address answered before the alias claimed it (a post's old page, a gone post), which it
+     * answers again if the front matter stops naming it.
+     */
+    readonly shadows?: Redirect;
   }
   | {
     readonly status: 410;
@@ -152,11 +157,13 @@ export function planRedirects(input: RedirectInput): RedirectPlan {
   for (const post of after) published.set(pageKey(post.slug), `the page of \`${post.key}\``);
 
   // History: the previous table's moves and gone addresses. Its aliases are declared again below from the posts'
-  // front matter; those of a post that left are gone with it.
+  // front matter (what one shadowed comes back, unless it claims the address again); those of a post that left are
+  // gone with it.
   const history = new Map<string, Redirect>();
   for (const [from, entry] of Object.entries(input.previous ?? {})) {
     if (entry.status === 301 && entry.why === 'alias') {
       if (!live.has(entry.key)) history.set(from, goneFrom(entry.key));
+      else if (entry.shadows) history.set(from, entry.shadows);
     } else {
       history.set(from, entry);
     }
@@ -199,18 +206,19 @@ export function planRedirects(input: RedirectInput): RedirectPlan {
         tell(post.key, warning('redirect:alias-ignored', `The old address \`${alias}\` is not redirected here: it ${problem}.`));
         continue;
       }
-      table.set(from, { status: 301, to: '', key: post.key, why: 'alias' });
+      const shadows = history.get(from);
+      table.set(from, { status: 301, to: '', key: post.key, why: 'alias', ...(shadows && { shadows }) });
     }
   }
   for (const [from, entry] of history) {
     if (!table.has(from) && !published.has(from) && byteLength(from) <= MAX_REDIRECT_KEY_BYTES) table.set(from, entry);
   }
 
+  const resolved = (entry: Redirect): Redirect => (entry.status === 410 ? entry : {
+    ...entry, to: `/${sitePaths.post(live.get(entry.key)!.slug)}`, ...(entry.shadows && { shadows: resolved(entry.shadows) }),
+  });
   const sorted: Record<string, Redirect> = {};
-  for (const from of [...table.keys()].sort(compareStrings)) {
-    const entry = table.get(from)!;
-    sorted[from] = entry.status === 301 ? { ...entry, to: `/${sitePaths.post(live.get(entry.key)!.slug)}` } : entry;
-  }
+  for (const from of [...table.keys()].sort(compareStrings)) sorted[from] = resolved(table.get(from)!);
   return { table: sorted, messages };
 }
 
