@@ -92,10 +92,12 @@ export function redirectKey(address: string): string {
   let path = address;
   const cut = path.search(/[?#]/);
   if (cut >= 0) path = path.slice(0, cut);
-  try {
-    path = decodeURIComponent(path);
-  } catch {
-    // A malformed escape: looked up as it came.
+  if (path.includes('%')) {
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // A malformed escape: looked up as it came.
+    }
   }
   if (path.endsWith('/index.html')) path = path.slice(0, -'index.html'.length);
   while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
@@ -141,25 +143,54 @@ export const GONE_CACHE_CONTROL = 'public, max-age=300';
  * Deterministic: the same input gives the same table, whatever the order of `before` and `after`.
  */
 export function planRedirects(input: RedirectInput): RedirectPlan {
-  const byKey = (a: RedirectPost, b: RedirectPost) => compareStrings(a.key, b.key);
-  const after = [...input.after].sort(byKey);
-  const live = new Map(after.map((post) => [post.key, post]));
-  const before = new Map(input.before.map((post) => [post.key, post]));
+  // One pass over the listing (a large site's is long, and most commits change a post or two of it).
+  const live = new Map<string, RedirectPost>();
+  const slugOwner = new Map<string, string>();
+  const declaring: RedirectPost[] = [];
+  for (const post of input.after) {
+    live.set(post.key, post);
+    slugOwner.set(post.slug, post.key);
+    if (post.aliases !== undefined && post.aliases.length > 0) declaring.push(post);
+  }
+  /** The post (first by key) with each text: where a gone address goes when the same text comes back elsewhere. */
+  let byHash: Map<string, string> | undefined;
+  const withText = (hash: string): string | undefined => {
+    if (byHash === undefined) {
+      byHash = new Map();
+      for (const post of input.after) {
+        const first = byHash.get(post.contentHash);
+        if (first === undefined || compareStrings(post.key, first) < 0) byHash.set(post.contentHash, post.key);
+      }
+    }
+    return byHash.get(hash);
+  };
+  const files = new Map<string, string>();
+  for (const path of input.files) files.set(redirectKey(`/${path}`), path);
+  /** What the site publishes at an address after this commit (never redirected), as the author is told it. */
+  const publishedAt = (from: string): string | undefined => {
+    const owner = from.startsWith(POSTS_FOLDER) ? slugOwner.get(from.slice(POSTS_FOLDER.length)) : undefined;
+    if (owner !== undefined) return `the page of \`${owner}\``;
+    const file = files.get(from);
+    return file === undefined ? undefined : `\`/${file}\``;
+  };
+  /** The text of each post that left the site in this commit. */
+  const leftWith = new Map<string, string>();
   const goneFrom = (key: string): Redirect => {
-    const hash = before.get(key)?.contentHash;
+    const hash = leftWith.get(key);
     return { status: 410, key, ...(hash !== undefined && { hash }) };
   };
   const movedTo = (key: string): Redirect => ({ status: 301, to: '', key, why: 'moved' });
 
-  // What the site publishes after this commit: never redirected.
-  const published = new Map<string, string>();
-  for (const path of input.files) published.set(redirectKey(`/${path}`), `\`/${path}\``);
-  for (const post of after) published.set(pageKey(post.slug), `the page of \`${post.key}\``);
-
-  // History: the previous table's moves and gone addresses. Its aliases are declared again below from the posts'
-  // front matter (what one shadowed comes back, unless it claims the address again); those of a post that left are
-  // gone with it.
+  // History: the previous table's moves and gone addresses, and this commit's. The previous table's aliases are
+  // declared again below from the posts' front matter (what one shadowed comes back, unless it claims the address
+  // again); those of a post that left are gone with it.
   const history = new Map<string, Redirect>();
+  const moves: [string, Redirect][] = [];
+  for (const post of input.before) {
+    const now = live.get(post.key);
+    if (now === undefined) leftWith.set(post.key, post.contentHash);
+    if (now?.slug !== post.slug) moves.push([pageKey(post.slug), now ? movedTo(post.key) : goneFrom(post.key)]);
+  }
   for (const [from, entry] of Object.entries(input.previous ?? {})) {
     if (entry.status === 301 && entry.why === 'alias') {
       if (!live.has(entry.key)) history.set(from, goneFrom(entry.key));
@@ -168,17 +199,12 @@ export function planRedirects(input: RedirectInput): RedirectPlan {
       history.set(from, entry);
     }
   }
-  for (const post of input.before) {
-    const now = live.get(post.key);
-    if (now?.slug !== post.slug) history.set(pageKey(post.slug), now ? movedTo(post.key) : goneFrom(post.key));
-  }
+  for (const [from, entry] of moves) history.set(from, entry);
   // An address that led to a post that left is gone; one whose post is back (by key, or by text) leads to it again.
-  const byHash = new Map<string, string>();
-  for (const post of after) if (!byHash.has(post.contentHash)) byHash.set(post.contentHash, post.key);
   for (const [from, entry] of history) {
     const gone = entry.status === 410 ? entry : live.has(entry.key) ? undefined : goneFrom(entry.key);
     if (gone === undefined) continue;
-    const back = live.has(gone.key) ? gone.key : gone.status === 410 && gone.hash !== undefined ? byHash.get(gone.hash) : undefined;
+    const back = live.has(gone.key) ? gone.key : gone.status === 410 && gone.hash !== undefined ? withText(gone.hash) : undefined;
     history.set(from, back === undefined ? gone : movedTo(back));
   }
 
@@ -190,17 +216,18 @@ export function planRedirects(input: RedirectInput): RedirectPlan {
     else messages.set(key, [message]);
   };
   const table = new Map<string, Redirect>();
-  for (const post of after) {
+  for (const post of declaring.sort((a, b) => compareStrings(a.key, b.key))) {
     const own = pageKey(post.slug);
-    for (const alias of post.aliases ?? []) {
+    for (const alias of post.aliases!) {
       const from = redirectKey(alias);
       if (from === own) continue;
       const claimed = table.get(from);
+      const there = publishedAt(from);
       const problem = /[?#]/.test(alias) ? 'has a query string or a fragment, which the edge does not match: give the path alone'
-        : published.has(from) ? `is taken: ${published.get(from)} is published there`
+        : there !== undefined ? `is taken: ${there} is published there`
           : claimed?.key === post.key ? undefined
             : claimed ? `is also an old address of \`${claimed.key}\`, which claimed it first`
-              : byteLength(from) > MAX_REDIRECT_KEY_BYTES ? `is longer than the ${MAX_REDIRECT_KEY_BYTES} bytes an edge redirect allows`
+              : tooLongForTheEdge(from) ? `is longer than the ${MAX_REDIRECT_KEY_BYTES} bytes an edge redirect allows`
                 : undefined;
       if (problem !== undefined) {
         tell(post.key, warning('redirect:alias-ignored', `The old address \`${alias}\` is not redirected here: it ${problem}.`));
@@ -211,7 +238,7 @@ export function planRedirects(input: RedirectInput): RedirectPlan {
     }
   }
   for (const [from, entry] of history) {
-    if (!table.has(from) && !published.has(from) && byteLength(from) <= MAX_REDIRECT_KEY_BYTES) table.set(from, entry);
+    if (!table.has(from) && publishedAt(from) === undefined && !tooLongForTheEdge(from)) table.set(from, entry);
   }
 
   const resolved = (entry: Redirect): Redirect => (entry.status === 410 ? entry : {
@@ -239,11 +266,19 @@ export function goneAddresses(table: RedirectTable | undefined): string[] {
   return Object.entries(table ?? {}).filter(([, entry]) => entry.status === 410).map(([from]) => from).sort(compareStrings);
 }
 
-/** The lookup key of a post's page. */
+/**
+ * The lookup key of a post's page: `/posts/<slug>`, which `redirectKey` gives for `/posts/<slug>/` (a slug is one
+ * URL segment with no `%`, `?` or `#`, see `toSlug`), without the work.
+ */
 function pageKey(slug: string): string {
-  return redirectKey(`/${sitePaths.post(slug)}`);
+  return `${POSTS_FOLDER}${slug}`;
 }
 
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+const POSTS_FOLDER = '/posts/';
+
+const encoder = new TextEncoder();
+
+function tooLongForTheEdge(key: string): boolean {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most addresses are known to fit without encoding them.
+  return key.length * 3 > MAX_REDIRECT_KEY_BYTES && encoder.encode(key).byteLength > MAX_REDIRECT_KEY_BYTES;
 }
