@@ -11,6 +11,7 @@ import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { edgeEntries, GONE_PAGE } from '../../lambdas/core/site/redirects.js';
 import { makePublishHandler } from '../../lambdas/handlers/publish.js';
 import { startPreviewServer, type PreviewServer } from '../../lambdas/local/preview-server.js';
+import { readReports } from '../../lambdas/local/results.js';
 import type { PublishedState } from '../../lambdas/model/records.js';
 import type { EdgeRedirects } from '../../lambdas/services/ports.js';
 import { publishChanges, type PublishSummary } from '../../lambdas/services/publish.js';
@@ -125,6 +126,7 @@ describe('old addresses on the embedded stack: the preview server (npm start) an
   const edge = new RecordingEdgeCache();
   const summaries: PublishSummary[] = [];
   const get = (path: string) => fetch(`${preview.url}${path}`, { redirect: 'manual' });
+  const siteSummary = async () => (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: 'reports/_site.json' }))).Body!.transformToString();
 
   beforeAll(async () => {
     stack = await startTestStack({ coalesce: { quietMs: 0, maxWaitMs: 0 } });
@@ -136,8 +138,13 @@ describe('old addresses on the embedded stack: the preview server (npm start) an
     preview = await startPreviewServer({
       site: () => ({ s3: stack.s3, bucket: stack.names.siteBucket }),
       port: 0,
-      // What scripts/start.ts gives it: the table of the published state.
+      // What scripts/start.ts gives it: the table of the published state, and the reports for the author's page.
       redirects: async () => edgeEntries((await stack.published.readState())?.redirects),
+      pipeline: () => ({
+        reports: () => readReports(stack),
+        siteSummary: async () => JSON.parse(await siteSummary()),
+        source: async () => undefined,
+      }),
     });
   });
   afterAll(async () => {
@@ -198,12 +205,14 @@ describe('old addresses on the embedded stack: the preview server (npm start) an
     expect(summaries.some((summary) => summary.redirects?.accepted === true)).toBe(true);
   });
 
-  it('reports the redirects of each post; the author\'s summary lists the gone addresses', async () => {
+  it('reports the redirects of each post, and the site summary the gone addresses; the author\'s page shows both', async () => {
     const report = await stack.report('a.md');
     expect(report?.redirects).toEqual([{ from: '/posts/one', why: 'moved' }, { from: '/posts/two', why: 'moved' }]);
     expect((await stack.report('b.md'))?.redirects).toEqual([{ from: '/2015/old-b', why: 'alias' }]);
-    const summary = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: 'reports/_site.json' }));
-    const site = JSON.parse(await summary.Body!.transformToString()) as { gone?: string[] };
-    expect(site.gone).toEqual(['/2016/01/01/c.html', '/posts/c-post']);
+    expect((JSON.parse(await siteSummary()) as { gone?: string[] }).gone).toEqual(['/2016/01/01/c.html', '/posts/c-post']);
+    const page = await (await get('/_pipeline/post?file=a.md')).text();
+    expect(page).toMatch(/<h2 id="redirects">Old addresses<\/h2>[\s\S]*<code>\/posts\/one<\/code><\/a>: where its page was before[\s\S]*<code>\/posts\/two<\/code>/);
+    expect(await (await get('/_pipeline/post?file=b.md')).text()).toContain('<code>/2015/old-b</code></a>: named in its front matter');
+    expect(await (await get('/_pipeline/')).text()).toContain('answered <code>410 Gone</code>: <code>/2016/01/01/c.html</code>, <code>/posts/c-post</code>.');
   });
 });
