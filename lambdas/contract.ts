@@ -53,6 +53,11 @@ export const ENV = {
    * run changed are invalidated after its commits. Unset (locally): no CloudFront client is made.
    */
   DISTRIBUTION_ID: 'DISTRIBUTION_ID',
+  /**
+   * Publisher only: the CloudFront KeyValueStore the viewer-request function reads old addresses from (`301`/`410`);
+   * after its commits a run whose redirect table changed makes the store hold it. Unset (locally): no client is made.
+   */
+  REDIRECT_STORE_ARN: 'REDIRECT_STORE_ARN',
   /** WebSub hubs, a JSON list of URLs (or comma-separated); unset: feeds name no hub and nothing is announced. */
   WEBSUB_HUBS: 'WEBSUB_HUBS',
   /** IndexNow key; unset: no key file is published and nothing is submitted. */

@@ -160,6 +160,7 @@ export class ContentPipelineStack extends Stack {
       siteBucket: this.site.siteBucket,
       sourceBucket: this.storage.sourceBucket,
       distribution: this.site.distribution,
+      redirectStore: this.site.redirectStore,
       environment: { ...environment, ...syndication },
     });
 
@@ -190,6 +191,7 @@ export class ContentPipelineStack extends Stack {
     output('SiteBucketName', this.site.siteBucket.bucketName, 'Generated site (written by the publish function)');
     output('DistributionId', this.site.distribution.distributionId, 'CloudFront distribution id');
     output('DistributionDomainName', this.site.distribution.distributionDomainName, 'CloudFront domain name');
+    output('RedirectStoreArn', this.site.redirectStore.keyValueStoreArn, 'Old addresses of posts (301/410), kept by the publish function');
     output('SiteUrl', this.siteUrl, 'Public URL of the site');
     output('PostsTableName', this.storage.table.tableName, 'DynamoDB posts table');
     output('IngestDeadLetterQueueUrl', this.ingest.deadLetterQueue.queueUrl, 'Failed ingest messages');

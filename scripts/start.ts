@@ -18,6 +18,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
+import { edgeEntries } from '../lambdas/core/site/redirects.js';
 import { ContentUploader } from '../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack } from '../lambdas/local/embedded-stack.js';
 import { importFolder } from '../lambdas/local/import-folder.js';
@@ -50,6 +51,8 @@ const preview = await startPreviewServer({
     siteSummary: async () => JSON.parse(await readObject(stack!.source.layout.reportsPrefix + '_site.json') ?? 'null') ?? undefined,
     source: (key) => readObject(stack!.source.layout.postsPrefix + key),
   },
+  // Old addresses (301, 410): the table the last publish committed with the site, as the edge holds it in AWS.
+  redirects: async () => stack && edgeEntries((await stack.published.readState())?.redirects),
   port: Number(values.port),
   onPortBusy: (wanted) => console.log(`port ${wanted} is busy; using a free one`),
 });
@@ -116,6 +119,8 @@ if (resuming && await uploader.load()) {
   console.log(`\n${imported.ingested.length} posts: ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected `
     + `(uploaded in ${imported.seconds.upload.toFixed(1)} s, ingested in ${imported.seconds.ingest.toFixed(1)} s, published in ${imported.seconds.publish.toFixed(1)} s)`);
   await uploader.save();
+  // The import published without the handler (no `onPublish`): a table read while it ran is stale.
+  preview.changed([]);
 }
 console.log(`\nsite ready in ${Math.round(performance.now() - startedAt)} ms: ${siteUrl}/`);
 console.log(`feeds: ${siteUrl}/feed.xml  ${siteUrl}/atom.xml  ${siteUrl}/feed.json`);

@@ -14,7 +14,7 @@ import {
 } from '../model/records.js';
 import { byDateSortKey } from '../model/table.js';
 import type {
-  BodyRef, ChangeLog, EdgeCache, IndexStore, PostStore, Posting, PublishedStore, ReportStore, SiteStore, StoredEntry,
+  BodyRef, ChangeLog, EdgeCache, EdgeRedirects, IndexStore, PostStore, Posting, PublishedStore, ReportStore, SiteStore, StoredEntry,
 } from '../services/ports.js';
 
 export class MemoryPostStore implements PostStore {
@@ -257,6 +257,25 @@ export class MemoryReportStore implements ReportStore {
  * An edge cache that records what it is asked to invalidate (for tests, and for a local run that wants to show it).
  * The in-process build and the embedded stack give the publisher none: nothing caches their site.
  */
+/**
+ * The edge redirect store as a map (a KeyValueStore's stand-in where there is none: tests, and the viewer-request
+ * function run with a fake `cloudfront` module): what `replace` left, and what each call changed.
+ */
+export class MemoryEdgeRedirects implements EdgeRedirects {
+  readonly entries = new Map<string, string>();
+  readonly calls: { readonly puts: number; readonly deletes: number }[] = [];
+
+  async replace(entries: ReadonlyMap<string, string>): Promise<{ readonly puts: number; readonly deletes: number }> {
+    const deletes = [...this.entries.keys()].filter((key) => !entries.has(key));
+    const puts = [...entries].filter(([key, value]) => this.entries.get(key) !== value);
+    for (const key of deletes) this.entries.delete(key);
+    for (const [key, value] of puts) this.entries.set(key, value);
+    const counts = { puts: puts.length, deletes: deletes.length };
+    this.calls.push(counts);
+    return counts;
+  }
+}
+
 export class RecordingEdgeCache implements EdgeCache {
   /** Every request, in order, as sent (a request sent again with the same token and paths is recorded once, as CloudFront counts it). */
   readonly requests: { readonly paths: readonly string[]; readonly token: string }[] = [];

@@ -55,6 +55,14 @@ export class S3PublishedStore implements PublishedStore {
   }
 
   /**
+   * The state alone (the manifest, none of the listing's chunks): what the local preview reads the redirect table
+   * from. Undefined as `read` would be for a missing or unreadable manifest.
+   */
+  async readState(): Promise<PublishedState | undefined> {
+    return (await this.readManifest())?.state;
+  }
+
+  /**
    * Replace the listing and state. Only chunks whose entries differ from the current ones are written: a chunk
    * of the same objects `read` returned is kept without serialising it; any other is serialised, and written
    * unless its content (so its name) is the same. The manifest last: it is the commit.

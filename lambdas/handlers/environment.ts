@@ -1,4 +1,5 @@
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -6,6 +7,7 @@ import { parseHubList, resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
 import { DEPLOYED_COALESCE, ENV, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
 import { CloudFrontEdgeCache } from '../adapters/cloudfront-edge-cache.js';
+import { CloudFrontKeyValueStoreRedirects } from '../adapters/cloudfront-key-value-store.js';
 import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
 import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
 import { IndexRepository } from '../adapters/index-repository.js';
@@ -57,6 +59,10 @@ const sdk = () => (clients ??= { s3: new S3Client(clientOptions), dynamodb: new 
 let cloudfront: CloudFrontClient | undefined;
 const cloudfrontClient = () => (cloudfront ??= new CloudFrontClient(clientOptions));
 
+/** The KeyValueStore client, made only by a publisher that has a redirect store to keep. */
+let keyValueStore: CloudFrontKeyValueStoreClient | undefined;
+const keyValueStoreClient = () => (keyValueStore ??= new CloudFrontKeyValueStoreClient(clientOptions));
+
 function sourceStoreFromEnv(env: Env): S3SourceStore {
   return new S3SourceStore(sdk().s3, required(env, ENV.SOURCE_BUCKET), {
     postsPrefix: env[ENV.POSTS_PREFIX] ?? POSTS_PREFIX,
@@ -97,8 +103,10 @@ export function publishDepsFromEnv(env: Env): Omit<PublishDeps, 'logger'> {
     postsPrefix: source.postsPrefix,
     ...(env[ENV.NOTIFY_QUEUE_URL] && { announcements: new SqsAnnouncementQueue(sdk().sqs, env[ENV.NOTIFY_QUEUE_URL]!) }),
     ...(env[ENV.PUBLISH_QUEUE_URL] && { requester: new SqsPublishRequester(sdk().sqs, env[ENV.PUBLISH_QUEUE_URL]!) }),
-    // In AWS the site is behind CloudFront; locally (no distribution) nothing caches it and no client is made.
+    // In AWS the site is behind CloudFront (and old addresses answered there); locally (no distribution, no store)
+    // nothing caches it, the preview server answers old addresses from the published state, and no client is made.
     ...(env[ENV.DISTRIBUTION_ID] && { edgeCache: new CloudFrontEdgeCache(cloudfrontClient(), env[ENV.DISTRIBUTION_ID]!) }),
+    ...(env[ENV.REDIRECT_STORE_ARN] && { edgeRedirects: new CloudFrontKeyValueStoreRedirects(keyValueStoreClient(), env[ENV.REDIRECT_STORE_ARN]!) }),
     coalesce: { quietMs: number(ENV.PUBLISH_QUIET_MS, DEPLOYED_COALESCE.quietMs), maxWaitMs: number(ENV.PUBLISH_MAX_WAIT_MS, DEPLOYED_COALESCE.maxWaitMs) },
   };
 }

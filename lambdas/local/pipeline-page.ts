@@ -14,6 +14,8 @@ export interface SiteSummary {
   readonly posts: number;
   readonly summary: readonly { readonly key: string; readonly warnings: number; readonly rules: Readonly<Record<string, number>> }[];
   readonly ignoredFields?: Readonly<Record<string, number>>;
+  /** Addresses that answer `410 Gone`: the pages (and old addresses) of deleted posts. */
+  readonly gone?: readonly string[];
 }
 
 export const PIPELINE_PATH = '/_pipeline/';
@@ -51,6 +53,8 @@ ${rules.map(([rule, n]) => `<tr><th scope="row">${escapeHtml(rule)}</th><td><spa
 </tbody></table>`}
 ${site?.ignoredFields && Object.keys(site.ignoredFields).length > 0
     ? `<p>Front matter fields not used (ignored): ${Object.entries(site.ignoredFields).map(([name, n]) => `<code>${escapeHtml(name)}</code> (${n})`).join(', ')}.</p>` : ''}
+${site?.gone && site.gone.length > 0
+    ? `<p>Addresses of deleted posts, answered <code>410 Gone</code>: ${site.gone.map((path) => `<code>${escapeHtml(path)}</code>`).join(', ')}.</p>` : ''}
 </section>
 <section aria-labelledby="posts"><h2 id="posts">Posts</h2>
 <table class="posts"><thead><tr>${header('file', 'File')}${header('status', 'Status')}<th scope="col">Title</th>${header('errors', 'Errors')}${header('warnings', 'Warnings')}${header('notes', 'Notes')}<th scope="col">Related</th></tr></thead>
@@ -87,6 +91,10 @@ ${compared.map((message) => {
 <div><h3>Line ${message.line}</h3><pre>${escapeHtml(blockAt(lines, message.line!))}</pre></div>
 <div><h3>${escapeHtml(otherName)}</h3><pre>${escapeHtml(message.related!.line === undefined ? headingOf(other) : blockAt(other, message.related!.line))}</pre></div></figure>`;
   }).join('\n')}</section>`}
+<section aria-labelledby="redirects"><h2 id="redirects">Old addresses</h2>
+${!report.redirects || report.redirects.length === 0 ? '<p>None: no other address leads here.</p>' : `<p>These answer <code>301</code> with this post's page (with or without a trailing slash, or <code>/index.html</code>):</p>
+<ul>${report.redirects.map((redirect) => `<li><a href="${escapeHtml(redirect.from)}"><code>${escapeHtml(redirect.from)}</code></a>: ${redirect.why === 'moved' ? 'where its page was before' : 'named in its front matter'}</li>`).join('')}</ul>`}
+</section>
 <section aria-labelledby="faq"><h2 id="faq">FAQ</h2>
 <p>${site ? `${site.faqPairs} question–answer pair${site.faqPairs === 1 ? '' : 's'} found, ${site.faqMarkedUp} marked up as <code>FAQPage</code>.` : 'Not published.'}
 ${site && site.faqPairs === 0 && faq.length === 0 ? 'The post has no FAQ section and no <code>faq:</code> in its front matter.' : ''}</p>

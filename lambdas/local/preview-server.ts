@@ -1,19 +1,24 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GONE_CACHE_CONTROL, GONE_PAGE, lookupRedirect, REDIRECT_CACHE_CONTROL } from '../core/site/redirects.js';
 import type { PostReport } from '../services/report.js';
 import { PIPELINE_PATH, renderPipelineIndex, renderPipelinePost, type SiteSummary } from './pipeline-page.js';
 
 /**
  * The local preview `npm start` serves: the site bucket of the embedded stack over HTTP, as CloudFront serves it
- * (`/posts/x` → `/posts/x/`, `/posts/x/` → `posts/x/index.html`), plus live reload — a page the browser shows reloads
- * itself once a publish changed it. The reload script is added to HTML as it is served, by this server only: the
- * published files never contain it.
+ * (old addresses answered from the redirect table with `301` or `410`, as the viewer-request function answers them
+ * from the KeyValueStore; `/posts/x` → `/posts/x/`, `/posts/x/` → `posts/x/index.html`), plus live reload — a page
+ * the browser shows reloads itself once a publish changed it. The reload script is added to HTML as it is served, by
+ * this server only: the published files never contain it.
  */
 export interface PreviewServer {
   readonly port: number;
   readonly url: string;
-  /** Tell the open pages which site paths a publish wrote or deleted (`posts/x/index.html`): those pages reload. */
+  /**
+   * After each publish: tell the open pages which site paths it wrote or deleted (`posts/x/index.html`), and those
+   * pages reload; the redirect table is read again on the next request.
+   */
   changed(sitePaths: readonly string[]): void;
   close(): Promise<void>;
 }
@@ -26,6 +31,11 @@ export interface PreviewServerOptions {
   readonly onPortBusy?: (wanted: number) => void;
   /** What the author's page (`/_pipeline/`) shows: the reports the pipeline wrote and the posts' source. @default no such page */
   readonly pipeline?: () => PipelineSource | undefined;
+  /**
+   * The redirect table as the edge holds it (lookup key → `301 /posts/x/` or `410`, see `edgeEntries`), read when a
+   * request needs it and kept until the next `changed`. @default no redirects
+   */
+  readonly redirects?: () => Promise<ReadonlyMap<string, string> | undefined>;
 }
 
 /** Where the author's page reads from (the embedded stack's source bucket, in `npm start`). */
@@ -54,6 +64,8 @@ export const LIVE_RELOAD_SCRIPT = `<script>(() => {
 
 export async function startPreviewServer(options: PreviewServerOptions): Promise<PreviewServer> {
   const listeners = new Set<ServerResponse>();
+  /** The redirect table as last read (until the next publish). */
+  let redirects: Promise<ReadonlyMap<string, string> | undefined> | undefined;
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     if (path === LIVE_RELOAD_PATH) return listen(response);
@@ -78,16 +90,35 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requested = new URL(request.url ?? '/', url);
-    let key = decodeURIComponent(requested.pathname).replace(/^\/+/, '');
-    if (key === '' || key.endsWith('/')) key += 'index.html';
-    else if (!/\.[a-z0-9]+$/i.test(key)) {
-      // Like the CloudFront function: `/posts/slug` → `/posts/slug/`.
-      response.writeHead(301, { location: `${requested.pathname}/` }).end();
-      return;
-    }
     const site = options.site();
     if (!site) {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('starting, try again in a moment\n');
+      return;
+    }
+    // Old addresses first, as the viewer-request function does (the table never holds a path the site publishes).
+    if (options.redirects) {
+      let table: ReadonlyMap<string, string> | undefined;
+      try {
+        table = await (redirects ??= options.redirects());
+      } catch (err) {
+        redirects = undefined;
+        throw err;
+      }
+      const answer = table && lookupRedirect(`${requested.pathname}${requested.search}`, (key) => table.get(key));
+      if (answer?.status === 301) {
+        response.writeHead(301, { location: answer.location, 'cache-control': REDIRECT_CACHE_CONTROL }).end();
+        return;
+      }
+      if (answer?.status === 410) {
+        response.writeHead(410, { 'content-type': 'text/html; charset=utf-8', 'cache-control': GONE_CACHE_CONTROL }).end(GONE_PAGE);
+        return;
+      }
+    }
+    let key = decodeURIComponent(requested.pathname).replace(/^\/+/, '');
+    if (key === '' || key.endsWith('/')) key += 'index.html';
+    else if (!/\.[a-z0-9]+$/i.test(key)) {
+      // `/posts/slug` → `/posts/slug/` (CloudFront's function serves the page at both).
+      response.writeHead(301, { location: `${requested.pathname}/` }).end();
       return;
     }
     try {
@@ -137,6 +168,7 @@ export async function startPreviewServer(options: PreviewServerOptions): Promise
     port,
     url,
     changed(sitePaths) {
+      redirects = undefined;
       if (sitePaths.length === 0 || listeners.size === 0) return;
       const message = `event: changed\ndata: ${JSON.stringify(sitePaths.map((path) => `/${path}`))}\n\n`;
       for (const listener of listeners) listener.write(message);

@@ -12,6 +12,7 @@
  */
 import type { PostStructure, PostView } from '../core/post-view.js';
 import type { RankKey } from '../core/related.js';
+import type { RedirectTable } from '../core/site/redirects.js';
 import type { PostMessage, PublishedPost } from '../core/types.js';
 
 /** A live post without its body: what the site index, feeds and sitemap are built from. */
@@ -65,7 +66,7 @@ export type ListedPost = Omit<LivePost, 'faq' | 'repeatPolicy'> & { readonly vie
 /** Fields of `record.live` a listing entry carries, in this order. */
 export const LISTED_FIELDS = [
   'key', 'id', 'slug', 'title', 'description', 'descriptionFromText', 'summary', 'author', 'date', 'updated', 'tags',
-  'lang', 'canonical', 'image', 'wordCount', 'contentHash', 'internalLinks',
+  'lang', 'canonical', 'image', 'wordCount', 'contentHash', 'internalLinks', 'aliases',
 ] as const satisfies readonly (keyof ListedPost)[];
 
 /** Fields of the view a listing entry carries, in this order. */
@@ -83,8 +84,11 @@ export function listedPost(live: Omit<LivePost, 'faq' | 'repeatPolicy'>, message
   return { ...listed, messages } as ListedPost;
 }
 
-/** Version of the published state's format (listing entries included): a state of another version is not read. */
-export const PUBLISHED_STATE_VERSION = 3;
+/**
+ * Version of the published state's format (listing entries included): a state of another version is not read (the
+ * next publish rebuilds the site from the records). 4: listing entries carry `aliases`, the state a redirect table.
+ */
+export const PUBLISHED_STATE_VERSION = 4;
 
 /** What related-post ranking needs of a live post met as a candidate. */
 export interface CandidateFacts {
@@ -135,6 +139,18 @@ export interface PublishedState {
    * the next run, which invalidates them with its own (see `publishChanges`).
    */
   readonly invalidating?: { readonly token: string; readonly paths: readonly string[] };
+  /**
+   * The old addresses that answer `301` with a post's page or `410 Gone` (see `planRedirects`): history the records
+   * do not keep (a slug a post had, a post deleted), so it lives here, committed with the listing it agrees with.
+   * Absent: none.
+   */
+  readonly redirects?: RedirectTable;
+  /**
+   * Written only when the site has an edge redirect store: the table changed (or the state is new) and the store
+   * may not hold it yet. The run replaces the store's content after its commits and writes the state again without
+   * the mark; one that fails or stops first leaves it to the next run (see `publishChanges`).
+   */
+  readonly redirectsUnsynced?: true;
 }
 
 /** The published listing and its state, as read back. */

@@ -154,6 +154,19 @@ export interface EdgeCache {
   invalidate(paths: readonly string[], token: string): Promise<void>;
 }
 
+/**
+ * The redirect table as the edge serves it (a CloudFront KeyValueStore, read by the viewer-request function). Absent
+ * locally: the preview server reads the table from the published state, the one place it lives.
+ */
+export interface EdgeRedirects {
+  /**
+   * Make the store hold exactly `entries` (lookup key → `301 /posts/x/` or `410`, see `edgeEntries`): what differs
+   * is put, what it holds beyond them is deleted. Resolves once the store has taken every change, with their count;
+   * throws when it has not after the adapter's own retries (what it took stays, and a next call finishes the job).
+   */
+  replace(entries: ReadonlyMap<string, string>): Promise<{ readonly puts: number; readonly deletes: number }>;
+}
+
 /** What ingest sends the publisher, and what an operator can: a nudge, or a site-wide job. */
 export interface PublishRequest {
   /** The change that asked for it (logs only: the publisher reads its work from the change log). */

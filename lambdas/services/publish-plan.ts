@@ -8,6 +8,7 @@ import type { Root } from 'mdast';
 import { truncate } from '../core/excerpt.js';
 import { composePostPage, contentFor, RELATED_SUMMARY_CHARS, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
+import { goneAddresses, planRedirects } from '../core/site/redirects.js';
 import { changedGlobalFiles } from '../core/site/site.js';
 import { compareStrings } from '../core/site/text.js';
 import { tagSlugOfPath } from '../core/site/urls.js';
@@ -145,9 +146,14 @@ export interface RenderedSite {
   readonly state: PublishedState;
   /** The site summary report, and whether it changed since the last commit. */
   readonly siteReport: { readonly body: unknown; readonly changed: boolean };
-  /** Site-wide SEO findings by post (duplicate titles, links to missing posts), for the authors' reports. */
+  /**
+   * Site-wide findings by post (duplicate titles, links to missing posts, old addresses not redirected), for the
+   * authors' reports.
+   */
   readonly siteMessages: ReadonlyMap<string, readonly PostMessage[]>;
   readonly archivePagesKept: number;
+  /** Whether the redirect table (`state.redirects`) differs from the last commit's, or there was none to compare. */
+  readonly redirectsChanged: boolean;
 }
 
 /**
@@ -236,19 +242,29 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
     ...changedListings.map((file) => file.path).filter((path) => previousFiles[path] === undefined),
   ];
 
-  // Site-wide SEO findings: in one summary, most warnings first, and in the reports of the decided posts.
+  // The old addresses: where each leads after this commit (or that it is gone), given what the site publishes now.
+  const redirects = planRedirects({ previous: state?.redirects, before, after: plan.listing, files: Object.keys(files) });
+  const redirectTable = Object.keys(redirects.table).length > 0 ? redirects.table : undefined;
+
+  // Site-wide findings: in one summary, most warnings first, and in the reports of the decided posts.
   const siteMessages = siteSeoMessages(plan.newestFirst);
-  const siteReport = siteSummaryReport(plan.listing, siteMessages);
+  for (const [key, messages] of redirects.messages) siteMessages.set(key, [...siteMessages.get(key) ?? [], ...messages]);
+  const gone = goneAddresses(redirectTable);
+  const siteReport = { ...siteSummaryReport(plan.listing, siteMessages), ...(gone.length > 0 && { gone }) };
   const siteReportHash = contentHash(JSON.stringify(siteReport));
   return {
     files: written,
     stale: [...stale].sort(),
     newPaths,
     changed: changed.sort(compareStrings),
-    state: { settings: input.settings, files: sortedRecord(files), siteReportHash, pages: sortedRecord(pageHashes) },
+    state: {
+      settings: input.settings, files: sortedRecord(files), siteReportHash, pages: sortedRecord(pageHashes),
+      ...(redirectTable && { redirects: redirectTable }),
+    },
     siteReport: { body: siteReport, changed: input.rebuild || state?.siteReportHash !== siteReportHash },
     siteMessages,
     archivePagesKept: listings.kept.length,
+    redirectsChanged: state === undefined || JSON.stringify(state.redirects ?? {}) !== JSON.stringify(redirectTable ?? {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { TransientError } from '../core/errors.js';
 import { forEachLimited } from '../core/limited.js';
 import { postOrderKey } from '../core/post-view.js';
 import { EVERY_SITE_PATH, invalidationPaths } from '../core/site/invalidation.js';
+import { edgeEntries, redirectsByPost } from '../core/site/redirects.js';
 import { compareStrings } from '../core/site/text.js';
 import type { SiteConfig } from '../core/types.js';
 import type { ListedPost, PendingChange, PostRecord, PublishedSite, PublishedState } from '../model/records.js';
@@ -9,7 +10,9 @@ import type { Logger } from '../handlers/logger.js';
 import { CorpusSession } from './corpus-session.js';
 import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusWork } from './corpus.js';
 import { ListingMemo } from './listing-memo.js';
-import type { AnnouncementQueue, ChangeLog, Clock, EdgeCache, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore } from './ports.js';
+import type {
+  AnnouncementQueue, ChangeLog, Clock, EdgeCache, EdgeRedirects, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore,
+} from './ports.js';
 import { systemClock } from './ports.js';
 import { planListing, renderSite, settingsHash, type PlanInput } from './publish-plan.js';
 import { buildReport } from './report.js';
@@ -27,6 +30,12 @@ export interface PublishDeps {
    * deleted. @default none (the embedded stack and the in-process build have no cache in front of the site)
    */
   readonly edgeCache?: EdgeCache;
+  /**
+   * The redirect table as the edge serves it: after its commits, a run whose table changed makes the store hold it
+   * (before the invalidation, so an old address redirects as soon as its page is dropped from the cache).
+   * @default none (locally the preview server reads the table from the published state)
+   */
+  readonly edgeRedirects?: EdgeRedirects;
   /** Prefix of post keys in the source bucket, as reports name the files (`posts/`). */
   readonly postsPrefix: string;
   readonly logger: Logger;
@@ -102,9 +111,15 @@ export interface PublishSummary {
    */
   readonly invalidation?: { readonly sitePaths: number; readonly paths: number; readonly accepted: boolean };
   /**
+   * The edge redirect store's update after the commits (with an edge store, when the table changed or an earlier
+   * run left it): the entries the table has, the puts and deletes that made the store hold them, and whether it
+   * took them. Not taken: the state keeps its mark, and the next run tries again.
+   */
+  readonly redirects?: { readonly entries: number; readonly puts?: number; readonly deletes?: number; readonly accepted: boolean };
+  /**
    * Milliseconds spent in each step: `wait` (for a burst to end), `list` (reading the state and the changes),
    * `corpus`, `render` (bodies read, pages and listings rendered), `write` (site files, state, bodies no longer
-   * used, markers), `reports` and `edge` (the invalidation). Logged, so a slow publish shows where.
+   * used, markers), `reports` and `edge` (the redirect store and the invalidation). Logged, so a slow publish shows where.
    */
   readonly phasesMs: Readonly<Record<'wait' | 'list' | 'corpus' | 'render' | 'write' | 'reports' | 'edge', number>>;
 }
@@ -186,51 +201,91 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     pending = byPost(await deps.changes.list());
     phases.list += lap();
   }
-  const invalidation = await invalidateEdge();
+  const { invalidation, redirects } = await updateEdge();
   phases.edge += lap();
   const pathsOf = (kind: 'changed' | 'deleted') => [...touched].filter(([, what]) => what === kind).map(([path]) => path).sort(compareStrings);
   const summary: PublishSummary = {
-    ...totals, changedPaths: pathsOf('changed'), deletedPaths: pathsOf('deleted'), ...(invalidation && { invalidation }), phasesMs: phases,
+    ...totals, changedPaths: pathsOf('changed'), deletedPaths: pathsOf('deleted'), ...(invalidation && { invalidation }),
+    ...(redirects && { redirects }), phasesMs: phases,
   };
   if (summary.commits > 0) {
     const { changedPaths, deletedPaths, ...logged } = summary;
     deps.logger.log('info', 'site published', { ...logged, changedPaths: changedPaths.length, deletedPaths: deletedPaths.length });
-  } else if (invalidation?.accepted) {
-    deps.logger.log('info', 'edge cache: the paths an earlier run left were invalidated', { invalidation });
+  } else if (invalidation?.accepted || redirects?.accepted) {
+    deps.logger.log('info', 'edge: what an earlier run left was done', { invalidation, redirects });
   }
   return summary;
 
   /**
-   * After the commits: what the edge cache must drop, in one request. The paths are committed with the state
+   * After the commits, the edge: first the redirect store, then the cache.
+   *
+   * The redirect store is made to hold the committed table when the table changed (`redirectsUnsynced`, committed
+   * with it), before the cache drops the pages: an old address then redirects as soon as its page leaves the cache.
+   *
+   * What the cache must drop goes in one request. The paths are committed with the state
    * (`PublishedState.invalidating`) before they are sent, and taken out once the cache has accepted them, so a run
    * that stops in between, or whose request fails after the adapter's retries, leaves them to the next run.
    *
-   * A failure does not fail the run (the site is published; only readers' caches lag), and the run does not hand its
-   * batch back to the queue for another try: a redelivered request would find no change to publish and, without
-   * the paths in the state, nothing to invalidate either; with them, it would only move a nudge towards the
-   * dead-letter queue and raise the publish alarm for what is an edge problem. The next run (any upload) sends them
-   * with its own paths; until then readers see the previous version for at most the edge TTL (`s-maxage`).
+   * A failure does not fail the run (the site is published; only readers' caches lag, or an old address answers
+   * what it answered before), and the run does not hand its batch back to the queue for another try: a redelivered
+   * request would find no change to publish and, without the marks in the state, nothing to do at the edge either;
+   * with them, it would only move a nudge towards the dead-letter queue and raise the publish alarm for what is an
+   * edge problem. The next run (any upload) does it with its own work; until then readers see the previous version
+   * for at most the edge TTL (`s-maxage`).
    */
-  async function invalidateEdge(): Promise<PublishSummary['invalidation']> {
-    const pending = deps.edgeCache ? site?.state.invalidating : undefined;
-    if (!deps.edgeCache || !site || !pending || pending.paths.length === 0) return undefined;
-    const paths = invalidationPaths(pending.paths);
-    const outcome = { sitePaths: pending.paths.length, paths: paths.length };
-    try {
-      await deps.edgeCache.invalidate(paths, pending.token);
-    } catch (error) {
-      deps.logger.log('error', 'edge cache invalidation failed; the paths stay in the published state for the next run', { error, ...outcome });
-      return { ...outcome, accepted: false };
+  async function updateEdge(): Promise<Pick<PublishSummary, 'invalidation' | 'redirects'>> {
+    if (!site) return {};
+    let state = site.state;
+    let redirects: PublishSummary['redirects'];
+    if (deps.edgeRedirects && state.redirectsUnsynced) {
+      const entries = edgeEntries(state.redirects);
+      try {
+        const applied = await deps.edgeRedirects.replace(entries);
+        redirects = { entries: entries.size, ...applied, accepted: true };
+        const { redirectsUnsynced: _synced, ...rest } = state;
+        state = rest;
+      } catch (error) {
+        deps.logger.log('error', 'the edge redirect store was not updated; the state keeps the mark for the next run', { error, entries: entries.size });
+        redirects = { entries: entries.size, accepted: false };
+      }
     }
-    try {
-      const { invalidating: _sent, ...state } = site.state;
-      await deps.published.write(site.listing, state);
-      site = { listing: site.listing, state };
-    } catch (error) {
-      // The next run sends them again, with the same token: the cache takes that as the same invalidation.
-      deps.logger.log('warn', 'the invalidated paths could not be taken out of the published state', { error });
+    let invalidation: PublishSummary['invalidation'];
+    const pending = deps.edgeCache ? state.invalidating : undefined;
+    if (deps.edgeCache && pending && pending.paths.length > 0) {
+      const paths = invalidationPaths(pending.paths);
+      const outcome = { sitePaths: pending.paths.length, paths: paths.length };
+      try {
+        await deps.edgeCache.invalidate(paths, pending.token);
+        invalidation = { ...outcome, accepted: true };
+        const { invalidating: _sent, ...rest } = state;
+        state = rest;
+      } catch (error) {
+        deps.logger.log('error', 'edge cache invalidation failed; the paths stay in the published state for the next run', { error, ...outcome });
+        invalidation = { ...outcome, accepted: false };
+      }
     }
-    return { ...outcome, accepted: true };
+    if (state !== site.state) {
+      try {
+        await deps.published.write(site.listing, state);
+        site = { listing: site.listing, state };
+      } catch (error) {
+        // The next run does it again: the same paths with the same token are one invalidation to the cache, and a
+        // store that holds the table already takes no change.
+        deps.logger.log('warn', 'what the edge took could not be taken out of the published state', { error });
+      }
+    }
+    return { ...(invalidation && { invalidation }), ...(redirects && { redirects }) };
+  }
+
+  /**
+   * The state a commit writes: with an edge cache, the paths it has still to invalidate; with an edge redirect store,
+   * whether the store may not hold the table yet (it changed, an earlier run left it so, or this is a rebuild, which
+   * also repairs a store changed by hand).
+   */
+  function withEdgeWork(state: PublishedState, previous: PublishedState | undefined, redirectsChanged: boolean, rebuilt: boolean): PublishedState {
+    const unsynced = deps.edgeRedirects !== undefined && (redirectsChanged || rebuilt || previous?.redirectsUnsynced === true);
+    const next = withInvalidating(state, previous?.invalidating);
+    return unsynced ? { ...next, redirectsUnsynced: true } : next;
   }
 
   /** The state a commit writes: with an edge cache, the paths it has still to invalidate. */
@@ -341,7 +396,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     // 4. The commit: the listing and the state (with what the edge cache has still to drop).
     for (const path of rendered.changed) touched.set(path, 'changed');
     for (const path of rendered.stale) touched.set(path, 'deleted');
-    const committed = withInvalidating(rendered.state, current?.state.invalidating);
+    const committed = withEdgeWork(rendered.state, current?.state, rendered.redirectsChanged, rebuildThis);
     await deps.published.write(plan.listing, committed);
     // 5. Bodies the site no longer shows.
     const beforeHash = new Map(before.map((post) => [post.key, post.contentHash]));
@@ -361,9 +416,10 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     phases.write += lap();
     // 6. The authors' reports of the decided posts: they describe what is now published.
     const byKey = new Map(plan.newestFirst.map((post) => [post.key, post]));
+    const redirectsTo = redirectsByPost(committed.redirects);
     deps.onStep?.({ step: 'reports', count: decidedRecords.size });
     await forEachLimited([...decidedRecords.values()], limit, (record) => deps.reports.putReport(record.key,
-      buildReport(record, config, deps.postsPrefix, byKey, rendered.siteMessages.get(record.key))));
+      buildReport(record, config, deps.postsPrefix, byKey, rendered.siteMessages.get(record.key), redirectsTo.get(record.key))));
     phases.reports += lap();
     // 7. The markers of what was published. A change marked meanwhile has a marker of its own, which stays (so does
     //    the post whose view was not stored because its record changed: ingest marked that change).

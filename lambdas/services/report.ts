@@ -22,6 +22,12 @@ export interface PostReport {
   readonly errors: readonly PostMessage[];
   readonly warnings: readonly PostMessage[];
   readonly notes: readonly PostMessage[];
+  /**
+   * The old addresses that answer `301` with this post's page (lookup form: no trailing slash; `/posts/x/`,
+   * `/posts/x` and `/posts/x/index.html` are one address): `moved` where its page was before, `alias` where its front
+   * matter says it was. Absent when none.
+   */
+  readonly redirects?: readonly { readonly from: string; readonly why: 'moved' | 'alias' }[];
   /** Decisions that depend on the rest of the site (absent until the publisher has run). */
   readonly site?: {
     readonly canonicalUrl?: string;
@@ -36,6 +42,7 @@ export interface PostReport {
 export function buildReport(
   record: PostRecord, config: SiteConfig, postsPrefix: string,
   related?: ReadonlyMap<string, { title: string; slug: string }>, siteMessages: readonly PostMessage[] = [],
+  redirects: readonly { readonly from: string; readonly why: 'moved' | 'alias' }[] = [],
 ): PostReport {
   const url = (slug: string) => absoluteUrl(config, sitePaths.post(slug));
   const view = record.state === 'published' ? record.view : undefined;
@@ -50,6 +57,7 @@ export function buildReport(
     errors: bySeverity('error'),
     warnings: bySeverity('warning'),
     notes: bySeverity('info'),
+    ...(record.state === 'published' && redirects.length > 0 && { redirects }),
     ...(view && record.live && {
       site: {
         ...(view.canonicalUrl !== undefined && { canonicalUrl: view.canonicalUrl }),

@@ -31,6 +31,14 @@ export interface PublishingProps {
   readonly distribution?: cloudfront.IDistribution;
 
   /**
+   * The KeyValueStore the viewer-request function reads old addresses from: after each run whose redirect table
+   * changed, the publisher makes the store hold it (`REDIRECT_STORE_ARN`; DescribeKeyValueStore, ListKeys and
+   * UpdateKeys on this store only).
+   * @default - no edge redirects (old addresses answer whatever the site bucket has there)
+   */
+  readonly redirectStore?: cloudfront.IKeyValueStore;
+
+  /**
    * Environment shared by the pipeline handlers (site settings, table and bucket names).
    * `SERVICE_NAME` is set by this construct.
    * @default - none
@@ -119,6 +127,7 @@ export class Publishing extends Construct {
         [ENV.SERVICE_NAME]: 'content-publish',
         [ENV.PUBLISH_QUEUE_URL]: this.queue.queueUrl,
         ...(props.distribution && { [ENV.DISTRIBUTION_ID]: props.distribution.distributionId }),
+        ...(props.redirectStore && { [ENV.REDIRECT_STORE_ARN]: props.redirectStore.keyValueStoreArn }),
       },
     });
     this.fn = pf.fn;
@@ -136,6 +145,16 @@ export class Publishing extends Construct {
     // The edge cache: CreateInvalidation on this distribution's ARN only (the publisher does not wait for an
     // invalidation to complete, so no GetInvalidation).
     props.distribution?.grantCreateInvalidation(this.fn);
+
+    // The redirect store: read what it holds (its ETag, its keys) and update it, on this store's ARN only. No GetKey,
+    // PutKey or DeleteKey: the publisher lists once and updates in batches.
+    if (props.redirectStore) {
+      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'RedirectStoreUpdate',
+        actions: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:ListKeys', 'cloudfront-keyvaluestore:UpdateKeys'],
+        resources: [props.redirectStore.keyValueStoreArn],
+      }));
+    }
 
     // Table: read everything. Write only what the publisher owns — index buckets (`IX#…`), its per-post state
     // (`POST#<key>` / INDEXED, TERMS, bodies it no longer shows, and the `view` attribute of META) and the change

@@ -4,6 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { GONE_CACHE_CONTROL, GONE_PAGE, REDIRECT_CACHE_CONTROL } from '../../lambdas/core/site/redirects.js';
 
 /**
  * Content-Security-Policy of every response. The generated pages only carry JSON-LD
@@ -12,15 +13,78 @@ import { Construct } from 'constructs';
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The first line of the viewer-request function: the module that gives it the KeyValueStore associated with it. */
+export const CLOUDFRONT_MODULE_IMPORT = "import cf from 'cloudfront';\n";
+
 /**
- * CloudFront Function (cloudfront-js-2.0, viewer request) mapping pretty URLs onto the objects the
- * publisher writes: `/posts/slug/` and `/posts/slug` → `/posts/slug/index.html`. A last path segment
- * with a dot (`/feed.xml`, `/styles.css`) is a file and passes through unchanged. Slugs never contain
- * dots (see `toSlug`), so this cannot misfire on a post.
+ * CloudFront Function (cloudfront-js-2.0, viewer request) run for every request, in two steps:
+ * 1. Old addresses: the request's lookup key (computed as `redirectKey` in lambdas/core/site/redirects.ts computes
+ *    it: no query, percent-decoded, no final `index.html`, no trailing slash) is looked up in the KeyValueStore the
+ *    publisher keeps (`301 /posts/new/` or `410`, see `edgeValue`): a `301` answers with `location` (the query
+ *    kept), a `410` with a small page. A key the store does not have (most requests) throws, and the request goes on.
+ * 2. Pretty URLs mapped onto the objects the publisher writes: `/posts/slug/` and `/posts/slug` →
+ *    `/posts/slug/index.html`. A last path segment with a dot (`/feed.xml`, `/styles.css`) is a file and passes
+ *    through unchanged. Slugs never contain dots (see `toSlug`), so this cannot misfire on a post.
+ * The table never holds an address the site publishes, so step 1 never shadows a page.
  */
-export const INDEX_REWRITE_FUNCTION_CODE = `function handler(event) {
+export const VIEWER_REQUEST_FUNCTION_CODE = `${CLOUDFRONT_MODULE_IMPORT}
+const redirects = cf.kvs();
+const GONE_PAGE = ${JSON.stringify(GONE_PAGE)};
+
+function redirectKey(uri) {
+  var path = uri;
+  var cut = path.search(/[?#]/);
+  if (cut >= 0) path = path.substring(0, cut);
+  try {
+    path = decodeURIComponent(path);
+  } catch (e) {
+    // a malformed escape: looked up as it came
+  }
+  if (path.length >= 11 && path.substring(path.length - 11) === '/index.html') path = path.substring(0, path.length - 10);
+  while (path.length > 1 && path.charAt(path.length - 1) === '/') path = path.substring(0, path.length - 1);
+  return path;
+}
+
+function queryString(querystring) {
+  var parts = [];
+  for (var name in querystring) {
+    var entry = querystring[name];
+    var values = entry.multiValue && entry.multiValue.length > 0 ? entry.multiValue : [entry];
+    for (var i = 0; i < values.length; i++) parts.push(values[i].value === '' ? name : name + '=' + values[i].value);
+  }
+  return parts.length > 0 ? '?' + parts.join('&') : '';
+}
+
+async function handler(event) {
   var request = event.request;
   var uri = request.uri;
+  var value;
+  try {
+    value = await redirects.get(redirectKey(uri));
+  } catch (e) {
+    value = undefined;
+  }
+  if (typeof value === 'string' && value.indexOf('301 ') === 0) {
+    return {
+      statusCode: 301,
+      statusDescription: 'Moved Permanently',
+      headers: {
+        location: { value: value.substring(4) + queryString(request.querystring) },
+        'cache-control': { value: ${JSON.stringify(REDIRECT_CACHE_CONTROL)} },
+      },
+    };
+  }
+  if (value === '410') {
+    return {
+      statusCode: 410,
+      statusDescription: 'Gone',
+      headers: {
+        'content-type': { value: 'text/html; charset=utf-8' },
+        'cache-control': { value: ${JSON.stringify(GONE_CACHE_CONTROL)} },
+      },
+      body: { encoding: 'text', data: GONE_PAGE },
+    };
+  }
   if (uri.charAt(uri.length - 1) === '/') {
     request.uri = uri + 'index.html';
   } else if (uri.substring(uri.lastIndexOf('/') + 1).indexOf('.') === -1) {
@@ -86,7 +150,13 @@ export interface SiteDeliveryProps {
 export class SiteDelivery extends Construct {
   readonly siteBucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
+  /** The viewer-request function: old addresses from `redirectStore`, then pretty URLs (see `VIEWER_REQUEST_FUNCTION_CODE`). */
   readonly rewriteFunction: cloudfront.Function;
+  /**
+   * The redirect table as the edge serves it: lookup key → `301 /posts/x/` or `410`. Kept by the publisher (which
+   * alone may write it); read by `rewriteFunction`.
+   */
+  readonly redirectStore: cloudfront.KeyValueStore;
   readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
   readonly cachePolicy: cloudfront.CachePolicy;
   /** `https://<domainName>` when a custom domain is set, else `https://<distribution domain>` (a token). */
@@ -121,10 +191,16 @@ export class SiteDelivery extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    this.redirectStore = new cloudfront.KeyValueStore(this, 'Redirects', {
+      comment: 'Old addresses of posts: 301 to their page, or 410 Gone (kept by the publish function)',
+    });
+
+    // One viewer-request function per behaviour: the redirects and the index rewrite are one function.
     this.rewriteFunction = new cloudfront.Function(this, 'IndexRewrite', {
-      comment: 'Rewrite /path/ and /path (no extension) to /path/index.html',
+      comment: 'Old addresses (301/410 from the redirect store), then /path/ and /path (no extension) to /path/index.html',
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(INDEX_REWRITE_FUNCTION_CODE),
+      code: cloudfront.FunctionCode.fromInline(VIEWER_REQUEST_FUNCTION_CODE),
+      keyValueStore: this.redirectStore,
     });
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {

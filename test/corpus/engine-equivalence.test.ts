@@ -27,5 +27,15 @@ describe('the in-process build and the emulated AWS stack publish the same bytes
     const actual = await emulated(corpus.history, 100);
     expect(actual.commits).toBeGreaterThan(3);
     expectSame(actual, expected);
+    // The history the clean build does not have: an earlier version published under `early-post-N` leads to
+    // `post-N` (whatever order its versions were published in), and a post the site showed and that is gone at the
+    // end answers 410.
+    const table = Object.entries(actual.redirects ?? {});
+    const moved = table.filter(([, entry]) => entry.status === 301);
+    expect(moved.length).toBeGreaterThan(3);
+    for (const [from, entry] of moved) expect([from, entry]).toEqual([from, { status: 301, to: `/posts/${from.slice('/posts/early-'.length)}/`, key: expect.any(String), why: 'moved' }]);
+    const gone = table.filter(([, entry]) => entry.status === 410).map(([from]) => from);
+    expect(gone.length).toBeGreaterThan(0);
+    for (const from of gone) expect([from, expected.site.has(`${from.slice(1)}/index.html`)]).toEqual([expect.stringMatching(/^\/posts\/post-\d{3}$/), false]);
   }, 240_000);
 });

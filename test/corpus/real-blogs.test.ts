@@ -80,11 +80,19 @@ describe('real blogs of other generators publish as their generators publish the
     expect(warnings.filter((m) => m.ruleId === 'front-matter:unknown-field')).toEqual([]);
     expect(jekyll.flatMap(([, report]) => report.notes as { ruleId: string }[]).filter((m) => m.ruleId === 'liquid:converted').length).toBeGreaterThanOrEqual(15);
     expect(JSON.parse(built.reports.get('_site.json')!).ignoredFields).toMatchObject({ version: 90 });
+    // Jekyll's `redirect_from`: the old address leads to the post, and no alias collides with a page.
+    expect(reports.get('jekyll/2019-08-04-jekyll-4-0-0-pre-beta1-released.markdown').redirects)
+      .toEqual([{ from: '/news/2019/07/20/jekyll-4-0-0-pre-beta1-released', why: 'alias' }]);
+    expect(warnings.filter((m) => m.ruleId === 'redirect:alias-ignored')).toEqual([]);
 
     // Hugo: TOML front matter, a page bundle named by its folder, a section page and a draft not published.
     expect(reports.get('hugo/posts/first-toml-post.md')).toMatchObject({ status: 'published', url: 'https://blog.example.com/posts/first-toml-post/' });
     expect(reports.get('hugo/posts/bundle-post/index.md')).toMatchObject({ status: 'published', url: 'https://blog.example.com/posts/bundle-post/' });
     expect(reports.get('hugo/posts/unfinished.md')).toMatchObject({ status: 'draft' });
+    // Hugo's `aliases` and a WordPress export's `url`: old addresses of their posts.
+    expect(reports.get('hugo/posts/first-toml-post.md').redirects).toEqual([{ from: '/2019/11/tuning-the-planner', why: 'alias' }]);
+    expect(reports.get('hugo/posts/2008-11-10-imported-from-wordpress.md').redirects)
+      .toEqual([{ from: '/index.php/desktopdev/mstech/visual-studio-2010-and-the-net-framework-9', why: 'alias' }]);
     expect(reports.has('hugo/posts/_index.md')).toBe(false);
     expect(lastmods.get('https://blog.example.com/posts/first-toml-post/')).toBe('2020-01-05T09:00:00.000Z');
     const toml = built.site.get('posts/first-toml-post/index.html')!;

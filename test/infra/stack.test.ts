@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ContentPipelineStack, type ContentPipelineStackProps } from '../../lib/content-pipeline-stack.js';
-import { INDEX_REWRITE_FUNCTION_CODE, CONTENT_SECURITY_POLICY } from '../../lib/constructs/site-delivery.js';
+import { VIEWER_REQUEST_FUNCTION_CODE, CONTENT_SECURITY_POLICY } from '../../lib/constructs/site-delivery.js';
 import { SITE_FILE_TYPES } from '../../lambdas/core/site/files.js';
 
 // Synthesis of the whole stack takes a few seconds; keep hooks and tests well clear of vitest's defaults.
@@ -135,6 +135,7 @@ describe('ContentPipelineStack', () => {
         'AWS::CloudFront::Distribution': 1,
         'AWS::CloudFront::OriginAccessControl': 1,
         'AWS::CloudFront::Function': 1,
+        'AWS::CloudFront::KeyValueStore': 1, // the redirect table the function reads
         'AWS::CloudFront::ResponseHeadersPolicy': 1,
         'AWS::CloudFront::CachePolicy': 1,
         'AWS::CloudWatch::Alarm': 4,
@@ -378,6 +379,7 @@ describe('ContentPipelineStack', () => {
       });
       expect(env(ids.publishFn)).toEqual({
         ...shared, PUBLISH_QUEUE_URL: { Ref: ids.publishQueue }, SERVICE_NAME: 'content-publish', DISTRIBUTION_ID: { Ref: ids.distribution },
+        REDIRECT_STORE_ARN: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::CloudFront::KeyValueStore', {}), 'Arn'] },
       });
       // The same, as a template assertion: the publisher knows the distribution whose cache it invalidates.
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -636,12 +638,33 @@ describe('ContentPipelineStack', () => {
       expect(behavior.FunctionAssociations.map((association: Json) => association.EventType)).toEqual(['viewer-request']);
     });
 
-    it('viewer-request function is the tested rewrite code on cloudfront-js-2.0', () => {
+    it('viewer-request function is the tested code (redirects, then the index rewrite) on cloudfront-js-2.0, reading the redirect store', () => {
+      const storeId = logicalIdOf(template, 'AWS::CloudFront::KeyValueStore', {});
       template.hasResourceProperties('AWS::CloudFront::Function', {
         AutoPublish: true,
-        FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
-        FunctionCode: INDEX_REWRITE_FUNCTION_CODE,
+        FunctionConfig: Match.objectLike({
+          Runtime: 'cloudfront-js-2.0',
+          KeyValueStoreAssociations: [{ KeyValueStoreARN: { 'Fn::GetAtt': [storeId, 'Arn'] } }],
+        }),
+        FunctionCode: VIEWER_REQUEST_FUNCTION_CODE,
       });
+      template.hasOutput('RedirectStoreArn', { Value: { 'Fn::GetAtt': [storeId, 'Arn'] } });
+    });
+
+    it('publish: DescribeKeyValueStore, ListKeys and UpdateKeys on the redirect store only (its ARN), and its ARN in the environment', () => {
+      const storeId = logicalIdOf(template, 'AWS::CloudFront::KeyValueStore', {});
+      const storeArn = { 'Fn::GetAtt': [storeId, 'Arn'] };
+      const kvs = statementsOfFunction(template, ids.publishFn).filter((s) => toArray<string>(s.Action).some((a) => a.startsWith('cloudfront-keyvaluestore:')));
+      expect(kvs).toEqual([expect.objectContaining({
+        Action: ['cloudfront-keyvaluestore:DescribeKeyValueStore', 'cloudfront-keyvaluestore:ListKeys', 'cloudfront-keyvaluestore:UpdateKeys'],
+        Resource: storeArn,
+      })]);
+      const fn = template.toJSON().Resources[ids.publishFn].Properties;
+      expect(fn.Environment.Variables.REDIRECT_STORE_ARN).toEqual(storeArn);
+      // Nobody else may touch it.
+      for (const id of [ids.ingestFn]) {
+        expect(statementsOfFunction(template, id).flatMap((s) => toArray<string>(s.Action)).filter((a) => a.startsWith('cloudfront-keyvaluestore:'))).toEqual([]);
+      }
     });
   });
 
@@ -810,28 +833,6 @@ describe('ContentPipelineStack configuration', () => {
   }, SLOW);
 });
 
-describe('index rewrite CloudFront Function', () => {
-  // cloudfront-js-2.0 code is a plain script defining `handler`; evaluate it as such.
-  const handler = new Function(`${INDEX_REWRITE_FUNCTION_CODE}; return handler;`)() as (event: {
-    request: { uri: string };
-  }) => { uri: string };
-  const rewrite = (uri: string) => handler({ request: { uri } }).uri;
-
-  it.each([
-    ['/', '/index.html'],
-    ['/posts/my-post/', '/posts/my-post/index.html'],
-    ['/posts/my-post', '/posts/my-post/index.html'],
-    ['/tags/therapy/', '/tags/therapy/index.html'],
-    ['/posts', '/posts/index.html'],
-    ['/feed.xml', '/feed.xml'],
-    ['/styles.css', '/styles.css'],
-    ['/tags/therapy/feed.xml', '/tags/therapy/feed.xml'],
-    ['/posts/my-post/index.html', '/posts/my-post/index.html'],
-  ])('%s → %s', (uri, expected) => {
-    expect(rewrite(uri)).toBe(expected);
-  });
-});
-
 describe('contract with the handlers', () => {
   it('sets every environment variable the handlers read (lambdas/contract.ts)', async () => {
     const { ENV: HANDLER_ENV } = await import('../../lambdas/contract.js');
@@ -841,8 +842,8 @@ describe('contract with the handlers', () => {
       'WEBSUB_HUBS', 'INDEXNOW_KEY', 'NOTIFY_QUEUE_URL', 'INDEXNOW_ENDPOINT',
       // Only when set (the next test); unset, the handlers use the site's favicon and no logo.
       'FEED_ICON', 'FEED_LOGO']);
-    // Read by the publisher only (no distribution locally: no edge invalidation).
-    const publisherOnly = new Set(['DISTRIBUTION_ID']);
+    // Read by the publisher only (no distribution or redirect store locally: no edge invalidation, no edge redirects).
+    const publisherOnly = new Set(['DISTRIBUTION_ID', 'REDIRECT_STORE_ARN']);
     const { stack, template } = build();
     const env = (fn: { node: { defaultChild?: unknown } }) => {
       const id = stack.getLogicalId(fn.node.defaultChild as never);
@@ -850,7 +851,7 @@ describe('contract with the handlers', () => {
     };
     const wanted = Object.values(HANDLER_ENV as Record<string, string>).filter((name) => !optional.has(name));
     expect(env(stack.ingest.fn)).toEqual(expect.arrayContaining(wanted.filter((name) => !publisherOnly.has(name))));
-    expect(env(stack.ingest.fn)).not.toContain('DISTRIBUTION_ID');
+    for (const name of publisherOnly) expect(env(stack.ingest.fn)).not.toContain(name);
     expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted));
     expect(env(stack.publishing.fn)).not.toContain('FEED_ICON');
   }, SLOW);
