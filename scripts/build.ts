@@ -100,12 +100,11 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
   const { ContentUploader, downloadPrefix } = await import('../lambdas/local/content-files.js');
   const { readReports } = await import('../lambdas/local/results.js');
   const { DEPLOYED_COALESCE } = await import('../lambdas/contract.js');
-  const { clockAt } = await import('../lambdas/services/ports.js');
   // The deployed publisher's wait for a burst to end: the uploads below are one, as an `aws s3 sync` would be.
   // A build announces nothing (no hub or search engine is told of a folder on this machine): no notify queue.
   // The site as of `now`: nothing wakes a scheduled post afterwards, as in the in-process build.
   const stack = await startEmbeddedStack({
-    config, coalesce: DEPLOYED_COALESCE, notify: false, wakeScheduledPosts: false, ...(now !== undefined && { clock: clockAt(now) }),
+    config, coalesce: DEPLOYED_COALESCE, notify: false, wakeScheduledPosts: false, ...(now !== undefined && { asOf: now }),
   });
   try {
     await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();

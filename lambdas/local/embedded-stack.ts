@@ -23,7 +23,7 @@ import type { NotifyOutcome } from '../services/notify.js';
 import { POSTS_TABLE_SCHEMA } from '../model/table.js';
 import type { IngestDeps, IngestResult } from '../services/ingest.js';
 import { ListingMemo } from '../services/listing-memo.js';
-import type { AnnouncementQueue, Clock, PostProcessor, PublishRequester } from '../services/ports.js';
+import type { AnnouncementQueue, PostProcessor, PublishRequester } from '../services/ports.js';
 import { announcementMessages } from '../core/site/announce.js';
 import { sharedPostProcessor } from '../services/post-worker.js';
 import type { PublishDeps, PublishSummary } from '../services/publish.js';
@@ -76,10 +76,10 @@ export interface EmbeddedStackOptions {
    */
   readonly notify?: false | { readonly indexNowEndpoint?: string; readonly onSent?: (outcome: NotifyOutcome) => void };
   /**
-   * Ingest's clock: whether a post's date has come (`npm run build -- --emulated --now TIME` builds the site as of
-   * then). @default the system clock
+   * Ingest decides which posts are due as of this time (ms since the epoch), not the clock's: `npm run build --
+   * --emulated --now TIME` builds the site as of then. @default the clock's time
    */
-  readonly clock?: Clock;
+  readonly asOf?: number;
   /**
    * Scheduled posts are woken by timers that send the wake-up into the ingest queue at their time, as EventBridge
    * Scheduler does in AWS (kept in `dataDir` with `persist`, so a restart arms them again). `false`: nothing wakes
@@ -189,7 +189,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   await scheduler?.load();
   const ingestDeps: IngestDeps = {
     config: options.config, source, reports: source, posts, changes, publisher, processor: options.processor ?? sharedPostProcessor, logger,
-    ...(options.clock && { clock: options.clock }), ...(scheduler && { scheduler }),
+    ...(options.asOf !== undefined && { asOf: options.asOf }), ...(scheduler && { scheduler }),
   };
   const publishDeps = (): PublishDeps => ({
     config: options.config, posts, index, changes, published, site, reports: source, postsPrefix: source.postsPrefix,

@@ -9,7 +9,7 @@ import { normaliseSequencer } from '../handlers/s3-events.js';
 import { silentLogger } from '../handlers/logger.js';
 import { ingestChanges, type IngestDeps, type IngestResult } from '../services/ingest.js';
 import { PostWorkerPool } from '../services/post-worker.js';
-import { clockAt, type SiteStore } from '../services/ports.js';
+import type { SiteStore } from '../services/ports.js';
 import { publishChanges, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { PostReport } from '../services/report.js';
 import { firstPublishedTimes } from './first-published.js';
@@ -78,7 +78,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
       // Nothing to wake: the build publishes once, after every post is ingested (and shows the site as of its
       // clock: no scheduled post is woken later either).
       publisher: { request: async () => {} },
-      ...(options.now !== undefined && { clock: clockAt(options.now) }),
+      ...(options.now !== undefined && { asOf: options.now }),
     };
     // Every file as an upload, in key order, all of the same (first) version.
     const sequencer = normaliseSequencer('1');

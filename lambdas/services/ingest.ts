@@ -23,6 +23,11 @@ export interface IngestDeps {
   readonly logger: Logger;
   /** Whether a post's date has come, and the markers' timestamps. @default the system clock */
   readonly clock?: Clock;
+  /**
+   * Decide which posts are due as of this time (ms since the epoch) instead of the clock's: a build with `--now`
+   * shows the site as of then, however long it takes. The markers keep the clock's time (the publisher waits by it).
+   */
+  readonly asOf?: number;
   /** Wakes scheduled posts at their time. Absent: nothing does (a one-shot build shows the site as of its clock). */
   readonly scheduler?: PostScheduler;
 }
@@ -185,7 +190,7 @@ async function applyUpload(
   let outcome: ProcessedPost = prepared.outcome;
   // A scheduled post claims its slug too: no other post takes its URL before it goes live.
   if (outcome.status === 'published') outcome = await claimSlug(key, outcome, deps);
-  const now = (deps.clock ?? systemClock).now();
+  const now = deps.asOf ?? (deps.clock ?? systemClock).now();
   const firstPublished = previous?.firstPublished ?? prepared.firstPublished ?? { at: new Date(now).toISOString(), from: 'upload' };
 
   let record: PostRecord;

@@ -235,11 +235,3 @@ export const systemClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/**
- * The system clock moved to `at` (ms since the epoch) from now on: a build with `--now` sees the site as of then,
- * while time still passes (a publisher waiting for a burst to end waits as long as it would).
- */
-export function clockAt(at: number): Clock {
-  const offset = at - Date.now();
-  return { now: () => Date.now() + offset, sleep: systemClock.sleep };
-}

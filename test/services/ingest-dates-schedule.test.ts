@@ -11,7 +11,8 @@ import type { FirstPublished } from '../../lambdas/model/records.js';
 import { ingestChange, publishScheduledPost, wakeUpSequencer, type IngestDeps } from '../../lambdas/services/ingest.js';
 import type { PostScheduler, SourcePost } from '../../lambdas/services/ports.js';
 import { processForStorage } from '../../lambdas/services/process.js';
-import type { PostReport } from '../../lambdas/services/report.js';
+import { buildReport, type PostReport } from '../../lambdas/services/report.js';
+import { renderPipelineIndex, renderPipelinePost } from '../../lambdas/local/pipeline-page.js';
 
 const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com' });
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
@@ -187,5 +188,21 @@ describe('a post dated in the future', () => {
     const h = harness();
     const { result } = await h.upload('f.md', post('author: A'), { firstPublished: { at: future, from: 'file' } });
     expect(result.action).toBe('published');
+  });
+});
+
+describe('the author\'s page (npm start\'s /_pipeline/)', () => {
+  it('shows a scheduled post\'s time, and which date an undated post was given and why', async () => {
+    const h = harness();
+    await h.upload('s.md', post('date: 2025-06-01T13:00:00Z'));
+    await h.upload('u.md', post('author: A'), { firstPublished: { at: '2021-03-04T05:06:07.000Z', from: 'commit' } });
+    // The publisher writes a published post's report; there is none here, so it is built from the record as it would.
+    const report = buildReport((await h.posts.getRecord('u.md'))!, config, 'posts/');
+    const reports = new Map([['s.md', h.report('s.md')!], ['u.md', report]]);
+    expect(renderPipelineIndex(reports, undefined, null)).toContain('scheduled for 2025-06-01 13:00:00 UTC');
+    expect(renderPipelinePost('s.md', reports.get('s.md')!, undefined, new Map()))
+      .toContain('Scheduled: published at <time datetime="2025-06-01T13:00:00.000Z">2025-06-01 13:00:00 UTC</time>');
+    expect(renderPipelinePost('u.md', report, undefined, new Map()))
+      .toContain('dated <time datetime="2021-03-04T05:06:07.000Z">2021-03-04 05:06:07 UTC</time>, when it was first published (the commit that added the file)');
   });
 });
