@@ -34,13 +34,13 @@ describe('scheduled posts on the embedded stack', () => {
     expect(await stack.page('posts/live/index.html')).toBeDefined();
 
     // Seconds apart enough for the uploads below to be done (and checked) before the first is due, on a busy machine.
-    const soon = inSeconds(6);
-    const moving = inSeconds(6);
-    const movedTo = inSeconds(12);
-    const livesAgain = inSeconds(8);
+    const soon = inSeconds(10);
+    const moving = inSeconds(10);
+    const movedTo = inSeconds(16);
+    const livesAgain = inSeconds(13);
     await stack.upload('soon.md', post({ title: 'Soon', date: soon }, 'Scheduled for a few seconds from now.'));
     await stack.upload('moving.md', post({ title: 'Moving', date: moving }, 'First scheduled time.'));
-    await stack.upload('cancelled.md', post({ title: 'Cancelled', date: inSeconds(6) }, 'Never published.'));
+    await stack.upload('cancelled.md', post({ title: 'Cancelled', date: inSeconds(10) }, 'Never published.'));
     await stack.upload('live.md', post({ title: 'Live again later', date: livesAgain }, 'Moved to the future.'));
     const firstMoving = (await stack.posts.getRecord('moving.md'))!.seq;
     await stack.upload('moving.md', post({ title: 'Moving', date: movedTo }, 'Moved later.'));
