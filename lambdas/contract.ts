@@ -69,7 +69,23 @@ export const ENV = {
   NOTIFY_QUEUE_URL: 'NOTIFY_QUEUE_URL',
   /** Notifier only, optional: where IndexNow submissions go (default https://api.indexnow.org/indexnow). */
   INDEXNOW_ENDPOINT: 'INDEXNOW_ENDPOINT',
+  /**
+   * Ingest only: the EventBridge Scheduler group its one-time schedules go in (posts dated in the future), and the
+   * role the scheduler assumes to send the wake-up to the ingest queue (whose ARN is `INGEST_QUEUE_ARN`). Unset
+   * (locally): no scheduler client is made; the embedded stack wakes scheduled posts with timers.
+   */
+  SCHEDULE_GROUP: 'SCHEDULE_GROUP',
+  SCHEDULER_ROLE_ARN: 'SCHEDULER_ROLE_ARN',
+  INGEST_QUEUE_ARN: 'INGEST_QUEUE_ARN',
 } as const;
+
+/**
+ * User metadata the local uploaders (`npm start`, `npm run build -- --emulated`) put on each post object: when the
+ * post was first published as far as the folder knows (ISO 8601: the file's first commit, else its modification
+ * time) and which of the two it is. Ingest dates an undated post by it when the post has no first-published time
+ * yet; an upload without it (`aws s3 cp`) is dated by its S3 event time.
+ */
+export const FIRST_PUBLISHED_METADATA = { at: 'first-published', from: 'first-published-from' } as const;
 
 /**
  * How the deployed publisher waits for a burst to end (its `PUBLISH_QUIET_MS` and `PUBLISH_MAX_WAIT_MS` defaults):
@@ -78,3 +94,16 @@ export const ENV = {
  * the same; `npm start` waits less (300 ms / 5 s), for an author editing files one at a time.
  */
 export const DEPLOYED_COALESCE = { quietMs: 2000, maxWaitMs: 30_000 } as const;
+
+/**
+ * The message that wakes a scheduled post, sent to the ingest queue at its time (by an EventBridge Scheduler
+ * schedule in AWS, a timer locally): `sequencer` is the record version that was scheduled, so a wake-up that an edit
+ * or a deletion made stale is recognised and ignored.
+ */
+export interface ScheduledPostMessage {
+  readonly scheduledPost: { readonly key: string; readonly sequencer: string };
+}
+
+export function scheduledPostMessage(key: string, sequencer: string): string {
+  return JSON.stringify({ scheduledPost: { key, sequencer } } satisfies ScheduledPostMessage);
+}

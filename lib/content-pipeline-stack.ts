@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_SITE_CONFIG, validFeedImage, validHubUrl, validIndexNowKey } from '../lambdas/core/config.js';
 import { ENV, POSTS_PREFIX, REPORTS_PREFIX } from './contract.js';
 import { Ingest } from './constructs/ingest.js';
+import { PostSchedules } from './constructs/post-schedules.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Publishing } from './constructs/publishing.js';
@@ -102,6 +103,7 @@ export class ContentPipelineStack extends Stack {
   readonly site: SiteDelivery;
   readonly publishing: Publishing;
   readonly ingest: Ingest;
+  readonly schedules: PostSchedules;
   readonly monitoring: Monitoring;
   /** The notify queue and function: only with WebSub hubs or an IndexNow key configured. */
   readonly notifications?: Notifications;
@@ -170,6 +172,9 @@ export class ContentPipelineStack extends Stack {
       publishQueue: this.publishing.queue,
       environment,
     });
+
+    // Posts dated in the future: a one-time schedule each, which sends the post's wake-up to the ingest queue.
+    this.schedules = new PostSchedules(this, 'PostSchedules', { ingestFunction: this.ingest.fn, ingestQueue: this.ingest.queue });
 
     // Announcements (WebSub, IndexNow) only when something is configured: otherwise no queue, no function.
     if (Object.keys(syndication).length > 0) {

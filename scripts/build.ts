@@ -1,6 +1,6 @@
 /**
  * `npm run build -- [--content DIR] [--out DIR] [--site-url URL] [--reports DIR] [--no-cache] [--emulated] [--quiet]
- *    [--websub-hub URL]... [--indexnow-key KEY] [--feed-icon URL] [--feed-logo URL]`
+ *    [--websub-hub URL]... [--indexnow-key KEY] [--feed-icon URL] [--feed-logo URL] [--now TIME]`
  *
  * Default: the pipeline's services (ingest every post, then publish) in this process, over in-memory stores; the
  * site is written to `--out` as it is published. Processed posts are cached by content hash in
@@ -8,7 +8,9 @@
  * `--emulated`: the same content through the embedded AWS stack (s3rver + dynalite, S3 events, the queue stand-ins
  * and the Lambda handlers), then the site bucket is downloaded: what `cdk deploy` runs, on this machine.
  *
- * Exit 0: every post published; 2: some posts rejected (the rest is still published); 1: internal failure.
+ * `--now TIME` (ISO 8601): the site as of then; posts dated later are reported as scheduled, not published.
+ *
+ * Exit 0: every post published (or scheduled); 2: some posts rejected (the rest is still published); 1: internal failure.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -43,6 +45,7 @@ async function main(): Promise<number> {
       'indexnow-key': { type: 'string' },
       'feed-icon': { type: 'string' },
       'feed-logo': { type: 'string' },
+      now: { type: 'string' },
     },
     allowNegative: true,
   });
@@ -67,11 +70,16 @@ async function main(): Promise<number> {
     return 1;
   }
   const reportsDir = values.reports ? resolve(values.reports) : undefined;
+  const now = values.now === undefined ? undefined : Date.parse(values.now);
+  if (now !== undefined && !Number.isFinite(now)) {
+    console.error(`--now ${values.now}: not a time; write it as ISO 8601, e.g. 2025-01-01T09:00:00Z`);
+    return 1;
+  }
 
   const started = performance.now();
   const outcome = values.emulated
-    ? await buildOnEmulatedStack(contentDir, outDir, config, reportsDir)
-    : await buildInThisProcess(contentDir, outDir, config, reportsDir, values.cache === true);
+    ? await buildOnEmulatedStack(contentDir, outDir, config, reportsDir, now)
+    : await buildInThisProcess(contentDir, outDir, config, reportsDir, values.cache === true, now);
   await removeStale(outDir, previousFiles, new Set(outcome.paths));
   await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the next build updates it in place.\n');
 
@@ -81,6 +89,7 @@ async function main(): Promise<number> {
   for (const line of [...formatSkipped(skipped, displayDir), ...formatIgnoredFields(outcome.reports)]) console.log(line);
   const count = (status: string) => [...outcome.reports.values()].filter((report) => report.status === status).length;
   console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected`
+    + `${count('scheduled') > 0 ? `, ${count('scheduled')} scheduled` : ''}`
     + `${skipped.length > 0 ? `, ${skipped.length} other files skipped` : ''}; `
     + `${outcome.paths.length} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
   for (const failure of outcome.internalFailures) console.error(failure);
@@ -89,7 +98,7 @@ async function main(): Promise<number> {
 }
 
 /** Upload every post to the embedded stack's source bucket, let the handlers work, download the site bucket. */
-async function buildOnEmulatedStack(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined): Promise<BuildOutcome> {
+async function buildOnEmulatedStack(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, now: number | undefined): Promise<BuildOutcome> {
   // Each mode loads only its own modules: the in-process build starts without the AWS SDK and the emulators.
   const { startEmbeddedStack } = await import('../lambdas/local/embedded-stack.js');
   const { ContentUploader, downloadPrefix } = await import('../lambdas/local/content-files.js');
@@ -97,7 +106,10 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
   const { DEPLOYED_COALESCE } = await import('../lambdas/contract.js');
   // The deployed publisher's wait for a burst to end: the uploads below are one, as an `aws s3 sync` would be.
   // A build announces nothing (no hub or search engine is told of a folder on this machine): no notify queue.
-  const stack = await startEmbeddedStack({ config, coalesce: DEPLOYED_COALESCE, notify: false });
+  // The site as of `now`: nothing wakes a scheduled post afterwards, as in the in-process build.
+  const stack = await startEmbeddedStack({
+    config, coalesce: DEPLOYED_COALESCE, notify: false, wakeScheduledPosts: false, ...(now !== undefined && { asOf: now }),
+  });
   try {
     await new ContentUploader(stack.s3, stack.names.sourceBucket, stack.source.layout.postsPrefix, contentDir).sync();
     await stack.settled();
@@ -121,13 +133,15 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
   }
 }
 
-async function buildInThisProcess(contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean): Promise<BuildOutcome> {
+async function buildInThisProcess(
+  contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean, now: number | undefined,
+): Promise<BuildOutcome> {
   // Each mode loads only its own modules: the in-process build starts without the AWS SDK and the emulators.
   const { buildInProcess } = await import('../lambdas/local/in-process.js');
   const { reportJson } = await import('../lambdas/services/report.js');
   // Pages are written as they are published, so they are never all in memory at once.
   const result = await buildInProcess({
-    contentDir, config, outDir,
+    contentDir, config, outDir, ...(now !== undefined && { now }),
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));

@@ -116,7 +116,8 @@ if (resuming && await uploader.load()) {
   for (const line of formatReports(imported.reports, displayDir)) console.log(line);
   for (const line of [...formatSkipped((await listContentFolder(contentDir)).skipped, displayDir), ...formatIgnoredFields(imported.reports)]) console.log(line);
   const count = (action: string) => imported.ingested.filter((result) => result.action === action).length;
-  console.log(`\n${imported.ingested.length} posts: ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected `
+  console.log(`\n${imported.ingested.length} posts: ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected`
+    + `${count('scheduled') > 0 ? `, ${count('scheduled')} scheduled (published at their time while this runs)` : ''} `
     + `(uploaded in ${imported.seconds.upload.toFixed(1)} s, ingested in ${imported.seconds.ingest.toFixed(1)} s, published in ${imported.seconds.publish.toFixed(1)} s)`);
   await uploader.save();
   // The import published without the handler (no `onPublish`): a table read while it ran is stale.

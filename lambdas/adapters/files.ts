@@ -6,15 +6,19 @@ import { mkdir, open, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { POSTS_PREFIX } from '../contract.js';
 import type { SiteFile } from '../core/types.js';
-import type { SiteStore, SourceStore } from '../services/ports.js';
+import type { FirstPublished } from '../model/records.js';
+import type { SiteStore, SourcePost, SourceStore } from '../services/ports.js';
 
-/** Posts from a folder: post key `a/b.md` is the file `<dir>/a/b.md` (reports name it `posts/a/b.md`, as in AWS). */
+/**
+ * Posts from a folder: post key `a/b.md` is the file `<dir>/a/b.md` (reports name it `posts/a/b.md`, as in AWS),
+ * with the first-published time of each given (see local/first-published.ts), as an uploader puts it on the object.
+ */
 export class FsSourceStore implements SourceStore {
   readonly postsPrefix = POSTS_PREFIX;
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly dir: string, private readonly firstPublished: ReadonlyMap<string, FirstPublished> = new Map()) {}
 
-  async getPost(key: string, _versionId?: string, maxBytes?: number): Promise<{ readonly bytes: Uint8Array; readonly size: number } | undefined> {
+  async getPost(key: string, _versionId?: string, maxBytes?: number): Promise<SourcePost | undefined> {
     let handle;
     try {
       handle = await open(join(this.dir, key), 'r');
@@ -33,7 +37,8 @@ export class FsSourceStore implements SourceStore {
         if (bytesRead === 0) break;
         read += bytesRead;
       }
-      return { bytes: read === length ? bytes : bytes.subarray(0, read), size };
+      const firstPublished = this.firstPublished.get(key);
+      return { bytes: read === length ? bytes : bytes.subarray(0, read), size, ...(firstPublished && { firstPublished }) };
     } finally {
       await handle.close();
     }

@@ -2,8 +2,9 @@ import {
   DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import type { SiteFile } from '../core/types.js';
-import { POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
-import type { ReportStore, SiteStore, SourceStore } from '../services/ports.js';
+import { FIRST_PUBLISHED_METADATA, POSTS_PREFIX, REPORTS_PREFIX } from '../contract.js';
+import type { FirstPublished } from '../model/records.js';
+import type { ReportStore, SiteStore, SourcePost, SourceStore } from '../services/ports.js';
 import { reportJson } from '../services/report.js';
 import { classifyAwsError, isAwsErrorNamed } from './aws-errors.js';
 
@@ -16,7 +17,7 @@ export interface SourceLayout {
 
 export const DEFAULT_SOURCE_LAYOUT: SourceLayout = { postsPrefix: POSTS_PREFIX, reportsPrefix: REPORTS_PREFIX };
 
-export interface SourceObject {
+export interface SourceObject extends SourcePost {
   /** The object's bytes, or only its first `maxBytes + 1` when it is larger than that. */
   readonly bytes: Uint8Array;
   /** The object's full size in bytes. */
@@ -49,7 +50,8 @@ export class S3SourceStore implements SourceStore, ReportStore {
       }));
       const bytes = await out.Body!.transformToByteArray();
       const size = Number(/\/(\d+)$/.exec(out.ContentRange ?? '')?.[1] ?? bytes.byteLength);
-      return { bytes, size, ...(out.ETag && { etag: out.ETag }) };
+      const firstPublished = firstPublishedOf(out.Metadata);
+      return { bytes, size, ...(out.ETag && { etag: out.ETag }), ...(firstPublished && { firstPublished }) };
     } catch (cause) {
       if (isAwsErrorNamed(cause, 'NoSuchKey', 'NoSuchVersion', 'NotFound')) return undefined;
       if (isAwsErrorNamed(cause, 'InvalidRange')) return { bytes: new Uint8Array(), size: 0 }; // a range of a zero-byte object
@@ -87,6 +89,16 @@ export class S3SourceStore implements SourceStore, ReportStore {
       throw classifyAwsError(cause, what);
     }
   }
+}
+
+/**
+ * The first-published time an uploader put on the object (`FIRST_PUBLISHED_METADATA`), if it is a valid time. An
+ * uploader that gives the time and not where it came from is taken to have read it from the file.
+ */
+export function firstPublishedOf(metadata: Record<string, string> | undefined): FirstPublished | undefined {
+  const at = Date.parse(metadata?.[FIRST_PUBLISHED_METADATA.at] ?? '');
+  if (!Number.isFinite(at)) return undefined;
+  return { at: new Date(at).toISOString(), from: metadata?.[FIRST_PUBLISHED_METADATA.from] === 'commit' ? 'commit' : 'file' };
 }
 
 /** The public site bucket (behind CloudFront): written only by the publisher. */

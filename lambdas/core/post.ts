@@ -125,7 +125,8 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
   const fileDate = fm.date === undefined ? dateFromFileName(postBaseName(source.key)) : undefined;
   const date = fm.date ?? fileDate;
   if (fileDate !== undefined) messages.push(info('post:date-from-file-name', `No \`date\` in front matter; the post is dated ${fileDate.slice(0, 10)} from its file name.`, 1));
-  if (!date) messages.push(warning('seo:missing-date', 'No `date`: the post is listed after dated posts and has no date in feeds. Add `date: YYYY-MM-DD`.', 1));
+  // No date at all: ingest dates the post by when it was first published, and tells the author (processing has no
+  // clock and no upload history, so it cannot).
   if (!fm.author) messages.push(warning('seo:missing-author', 'No `author`: add `author: Full Name` so readers and search engines see who wrote it.', 1));
   if (!fm.description) messages.push(info('seo:description-from-text', 'No `description`: the meta description is taken from the first paragraph. Add `description:` (50–160 characters) to choose it.', 1));
 
@@ -150,7 +151,7 @@ export function processPost(source: PostSource, config: SiteConfig): PostOutcome
     ...(fm.description === undefined && { descriptionFromText: true }),
     summary: excerpt(leadBlocks, SUMMARY_MAX),
     ...(fm.author !== undefined && { author: fm.author }),
-    ...(date !== undefined && { date, updated: fm.updated ?? date }),
+    ...(date !== undefined ? { date, updated: fm.updated ?? date } : fm.updated !== undefined && { updated: fm.updated }),
     tags: fm.tags,
     lang: fm.lang ?? config.language,
     ...(fm.canonical !== undefined && { canonical: fm.canonical }),

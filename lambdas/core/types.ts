@@ -87,14 +87,14 @@ export interface PublishedPost {
   readonly summary: string;
   readonly author?: string;
   /**
-   * ISO 8601 (`2024-04-01T00:00:00.000Z`), from front matter `date`. OPTIONAL: four of the five seed posts
-   * have no date and we never invent one (no clock, no upload time: builds must be reproducible).
-   * Undated posts: listed after all dated posts (ties by `key`); sitemap entry without `<lastmod>`;
-   * RSS item without `<pubDate>`; JSON Feed item without `date_published`; Atom entry (which requires
-   * `<updated>`) uses the fixed `UNDATED_FEED_TIMESTAMP` so the entry is stable and never re-delivered.
+   * ISO 8601 (`2024-04-01T00:00:00.000Z`), from front matter `date`, else the file name's `YYYY-MM-DD-`. Absent
+   * only between processing and ingest: processing has no clock and no upload history, so ingest dates an undated
+   * post by when it was first published (`PostRecord.firstPublished`) before it is stored. Every live post has one;
+   * the renderers still accept an undated post (listed after dated ones, no `<lastmod>`, no feed date) but no
+   * engine gives them one.
    */
   readonly date?: string;
-  /** ISO 8601, from front matter `updated`, else `date`. Never from the clock. Absent when `date` is. */
+  /** ISO 8601, from front matter `updated`, else `date`. Never from the clock. */
   readonly updated?: string;
   /** Tag display names, in the author's order, de-duplicated. */
   readonly tags: readonly string[];
@@ -152,5 +152,9 @@ export interface SiteFile {
   readonly cacheControl: string;
 }
 
-/** Atom requires a timestamp on every entry; undated posts get this fixed one (see `PublishedPost.date`). */
+/**
+ * Atom requires a timestamp on every entry: the one an undated post would get. Never emitted by a pipeline build,
+ * where every live post is dated (test/site/feeds-dated.test.ts holds the seed site to it); kept so the pure feed
+ * renderers stay total over `PublishedPost`.
+ */
 export const UNDATED_FEED_TIMESTAMP = '1970-01-01T00:00:00.000Z';

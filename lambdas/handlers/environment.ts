@@ -2,6 +2,7 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { CloudFrontKeyValueStoreClient } from '@aws-sdk/client-cloudfront-keyvaluestore';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { parseHubList, resolveSiteConfig } from '../core/config.js';
 import type { SiteConfig } from '../core/types.js';
@@ -10,6 +11,7 @@ import { CloudFrontEdgeCache } from '../adapters/cloudfront-edge-cache.js';
 import { CloudFrontKeyValueStoreRedirects } from '../adapters/cloudfront-key-value-store.js';
 import { DynamoChangeLog } from '../adapters/dynamo-change-log.js';
 import { DynamoPostStore } from '../adapters/dynamo-post-store.js';
+import { EventBridgePostScheduler } from '../adapters/eventbridge-scheduler.js';
 import { IndexRepository } from '../adapters/index-repository.js';
 import { S3PublishedStore } from '../adapters/published-store.js';
 import { SqsAnnouncementQueue } from '../adapters/notify-queue.js';
@@ -55,6 +57,10 @@ const clientOptions = { maxAttempts: 5, retryMode: 'adaptive', logger: quietSdkL
 let clients: { readonly s3: S3Client; readonly dynamodb: DynamoDBClient; readonly sqs: SQSClient } | undefined;
 const sdk = () => (clients ??= { s3: new S3Client(clientOptions), dynamodb: new DynamoDBClient(clientOptions), sqs: new SQSClient(clientOptions) });
 
+/** The EventBridge Scheduler client, made only by an ingest function that has a schedule group. */
+let scheduler: SchedulerClient | undefined;
+const schedulerClient = () => (scheduler ??= new SchedulerClient(clientOptions));
+
 /** The CloudFront client, made only by a publisher that has a distribution to invalidate. */
 let cloudfront: CloudFrontClient | undefined;
 const cloudfrontClient = () => (cloudfront ??= new CloudFrontClient(clientOptions));
@@ -84,6 +90,12 @@ export function ingestDepsFromEnv(env: Env): Omit<IngestDeps, 'logger' | 'proces
     posts: new DynamoPostStore(sdk().dynamodb, table),
     changes: new DynamoChangeLog(sdk().dynamodb, table),
     publisher: new SqsPublishRequester(sdk().sqs, required(env, ENV.PUBLISH_QUEUE_URL)),
+    // Posts dated in the future are woken by one-time schedules; without a group (locally) no client is made.
+    ...(env[ENV.SCHEDULE_GROUP] && {
+      scheduler: new EventBridgePostScheduler(schedulerClient(), {
+        groupName: env[ENV.SCHEDULE_GROUP]!, roleArn: required(env, ENV.SCHEDULER_ROLE_ARN), queueArn: required(env, ENV.INGEST_QUEUE_ARN),
+      }),
+    }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { PermanentError } from '../core/errors.js';
+import type { ScheduledPostMessage } from '../contract.js';
 
 /** One object change from an S3 event notification, decoded. */
 export interface ObjectChange {
@@ -10,11 +11,14 @@ export interface ObjectChange {
   readonly eTag?: string;
   /** Normalised so plain string comparison orders events of one key (see `normaliseSequencer`). */
   readonly sequencer: string;
+  /** When S3 made the change (ISO 8601): the first-published time of an undated post uploaded without one. */
+  readonly eventTime?: string;
 }
 
 interface S3EventRecord {
   eventSource?: string;
   eventName?: string;
+  eventTime?: string;
   s3?: { bucket?: { name?: string }; object?: { key?: string; versionId?: string; eTag?: string; sequencer?: string } };
 }
 
@@ -37,6 +41,30 @@ export function decodeEventKey(key: string): string {
   } catch {
     throw new PermanentError(`S3 event has a malformed object key: ${key}`);
   }
+}
+
+/**
+ * What the ingest queue carries: S3 event notifications, and the wake-ups of scheduled posts (see
+ * `scheduledPostMessage`). Anything else is a permanent error.
+ */
+export function parseIngestMessage(body: string): { readonly changes: ObjectChange[] } | ScheduledPostMessage {
+  const wakeUp = scheduledPostOf(body);
+  return wakeUp ?? { changes: parseS3EventMessage(body) };
+}
+
+function scheduledPostOf(body: string): ScheduledPostMessage | undefined {
+  let parsed: { scheduledPost?: { key?: unknown; sequencer?: unknown } } | null;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined; // not JSON: the S3 event parser says so
+  }
+  if (parsed === null || typeof parsed !== 'object' || !('scheduledPost' in parsed)) return undefined;
+  const { key, sequencer } = parsed.scheduledPost ?? {};
+  if (typeof key !== 'string' || key === '' || typeof sequencer !== 'string' || sequencer === '') {
+    throw new PermanentError('scheduled-post message lacks key or sequencer');
+  }
+  return { scheduledPost: { key, sequencer } };
 }
 
 /**
@@ -68,7 +96,12 @@ export function parseS3EventMessage(body: string): ObjectChange[] {
       sequencer: normaliseSequencer(object.sequencer),
       ...(object.versionId && { versionId: object.versionId }),
       ...(object.eTag && { eTag: object.eTag }),
+      ...(validTime(record.eventTime) && { eventTime: new Date(record.eventTime!).toISOString() }),
     });
   }
   return changes;
+}
+
+function validTime(value: string | undefined): boolean {
+  return value !== undefined && Number.isFinite(Date.parse(value));
 }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { forEachLimited } from '../core/limited.js';
+import { firstPublishedMetadata, firstPublishedTimes } from './first-published.js';
 import { listMarkdownFiles } from './markdown-files.js';
 
 /** Uploads in flight at once (`aws s3 sync` sends 10 by default). */
@@ -49,15 +50,26 @@ export class ContentUploader {
     await rename(temporary, this.manifestPath);
   }
 
-  /** Upload new and changed files (several at a time, as `aws s3 sync` does), delete removed ones. Returns the keys touched. */
+  /**
+   * Upload new and changed files (several at a time, as `aws s3 sync` does), delete removed ones. Returns the keys
+   * touched. Each object carries when its file was first published (first commit, else modification time), which
+   * dates the post if it has no `date`.
+   */
   async sync(): Promise<{ readonly put: string[]; readonly deleted: string[] }> {
     const keys = await listMarkdownFiles(this.dir);
-    const put: string[] = [];
+    const changed: { readonly key: string; readonly body: Buffer; readonly hash: string }[] = [];
     await forEachLimited(keys, UPLOAD_CONCURRENCY, async (key) => {
       const body = await readFile(join(this.dir, key));
       const hash = createHash('sha256').update(body).digest('hex');
-      if (this.uploaded.get(key) === hash) return;
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: 'text/markdown; charset=utf-8' }));
+      if (this.uploaded.get(key) !== hash) changed.push({ key, body, hash });
+    });
+    const firstPublished = changed.length === 0 ? new Map() : await firstPublishedTimes(this.dir, changed.map(({ key }) => key));
+    const put: string[] = [];
+    await forEachLimited(changed, UPLOAD_CONCURRENCY, async ({ key, body, hash }) => {
+      await this.s3.send(new PutObjectCommand({
+        Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: 'text/markdown; charset=utf-8',
+        Metadata: firstPublishedMetadata(firstPublished.get(key)),
+      }));
       this.uploaded.set(key, hash);
       put.push(key);
     });

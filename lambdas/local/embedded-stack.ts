@@ -31,6 +31,7 @@ import { LocalQueue, type DeadLetter } from './local-queue.js';
 import { toAwsS3Event, type S3rverEvent } from './s3-event-bridge.js';
 import { makeObjectPutsAtomic, type S3rverFilesystemStore } from './s3rver-atomic-puts.js';
 import { answerRangesOfEmptyObjectsAsS3, type S3rverObjectReader } from './s3rver-empty-ranges.js';
+import { TimerPostScheduler } from './timer-scheduler.js';
 
 const require = createRequire(import.meta.url);
 // Locally we run on Node 20 on purpose (the machines have it); Lambda runs Node 22. The SDK's notice about
@@ -74,6 +75,17 @@ export interface EmbeddedStackOptions {
    * @default { indexNowEndpoint: https://api.indexnow.org/indexnow }
    */
   readonly notify?: false | { readonly indexNowEndpoint?: string; readonly onSent?: (outcome: NotifyOutcome) => void };
+  /**
+   * Ingest decides which posts are due as of this time (ms since the epoch), not the clock's: `npm run build --
+   * --emulated --now TIME` builds the site as of then. @default the clock's time
+   */
+  readonly asOf?: number;
+  /**
+   * Scheduled posts are woken by timers that send the wake-up into the ingest queue at their time, as EventBridge
+   * Scheduler does in AWS (kept in `dataDir` with `persist`, so a restart arms them again). `false`: nothing wakes
+   * them (a one-shot build shows the site as of its clock). @default true
+   */
+  readonly wakeScheduledPosts?: boolean;
 }
 
 export interface EmbeddedStack {
@@ -95,6 +107,8 @@ export interface EmbeddedStack {
   readonly publishQueue: LocalQueue;
   /** Only when the config names WebSub hubs or an IndexNow key (and `notify` is not `false`). */
   readonly notifyQueue?: LocalQueue;
+  /** The timers that wake scheduled posts; absent with `wakeScheduledPosts: false`. */
+  readonly scheduler?: TimerPostScheduler;
   readonly deadLetters: readonly DeadLetter[];
   readonly dataDir: string;
   /** The publisher forgets what a warm container remembers between runs (`ListingMemo`), as after a cold start. */
@@ -169,8 +183,13 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
     },
   };
 
+  const scheduler = options.wakeScheduledPosts === false
+    ? undefined
+    : new TimerPostScheduler((body) => ingestQueue.send(body), options.persist ? join(dataDir, 'schedules.json') : undefined);
+  await scheduler?.load();
   const ingestDeps: IngestDeps = {
     config: options.config, source, reports: source, posts, changes, publisher, processor: options.processor ?? sharedPostProcessor, logger,
+    ...(options.asOf !== undefined && { asOf: options.asOf }), ...(scheduler && { scheduler }),
   };
   const publishDeps = (): PublishDeps => ({
     config: options.config, posts, index, changes, published, site, reports: source, postsPrefix: source.postsPrefix,
@@ -195,7 +214,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
   return {
     s3, dynamodb, names: LOCAL_NAMES, posts, changes, source, site,
     endpoints: { s3: `http://127.0.0.1:${s3Address.port}`, dynamodb: `http://127.0.0.1:${dynamoServer.port}` }, ingestQueue, publishQueue,
-    ...(notifyQueue && { notifyQueue }), deadLetters, dataDir, ingestDeps, publishDeps,
+    ...(notifyQueue && { notifyQueue }), ...(scheduler && { scheduler }), deadLetters, dataDir, ingestDeps, publishDeps,
     get published() {
       return published;
     },
@@ -220,6 +239,7 @@ export async function startEmbeddedStack(options: EmbeddedStackOptions): Promise
       }
     },
     async close() {
+      scheduler?.close();
       s3.destroy();
       dynamodb.destroy();
       await s3Server.close();

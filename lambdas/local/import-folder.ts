@@ -7,6 +7,7 @@ import { publishChanges, type PublishStep, type PublishSummary } from '../servic
 import type { PostReport } from '../services/report.js';
 import { ContentUploader } from './content-files.js';
 import type { EmbeddedStack } from './embedded-stack.js';
+import { firstPublishedTimes } from './first-published.js';
 import { listMarkdownFiles } from './markdown-files.js';
 
 /** The lowest sequencer: every S3 event after an import is newer than what the import recorded. */
@@ -46,7 +47,8 @@ export async function importFolder(stack: EmbeddedStack, dir: string, config: Si
   const upload = lap();
 
   const keys = await listMarkdownFiles(dir);
-  const source = new FsSourceStore(dir);
+  // When each file was first published, as the uploader put it on the objects.
+  const source = new FsSourceStore(dir, await firstPublishedTimes(dir, keys));
   const reports = new Map<string, PostReport>();
   // The reports the import writes go to the bucket as always; the caller sees them without reading them back.
   const recording: ReportStore = {

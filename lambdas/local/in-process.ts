@@ -12,6 +12,7 @@ import { PostWorkerPool } from '../services/post-worker.js';
 import type { SiteStore } from '../services/ports.js';
 import { publishChanges, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { PostReport } from '../services/report.js';
+import { firstPublishedTimes } from './first-published.js';
 import { listMarkdownFiles } from './markdown-files.js';
 import { openProcessCache } from './process-cache.js';
 
@@ -26,6 +27,11 @@ export interface InProcessBuildOptions {
   readonly outDir?: string;
   /** Called for every post ingested. */
   readonly onIngest?: (result: IngestResult, done: number, total: number) => void;
+  /**
+   * Build the site as of this time (ms since the epoch): posts dated after it are reported as scheduled, not
+   * published. @default now
+   */
+  readonly now?: number;
 }
 
 export interface InProcessBuildResult {
@@ -64,12 +70,15 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
   const reports = new MemoryReportStore();
   const memorySite = options.outDir === undefined ? new MemorySiteStore() : undefined;
   const site: SiteStore & { readonly written?: ReadonlySet<string> } = memorySite ?? new FsSiteStore(options.outDir!);
-  const source = new FsSourceStore(options.contentDir);
+  // When each file was first published (first commit, else modification time): what the uploaders put on objects.
+  const source = new FsSourceStore(options.contentDir, await firstPublishedTimes(options.contentDir, keys));
   try {
     const ingestDeps: IngestDeps = {
       config: options.config, source, reports, posts, changes, processor: pool, logger: silentLogger,
-      // Nothing to wake: the build publishes once, after every post is ingested.
+      // Nothing to wake: the build publishes once, after every post is ingested (and shows the site as of its
+      // clock: no scheduled post is woken later either).
       publisher: { request: async () => {} },
+      ...(options.now !== undefined && { asOf: options.now }),
     };
     // Every file as an upload, in key order, all of the same (first) version.
     const sequencer = normaliseSequencer('1');

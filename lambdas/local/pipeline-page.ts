@@ -59,7 +59,7 @@ ${site?.gone && site.gone.length > 0
 <section aria-labelledby="posts"><h2 id="posts">Posts</h2>
 <table class="posts"><thead><tr>${header('file', 'File')}${header('status', 'Status')}<th scope="col">Title</th>${header('errors', 'Errors')}${header('warnings', 'Warnings')}${header('notes', 'Notes')}<th scope="col">Related</th></tr></thead>
 <tbody>
-${rows.map(({ key, report }) => `<tr class="${report.status}"><td><a href="${postPagePath(key)}">${escapeHtml(key)}</a></td><td>${report.status}</td>`
+${rows.map(({ key, report }) => `<tr class="${report.status}"><td><a href="${postPagePath(key)}">${escapeHtml(key)}</a></td><td>${report.status}${report.scheduledFor ? ` for ${escapeHtml(readableTime(report.scheduledFor))}` : ''}</td>`
     + `<td>${report.url ? `<a href="${escapeHtml(new URL(report.url).pathname)}">${escapeHtml(report.title ?? '')}</a>` : escapeHtml(report.title ?? '')}</td>`
     + `<td>${report.errors.length}</td><td>${report.warnings.length}</td><td>${report.notes.length}</td><td>${report.site?.related.length ?? 0}</td></tr>`).join('\n')}
 </tbody></table></section>`);
@@ -77,7 +77,9 @@ export function renderPipelinePost(key: string, report: PostReport, source: stri
 <h1>${escapeHtml(report.title ?? key)}</h1>
 <p>File <code>${escapeHtml(report.file)}</code>: <strong>${report.status}</strong>${report.url ? `, at <a href="${escapeHtml(new URL(report.url).pathname)}">${escapeHtml(new URL(report.url).pathname)}</a>` : ''}.
 ${site?.canonicalUrl ? `A near copy of an earlier post: its canonical URL is <a href="${escapeHtml(site.canonicalUrl)}">${escapeHtml(site.canonicalUrl)}</a>.` : ''}
-${report.stillLive ? `The previous version stays published: <a href="${escapeHtml(report.stillLive.url)}">${escapeHtml(report.stillLive.title)}</a>.` : ''}</p>
+${report.stillLive ? `The previous version stays published: <a href="${escapeHtml(report.stillLive.url)}">${escapeHtml(report.stillLive.title)}</a>.` : ''}
+${report.scheduledFor ? `Scheduled: published at <time datetime="${escapeHtml(report.scheduledFor)}">${escapeHtml(readableTime(report.scheduledFor))}</time>, not before.` : ''}
+${report.datedByFirstPublished ? `No <code>date</code>: dated <time datetime="${escapeHtml(report.datedByFirstPublished.at)}">${escapeHtml(readableTime(report.datedByFirstPublished.at))}</time>, when it was first published (${FIRST_PUBLISHED_SOURCES[report.datedByFirstPublished.from]}).` : ''}</p>
 <section aria-labelledby="messages"><h2 id="messages">Messages</h2>
 ${messages.length === 0 ? '<p>None.</p>' : `<table class="messages"><thead><tr><th scope="col">Where</th><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">What to do</th></tr></thead><tbody>
 ${messages.map((message) => `<tr class="${message.severity}"><td><code>${escapeHtml(where(report.file, message))}</code></td><td>${message.severity}</td><td>${escapeHtml(message.ruleId)}</td><td>${escapeHtml(message.reason)}</td></tr>`).join('\n')}
@@ -105,6 +107,14 @@ ${!site || site.related.length === 0 ? '<p>None.</p>' : `<table><thead><tr><th s
 ${site.related.map((entry) => `<tr><td>${entry.url ? `<a href="${escapeHtml(new URL(entry.url).pathname)}">${escapeHtml(entry.title ?? entry.file)}</a>` : escapeHtml(entry.file)}</td><td>${entry.score.toFixed(4)}</td><td>${escapeHtml(entry.sharedTerms.join(', '))}</td><td>${escapeHtml(entry.sharedTags.join(', '))}</td></tr>`).join('\n')}
 </tbody></table>`}
 </section>`);
+}
+
+/** Where a first-published time came from, in the author's words. */
+const FIRST_PUBLISHED_SOURCES = { commit: 'the commit that added the file', file: 'the file\'s modification time', upload: 'its first upload' } as const;
+
+/** `2024-04-01 09:30:00 UTC`. */
+function readableTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 
 export function postPagePath(key: string): string {

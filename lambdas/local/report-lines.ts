@@ -17,7 +17,8 @@ export function formatReports(reports: ReadonlyMap<string, PostReport>, displayD
     }
     const warnings = report.warnings.length;
     const related = report.site?.related.length ? `, ${report.site.related.length} related` : '';
-    lines.push(`${report.status === 'published' ? '✔' : '•'} ${report.status.padEnd(9)} ${file}${report.url ? `  → ${report.url}` : ''}  (${warnings} warning${warnings === 1 ? '' : 's'}${related})`);
+    const when = report.scheduledFor ? `  for ${report.scheduledFor}` : '';
+    lines.push(`${report.status === 'published' ? '✔' : '•'} ${report.status.padEnd(9)} ${file}${report.url ? `  → ${report.url}` : ''}${when}  (${warnings} warning${warnings === 1 ? '' : 's'}${related})`);
     if (showWarnings) for (const message of report.warnings) lines.push(`    ${formatMessage(file, message)}`);
   }
   return lines;

@@ -18,7 +18,19 @@ import type { PostMessage, PublishedPost } from '../core/types.js';
 /** A live post without its body: what the site index, feeds and sitemap are built from. */
 export type LivePost = Omit<PublishedPost, 'contentHtml'>;
 
-export type PostState = 'published' | 'draft' | 'rejected' | 'deleted';
+/** `scheduled`: a post dated in the future, stored but not on the site until its date (see `PostRecord.scheduled`). */
+export type PostState = 'published' | 'draft' | 'rejected' | 'deleted' | 'scheduled';
+
+/**
+ * When a post was first published, and how that is known: `commit` (the file's first commit in the author's git
+ * repository) or `file` (its modification time), both told by the local uploaders; else `upload` (the S3 event time
+ * of the upload that first published it). An undated post is dated by it.
+ */
+export interface FirstPublished {
+  /** ISO 8601. */
+  readonly at: string;
+  readonly from: 'commit' | 'file' | 'upload';
+}
 
 /** The record of one source file. */
 export interface PostRecord {
@@ -33,10 +45,28 @@ export interface PostRecord {
   /** What the publisher last decided about the live version (corpus-wide: repeats, related posts, FAQ owners). */
   readonly view?: PostView;
   /**
-   * What the change that wrote this record replaced: the slug it released and the body it no longer uses. Ingest
-   * releases the slug (also on a retry); the publisher deletes the body once the site no longer shows it.
+   * What the change that wrote this record replaced: the slug it released, the body it no longer uses and the
+   * wake-up of a scheduled version (`wakeUp`). Ingest releases the slug and cancels the wake-up (also on a retry);
+   * the publisher deletes the body once the site no longer shows it.
    */
-  readonly replaced?: { readonly slug?: string; readonly contentHash?: string };
+  readonly replaced?: { readonly slug?: string; readonly contentHash?: string; readonly wakeUp?: true };
+  /**
+   * Set by the first upload that published the post and never changed after (edits, drafts, rejections, a deletion
+   * and a re-upload all keep it): the date of an undated post.
+   */
+  readonly firstPublished?: FirstPublished;
+  /** The live version's `date` is `firstPublished` (the source has no date): reports say so. */
+  readonly datedByFirstPublished?: true;
+  /**
+   * A `scheduled` post: when it goes live (its `date`), the slug it holds meanwhile (claimed, so no other post takes
+   * its URL), and the object version to read again then. A wake-up (see `PostScheduler`) publishes it.
+   */
+  readonly scheduled?: { readonly at: string; readonly slug: string; readonly versionId?: string };
+}
+
+/** The slug a record holds: its live version's, else the one a scheduled version claimed. */
+export function heldSlug(record: PostRecord | undefined): string | undefined {
+  return record?.live?.slug ?? record?.scheduled?.slug;
 }
 
 /**

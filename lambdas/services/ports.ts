@@ -9,7 +9,7 @@ import type { PostOutcome, PostSource } from '../core/post.js';
 import type { TermVector } from '../core/terms.js';
 import type { PublishedPost, SiteConfig, SiteFile } from '../core/types.js';
 import type {
-  CandidateFacts, ListedPost, PendingChange, PostBody, PostRecord, PublishedSite, PublishedState,
+  CandidateFacts, FirstPublished, ListedPost, PendingChange, PostBody, PostRecord, PublishedSite, PublishedState,
 } from '../model/records.js';
 
 /** Post records, their bodies, slug claims and term vectors (the posts table in AWS). */
@@ -120,9 +120,31 @@ export interface SourceStore {
   readonly postsPrefix: string;
   /**
    * Read one post, by version when given. At most `maxBytes + 1` bytes are read; `size` is the full size.
-   * Undefined when it no longer exists (a removal follows or came first).
+   * Undefined when it no longer exists (a removal follows or came first). `firstPublished`: when the uploader said
+   * the post was first published (the local uploaders do, from the file's first commit or modification time).
    */
-  getPost(key: string, versionId?: string, maxBytes?: number): Promise<{ readonly bytes: Uint8Array; readonly size: number } | undefined>;
+  getPost(key: string, versionId?: string, maxBytes?: number): Promise<SourcePost | undefined>;
+}
+
+export interface SourcePost {
+  readonly bytes: Uint8Array;
+  readonly size: number;
+  readonly firstPublished?: FirstPublished;
+}
+
+/**
+ * Wakes a scheduled post at its time: ingest is sent `scheduledPostMessage(key, token)` (contract.ts) then, and
+ * publishes the post if its record is still the scheduled version `token` names. An EventBridge Scheduler one-time
+ * schedule in AWS, a timer on the embedded stack; absent in a one-shot build (which shows the site as of its clock).
+ */
+export interface PostScheduler {
+  /** Create the post's wake-up, or move it (one per post: a later call replaces an earlier one). `at` is ISO 8601. */
+  wakeAt(key: string, at: string, token: string): Promise<void>;
+  /**
+   * Cancel the post's wake-up, if it has one. Best effort by design: a wake-up left behind finds the record moved
+   * on (another sequencer, or not scheduled) and is ignored.
+   */
+  cancel(key: string): Promise<void>;
 }
 
 /** The authors' reports (the source bucket's `reports/`, private). */
@@ -212,7 +234,10 @@ export interface PostProcessor {
   process(source: PostSource, config: SiteConfig): Promise<ProcessedPost>;
 }
 
-/** Time, for the edges that need it (markers' timestamps, a publisher waiting for a burst of uploads to end). */
+/**
+ * Time, for the edges that need it (markers' timestamps, a publisher waiting for a burst of uploads to end, ingest
+ * deciding whether a post's date has come).
+ */
 export interface Clock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -222,3 +247,4 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+

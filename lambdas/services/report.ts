@@ -3,7 +3,7 @@ import { decisionMessage } from '../core/dedupe.js';
 import type { PostView } from '../core/post-view.js';
 import { sitePaths } from '../core/slug.js';
 import type { PostMessage, SiteConfig } from '../core/types.js';
-import type { PostRecord, PostState } from '../model/records.js';
+import type { FirstPublished, PostRecord, PostState } from '../model/records.js';
 
 /**
  * The private, author-facing report of one post (kept next to the post in the source bucket, never in the public
@@ -19,6 +19,10 @@ export interface PostReport {
   readonly url?: string;
   /** For a rejected edit: the earlier version that stays published. */
   readonly stillLive?: { readonly title: string; readonly url: string };
+  /** A scheduled post: when it is published (ISO 8601). */
+  readonly scheduledFor?: string;
+  /** A post without `date`: the first-published time it is dated by, and where that came from. */
+  readonly datedByFirstPublished?: FirstPublished;
   readonly errors: readonly PostMessage[];
   readonly warnings: readonly PostMessage[];
   readonly notes: readonly PostMessage[];
@@ -54,6 +58,8 @@ export function buildReport(
     sequencer: record.seq,
     ...(record.state === 'published' && record.live && { title: record.live.title, url: url(record.live.slug) }),
     ...(record.state === 'rejected' && record.live && { stillLive: { title: record.live.title, url: url(record.live.slug) } }),
+    ...(record.state === 'scheduled' && record.scheduled && { scheduledFor: record.scheduled.at }),
+    ...(record.datedByFirstPublished && record.firstPublished && { datedByFirstPublished: record.firstPublished }),
     errors: bySeverity('error'),
     warnings: bySeverity('warning'),
     notes: bySeverity('info'),

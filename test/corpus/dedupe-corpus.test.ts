@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { startTestStack, type TestStack } from '../integration/stack-helpers.js';
+import { firstPublishedMetadata } from '../../lambdas/local/first-published.js';
 import { markdown, prose, type FixturePost } from './fixtures.js';
 
 const SHARED = prose(1000, 80); // a section body pasted into several posts
@@ -12,8 +13,13 @@ let stacks: TestStack[] = [];
 afterEach(async () => { await Promise.all(stacks.map((s) => s.close())); stacks = []; });
 async function stack(options: Parameters<typeof startTestStack>[0] = {}) { const s = await startTestStack(options); stacks.push(s); return s; }
 
+/**
+ * As `npm start` uploads a folder: each object says when its file was first published, which dates the undated post
+ * (after the dated ones) alike whatever the upload order; the S3 event time would date it by its upload.
+ */
+const FIRST_PUBLISHED = firstPublishedMetadata({ at: '2025-01-01T00:00:00.000Z', from: 'file' });
 async function uploadAll(s: TestStack, posts: readonly FixturePost[]) {
-  for (const post of posts) await s.upload(post.key, markdown(post));
+  for (const post of posts) await s.upload(post.key, markdown(post), FIRST_PUBLISHED);
 }
 async function snapshot(s: TestStack): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -42,7 +48,7 @@ describe('cross-post deduplication on the embedded stack', () => {
     expect(copy).toContain('This section repeats <a href="https://blog.example.com/posts/a-original/#shared-part">Shared Part</a> from “Original”.');
     expect(articleOf(copy)).not.toContain(firstWords(SHARED));
     expect(occurrences(articleOf((await s.page('posts/a-original/index.html'))!), firstWords(SHARED))).toBe(1);
-    // Undated posts count as later than dated ones.
+    // The undated post is dated when it was first published, after the dated ones: it is the later one.
     expect(await s.page('posts/d-undated/index.html')).toContain('<a href="https://blog.example.com/posts/b-copy/#own-b">Own B</a> from “Second”');
     const report = await s.report('b-copy.md') as { warnings: { ruleId: string; line: number; reason: string }[]; site: { decisions: { kind: string; similarity: number; original: { postKey: string } }[] } };
     expect(report.site.decisions[0]).toMatchObject({ kind: 'section-linked', original: { postKey: 'a-original.md' } });

@@ -7,9 +7,6 @@
  *    again as a new container, ends in the site a clean build gives: no half-published state survives.
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { listKeys } from '../../lambdas/local/content-files.js';
@@ -18,6 +15,7 @@ import { buildInProcess } from '../../lambdas/local/in-process.js';
 import { reportJson } from '../../lambdas/services/report.js';
 import { reportsWithoutHistory } from '../support/equivalence.js';
 import { featureCorpus, type SourceEdit } from '../support/feature-corpus.js';
+import { contentFolder, FILE_TIME_METADATA } from '../support/equivalence.js';
 import { FunctionContainer, functionEnvironment, node22, startSqsStandIn, synthesizedBundles, type Bundles } from '../support/lambda-bundles.js';
 import { prng } from '../support/prng.js';
 import { siteSnapshot, snapshotDiff } from './hostile-helpers.js';
@@ -62,7 +60,7 @@ async function stackOfBundles(): Promise<{
 async function put(stack: EmbeddedStack, edit: SourceEdit): Promise<void> {
   const Key = `posts/${edit.key}`;
   if (edit.text === undefined) await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.names.sourceBucket, Key }));
-  else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text }));
+  else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text, Metadata: FILE_TIME_METADATA }));
 }
 
 /** Site files and reports (`sequencer` blanked: only S3 events carry one) of a stack. */
@@ -79,11 +77,7 @@ const withoutSequencer = (json: string) => json.replace(/^ {2}"sequencer": "[0-9
 
 /** The in-process build of `files`: site files and reports. */
 async function inProcess(files: ReadonlyMap<string, string>): Promise<{ site: Map<string, string>; reports: Map<string, string> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'bundles-'));
-  for (const [key, text] of files) {
-    await mkdir(dirname(join(dir, key)), { recursive: true });
-    await writeFile(join(dir, key), text);
-  }
+  const dir = await contentFolder(files, 'bundles-');
   const result = await buildInProcess({ contentDir: dir, config });
   const reports = new Map([...result.reports].map(([key, report]) => [`${key}.json`, withoutSequencer(reportJson(report))]));
   reports.set('_site.json', reportJson(result.siteReport));

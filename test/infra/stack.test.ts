@@ -141,6 +141,9 @@ describe('ContentPipelineStack', () => {
         'AWS::CloudWatch::Alarm': 4,
         // the two pipeline functions + CDK's singleton BucketNotificationsHandler
         'AWS::Lambda::Function': 3,
+        'AWS::Scheduler::ScheduleGroup': 1,
+        // No schedule is in the template: the ingest function makes one per post dated in the future.
+        'AWS::Scheduler::Schedule': 0,
       };
       for (const [type, count] of Object.entries(counts)) template.resourceCountIs(type, count);
       template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, 2);
@@ -376,6 +379,9 @@ describe('ContentPipelineStack', () => {
         ...shared,
         PUBLISH_QUEUE_URL: { Ref: ids.publishQueue },
         SERVICE_NAME: 'content-ingest',
+        SCHEDULE_GROUP: Object.values(resourcesOf(template, 'AWS::Scheduler::ScheduleGroup'))[0]!.Properties.Name,
+        SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [stack.getLogicalId(stack.schedules.role.node.defaultChild as never), 'Arn'] },
+        INGEST_QUEUE_ARN: { 'Fn::GetAtt': [ids.ingestQueue, 'Arn'] },
       });
       expect(env(ids.publishFn)).toEqual({
         ...shared, PUBLISH_QUEUE_URL: { Ref: ids.publishQueue }, SERVICE_NAME: 'content-publish', DISTRIBUTION_ID: { Ref: ids.distribution },
@@ -442,6 +448,35 @@ describe('ContentPipelineStack', () => {
       const tableActions = actionsOn(statements, (arn) => arn.startsWith(`${ids.table}.Arn`));
       expect(tableActions).toEqual(expect.arrayContaining([`dynamodb:PutItem ${ids.table}.Arn`]));
       expect(tableActions.filter((a) => /dynamodb:(DeleteTable|UpdateTable|CreateTable)/.test(a))).toEqual([]);
+    });
+
+    it('scheduled posts: ingest manages schedules of its group only and passes only the scheduler role, which may only send to the ingest queue', () => {
+      const group: string = Object.values(resourcesOf(template, 'AWS::Scheduler::ScheduleGroup'))[0]!.Properties.Name;
+      expect(group).toMatch(/^[0-9a-zA-Z._-]{1,64}$/);
+      const roleId = stack.getLogicalId(stack.schedules.role.node.defaultChild as never);
+      const statements = statementsOfFunction(template, ids.ingestFn);
+      const scheduler = statements.filter((s) => toArray(s.Action).some((a) => a.startsWith('scheduler:')));
+      expect(scheduler).toHaveLength(1);
+      expect(toArray(scheduler[0]!.Action).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule']);
+      expect(toArray(scheduler[0]!.Resource).map(flattenArn)).toEqual([
+        `arn:AWS::Partition:scheduler:AWS::Region:AWS::AccountId:schedule/${group}/*`,
+      ]);
+      const passRole = statements.filter((s) => toArray(s.Action).includes('iam:PassRole'));
+      expect(passRole).toEqual([expect.objectContaining({
+        Action: 'iam:PassRole', Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      })]);
+      // The role: assumed by EventBridge Scheduler for this account only; SendMessage to the ingest queue, nothing else.
+      const role = template.toJSON().Resources[roleId].Properties;
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({
+        Action: 'sts:AssumeRole', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      })]);
+      expect(role.ManagedPolicyArns).toBeUndefined();
+      const roleStatements = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+        .filter((policy) => toArray<Json>(policy.Properties.Roles).some((r) => r.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      expect(roleStatements).toEqual([expect.objectContaining({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [ids.ingestQueue, 'Arn'] } })]);
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', {});
     });
 
     it('publish: reads the table, reads/writes the site bucket; in the source bucket writes reports/* and keeps the published state, never posts', () => {
@@ -844,6 +879,8 @@ describe('contract with the handlers', () => {
       'FEED_ICON', 'FEED_LOGO']);
     // Read by the publisher only (no distribution or redirect store locally: no edge invalidation, no edge redirects).
     const publisherOnly = new Set(['DISTRIBUTION_ID', 'REDIRECT_STORE_ARN']);
+    // Read by ingest only: where it schedules posts dated in the future.
+    const ingestOnly = new Set(['SCHEDULE_GROUP', 'SCHEDULER_ROLE_ARN', 'INGEST_QUEUE_ARN']);
     const { stack, template } = build();
     const env = (fn: { node: { defaultChild?: unknown } }) => {
       const id = stack.getLogicalId(fn.node.defaultChild as never);
@@ -852,7 +889,8 @@ describe('contract with the handlers', () => {
     const wanted = Object.values(HANDLER_ENV as Record<string, string>).filter((name) => !optional.has(name));
     expect(env(stack.ingest.fn)).toEqual(expect.arrayContaining(wanted.filter((name) => !publisherOnly.has(name))));
     for (const name of publisherOnly) expect(env(stack.ingest.fn)).not.toContain(name);
-    expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted));
+    expect(env(stack.publishing.fn)).toEqual(expect.arrayContaining(wanted.filter((name) => !ingestOnly.has(name))));
+    for (const name of ingestOnly) expect(env(stack.publishing.fn)).not.toContain(name);
     expect(env(stack.publishing.fn)).not.toContain('FEED_ICON');
   }, SLOW);
 

@@ -74,6 +74,30 @@ describe('npm run build', () => {
     expect(after).toEqual(await filesUnder(join(work, 'fresh')));
   });
 
+  it('--now shows the site as of that time, in-process and on the emulated stack: later posts are reported as scheduled, not published', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'build-cli-'));
+    const content = join(work, 'content');
+    await mkdir(content);
+    await writeFile(join(content, 'old.md'), '---\ntitle: Old news\ndate: 2020-01-01\n---\n\nPublished long ago.\n');
+    await writeFile(join(content, 'new-year.md'), '---\ntitle: Happy new year\ndate: 2030-01-01 00:00:00 +0100\n---\n\nScheduled for the new year.\n');
+    const before = await build(['--no-cache', '--content', content, '--out', join(work, 'before'), '--now', '2029-12-31T22:59:59Z']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain(`• scheduled ${content}/new-year.md  for 2029-12-31T23:00:00.000Z`);
+    expect(before.stdout).toContain('2 posts in, 1 published, 0 drafts, 0 rejected, 1 scheduled');
+    const site = await filesUnder(join(work, 'before'));
+    expect(site.has('posts/old/index.html')).toBe(true);
+    expect(site.has('posts/new-year/index.html')).toBe(false);
+    expect(site.get('feed.xml')).not.toContain('Happy new year');
+    const emulated = await build(['--emulated', '--content', content, '--out', join(work, 'emulated'), '--now', '2029-12-31T22:59:59Z']);
+    expect(emulated.stdout).toContain(`• scheduled ${content}/new-year.md  for 2029-12-31T23:00:00.000Z`);
+    expect(await filesUnder(join(work, 'emulated'))).toEqual(site);
+
+    const after = await build(['--no-cache', '--content', content, '--out', join(work, 'after'), '--now', '2029-12-31T23:00:00Z']);
+    expect(after.stdout).toContain('2 posts in, 2 published');
+    expect((await filesUnder(join(work, 'after'))).get('feed.xml')).toContain('Happy new year');
+    expect((await build(['--content', content, '--out', join(work, 'bad'), '--now', 'next tuesday'])).code).toBe(1);
+  }, 180_000);
+
   it('refuses to overwrite a folder it did not write', async () => {
     const work = await mkdtemp(join(tmpdir(), 'build-cli-'));
     await writeFile(join(work, 'precious.txt'), 'keep me');

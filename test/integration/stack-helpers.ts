@@ -10,7 +10,8 @@ export interface TestStack extends EmbeddedStack {
   readonly results: IngestResult[];
   /** Every S3 event body delivered to the ingest queue, in order. */
   readonly events: string[];
-  upload(key: string, text: string): Promise<void>;
+  /** Put a post (with user metadata, e.g. the first-published time the local uploaders set) and let it settle. */
+  upload(key: string, text: string, metadata?: Record<string, string>): Promise<void>;
   remove(key: string): Promise<void>;
   /** A file of the site bucket, or undefined. */
   page(path: string): Promise<string | undefined>;
@@ -43,8 +44,8 @@ export async function startTestStack(options: Partial<EmbeddedStackOptions> = {}
   return Object.assign(stack, {
     results,
     events,
-    async upload(key: string, text: string) {
-      await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key: `posts/${key}`, Body: text }));
+    async upload(key: string, text: string, metadata?: Record<string, string>) {
+      await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key: `posts/${key}`, Body: text, ...(metadata && { Metadata: metadata }) }));
       await stack.settled();
     },
     async remove(key: string) {

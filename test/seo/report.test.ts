@@ -89,7 +89,7 @@ describe('SEO warnings from processPost', () => {
     const outcome = published(md('title: Short\ndescription: Tiny.', '# Another H1\n\n#### Skip\n\n![](https://example.org/x.png)\n\nFew words.'));
     expect(outcome.status).toBe('published');
     expect(new Set(rules(outcome.messages.filter((m) => m.ruleId.startsWith('seo:'))))).toEqual(new Set([
-      'seo:missing-date', 'seo:missing-author', 'seo:title-length', 'seo:description-length', 'seo:extra-h1', 'seo:heading-skip', 'seo:image-alt', 'seo:short-content',
+      'seo:missing-author', 'seo:title-length', 'seo:description-length', 'seo:extra-h1', 'seo:heading-skip', 'seo:image-alt', 'seo:short-content',
     ]));
     expect(outcome.messages.filter((m) => m.ruleId.startsWith('seo:')).every((m) => m.severity === 'warning')).toBe(true);
   });
@@ -99,9 +99,11 @@ describe('SEO warnings from processPost', () => {
     expect(outcome.messages.filter((m) => m.severity === 'warning')).toEqual([]);
   });
 
-  it('keep the missing author and date ids, and a malformed faq is still an error that blocks', () => {
+  it('keep the missing author id (an undated post is dated by ingest, not warned about), and a malformed faq is still an error that blocks', () => {
     const outcome = published(md(`title: ${GOOD_TITLE}`, words(300)));
-    expect(rules(outcome.messages)).toEqual(expect.arrayContaining(['seo:missing-date', 'seo:missing-author', 'seo:description-from-text']));
+    expect(rules(outcome.messages)).toEqual(expect.arrayContaining(['seo:missing-author', 'seo:description-from-text']));
+    expect(rules(outcome.messages)).not.toContain('seo:missing-date');
+    expect(outcome.post.date).toBeUndefined();
     const bad = process(md(`title: ${GOOD_TITLE}\nfaq: 3`));
     expect(bad.status).toBe('rejected');
     expect(bad.messages).toContainEqual(expect.objectContaining({ severity: 'error', ruleId: 'front-matter:faq', line: 3 }));

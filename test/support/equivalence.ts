@@ -3,7 +3,7 @@
  * emulated AWS stack fed a history of changes (see test/corpus/*-equivalence.test.ts).
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
@@ -11,6 +11,7 @@ import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import type { RedirectTable } from '../../lambdas/core/site/redirects.js';
 import { listKeys } from '../../lambdas/local/content-files.js';
 import { startEmbeddedStack } from '../../lambdas/local/embedded-stack.js';
+import { firstPublishedMetadata } from '../../lambdas/local/first-published.js';
 import { buildInProcess } from '../../lambdas/local/in-process.js';
 import { openProcessCache } from '../../lambdas/local/process-cache.js';
 import { PostWorkerPool } from '../../lambdas/services/post-worker.js';
@@ -28,12 +29,27 @@ export interface Published {
 
 const withoutSequencer = (json: string) => json.replace(/^ {2}"sequencer": "[0-9A-F]+",\n/m, '');
 
-export async function inProcess(files: ReadonlyMap<string, string>, cacheDir?: string): Promise<Published> {
-  const dir = await mkdtemp(join(tmpdir(), 'equivalence-'));
+/**
+ * When every file of these tests was first published: the in-process build reads it from the files' modification
+ * time (the folder is not a git repository), the emulated stack from each object's metadata, as `npm start` and
+ * `npm run build -- --emulated` upload them. Undated posts are dated by it, alike on both sides.
+ */
+export const FILE_TIME = new Date(Date.UTC(2022, 5, 1, 12, 0, 0));
+export const FILE_TIME_METADATA = firstPublishedMetadata({ at: FILE_TIME.toISOString(), from: 'file' });
+
+/** The files in a new temporary folder, each modified at `FILE_TIME`. */
+export async function contentFolder(files: ReadonlyMap<string, string>, prefix = 'equivalence-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
   for (const [key, text] of files) {
     await mkdir(dirname(join(dir, key)), { recursive: true });
     await writeFile(join(dir, key), text);
+    await utimes(join(dir, key), FILE_TIME, FILE_TIME);
   }
+  return dir;
+}
+
+export async function inProcess(files: ReadonlyMap<string, string>, cacheDir?: string): Promise<Published> {
+  const dir = await contentFolder(files);
   const result = await buildInProcess({ contentDir: dir, config, ...(cacheDir && { cacheDir }) });
   const reports = new Map([...result.reports].map(([key, report]) => [`${key}.json`, withoutSequencer(reportJson(report))]));
   reports.set('_site.json', reportJson(result.siteReport));
@@ -51,7 +67,7 @@ export async function emulated(
     for (const [i, edit] of history.entries()) {
       const Key = `posts/${edit.key}`;
       if (edit.text === undefined) await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.names.sourceBucket, Key }));
-      else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text }));
+      else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text, Metadata: FILE_TIME_METADATA }));
       if (i % settleEvery === settleEvery - 1) await stack.settled();
     }
     await stack.settled();
