@@ -27,7 +27,25 @@ export async function firstPublishedTimes(dir: string, keys: readonly string[]):
     if (commit !== undefined) times.set(key, { at: commit, from: 'commit' });
     else times.set(key, { at: new Date(Math.floor((await stat(join(dir, key))).mtimeMs)).toISOString(), from: 'file' });
   }
-  return times;
+  return spreadTies(times);
+}
+
+/**
+ * Posts committed together (a blog imported in one commit, the seed posts here) share one commit time, and feeds
+ * would list them with one date: readers order them at random, and the W3C validator warns of Atom entries with the
+ * same `updated`. Each time that repeats an earlier one is moved on by a second at a time, in key order, until it is
+ * unique: a few seconds on a date that is a fallback anyway, the same on every run over the same files.
+ */
+export function spreadTies(times: ReadonlyMap<string, FirstPublished>): Map<string, FirstPublished> {
+  const ordered = [...times].sort(([a, x], [b, y]) => (x.at < y.at ? -1 : x.at > y.at ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const spread = new Map<string, FirstPublished>();
+  let last = Number.NEGATIVE_INFINITY;
+  for (const [key, time] of ordered) {
+    const at = Math.max(Date.parse(time.at), last + 1000);
+    spread.set(key, at === Date.parse(time.at) ? time : { ...time, at: new Date(at).toISOString() });
+    last = at;
+  }
+  return new Map([...times.keys()].map((key) => [key, spread.get(key)!]));
 }
 
 /** Path (relative to `dir`) → ISO date of the oldest commit that added it; empty outside a git repository. */

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rename, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstPublishedTimes } from '../../lambdas/local/first-published.js';
+import { firstPublishedTimes, spreadTies } from '../../lambdas/local/first-published.js';
 
 const git = (cwd: string, args: string[], date?: string) => execFileSync('git', args, {
   cwd, env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
@@ -33,8 +33,9 @@ describe('firstPublishedTimes', () => {
 
     const keys = ['old.md', 'nested/é x.md', 'renamed.md', 'uncommitted.md'];
     expect(Object.fromEntries(await firstPublishedTimes(posts, keys))).toEqual({
-      'old.md': { at: '2020-01-02T03:04:05.000Z', from: 'commit' },
+      // Committed together: the later key a second later, so no two posts share a date (see `spreadTies`).
       'nested/é x.md': { at: '2020-01-02T03:04:05.000Z', from: 'commit' },
+      'old.md': { at: '2020-01-02T03:04:06.000Z', from: 'commit' },
       'renamed.md': { at: '2022-06-07T06:09:10.000Z', from: 'commit' },
       'uncommitted.md': { at: fileTime.toISOString(), from: 'file' },
     });
@@ -46,5 +47,21 @@ describe('firstPublishedTimes', () => {
     const time = new Date(Date.UTC(2019, 0, 1, 0, 0, 1));
     await utimes(join(dir, 'a.md'), time, time);
     expect(await firstPublishedTimes(dir, ['a.md'])).toEqual(new Map([['a.md', { at: time.toISOString(), from: 'file' }]]));
+  });
+
+  it('moves a time that repeats an earlier one on by a second, in key order, until every time is unique; others stay as they are', () => {
+    const at = (iso: string) => ({ at: iso, from: 'commit' as const });
+    const times = new Map([
+      ['c.md', at('2024-01-01T00:00:00.000Z')], ['a.md', at('2024-01-01T00:00:00.000Z')], ['b.md', at('2024-01-01T00:00:00.000Z')],
+      // One second after the shared time: taken by b.md, so it moves on too.
+      ['d.md', at('2024-01-01T00:00:01.000Z')], ['e.md', at('2025-05-05T05:05:05.500Z')],
+    ]);
+    const spread = spreadTies(times);
+    expect([...spread.keys()]).toEqual(['c.md', 'a.md', 'b.md', 'd.md', 'e.md']);
+    expect(Object.fromEntries([...spread].map(([key, time]) => [key, time.at]))).toEqual({
+      'a.md': '2024-01-01T00:00:00.000Z', 'b.md': '2024-01-01T00:00:01.000Z', 'c.md': '2024-01-01T00:00:02.000Z',
+      'd.md': '2024-01-01T00:00:03.000Z', 'e.md': '2025-05-05T05:05:05.500Z',
+    });
+    expect(spread.get('e.md')).toBe(times.get('e.md'));
   });
 });
