@@ -3,7 +3,7 @@ import type { CrossPostDecision, NearDuplicateDecision } from './cross-post.js';
 import { info, warning } from './messages.js';
 import { fmix32 } from './minhash.js';
 import { editSimilarity, jaccard, shingles, words } from './normalize.js';
-import { blockShingles, innermostSections, listBlocks, sectionRef, splitSections, type Block, type Section, type SectionRef } from './sections.js';
+import { blockShingles, blocksAndSections, innermostSections, sectionRef, type Block, type Section, type SectionRef } from './sections.js';
 import type { PostMessage } from './types.js';
 
 /**
@@ -176,8 +176,7 @@ interface Removal { readonly original: number; readonly rule: RemovedRepeat['rul
 
 export function dedupeWithinPost(tree: Root, options: DedupeOptions = {}): DedupeResult {
   const settings = { ...DEDUPE_DEFAULTS, ...options };
-  const blocks = listBlocks(tree);
-  const sections = splitSections(tree, blocks);
+  const { blocks, sections } = blocksAndSections(tree);
   const sectionOf = innermostSections(sections, tree.children.length);
   // The blocks runs are made of, in document order; "position" below is an index into this list.
   const content = blocks.filter((block) => !NO_CONTENT.has(block.kind));
