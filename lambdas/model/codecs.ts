@@ -18,21 +18,32 @@ import type { TermVector, WeightedTerm } from '../core/terms.js';
  * would triple the size for nothing), as gzip'd JSON. Level 1: the tree is written once and seldom read again.
  */
 export function packTree(tree: Root): Uint8Array {
-  return gzipSync(JSON.stringify(compactTree(tree)), { level: 1 });
+  return gzipSync(compactTreeJson(tree), { level: 1 });
 }
 
 export function unpackTree(bytes: Uint8Array): Root {
   return JSON.parse(gunzipSync(bytes).toString('utf8')) as Root;
 }
 
-function compactTree(tree: Root): Root {
-  const strip = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(strip);
-    if (node === null || typeof node !== 'object') return node;
-    const { position: _position, ...rest } = node as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, strip(v)]));
-  };
-  return { ...tree, children: tree.children.map((child) => ({ ...(strip(child) as typeof child), ...(child.position && { position: child.position }) })) };
+/**
+ * JSON of the tree with `position` only on the root and its top-level nodes (there as their last field). Positions are left out
+ * as JSON is written (a replacer) rather than by copying the tree without them first: the same text, made in one
+ * pass over the nodes instead of two.
+ */
+function compactTreeJson(tree: Root): string {
+  const topLevel = new Set<object>();
+  const children = tree.children.map((child) => {
+    const { position, ...rest } = child;
+    const top = position ? { ...rest, position } : rest;
+    topLevel.add(top);
+    return top;
+  });
+  // The root keeps its own position too.
+  const root = { ...tree, children };
+  topLevel.add(root);
+  return JSON.stringify(root, function (this: unknown, key: string, value: unknown) {
+    return key === 'position' && !topLevel.has(this as object) ? undefined : value;
+  });
 }
 
 /** `OwnFeatures` with its signatures as `S`. */
