@@ -1,7 +1,7 @@
 import type { Nodes, Root } from 'mdast';
 import type { CrossPostDecision, NearDuplicateDecision } from './cross-post.js';
 import { info, warning } from './messages.js';
-import { fmix32 } from './minhash.js';
+import { fmix32 as importedFmix32 } from './minhash.js';
 import { editSimilarity, jaccard, shingles, words } from './normalize.js';
 import { blockShingles, blocksAndSections, innermostSections, sectionRef, type Block, type Section, type SectionRef } from './sections.js';
 import type { PostMessage } from './types.js';
@@ -393,6 +393,11 @@ function nearSimilarity(a: NearCandidate, b: NearCandidate, settings: Required<D
 /** Block kinds as numbers, to key the LSH buckets by kind and band without building strings. */
 const KIND_NUMBER = new Map([...DEDUPABLE].map((kind, i) => [kind, i]));
 const KINDS = DEDUPABLE.size;
+/**
+ * minhash.ts's `fmix32` in a local binding: it runs 80 times per shingle below, and where modules run as CommonJS
+ * (tsx, which runs the local build) every call through an import reads a property getter first.
+ */
+const fmix32 = importedFmix32;
 const PERMUTATION_SEEDS = Uint32Array.from({ length: NEAR_BANDS * NEAR_ROWS }, (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9) >>> 0));
 const EMPTY_ROW = 0xffffffff;
 
