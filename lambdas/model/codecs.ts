@@ -25,25 +25,23 @@ export function unpackTree(bytes: Uint8Array): Root {
   return JSON.parse(gunzipSync(bytes).toString('utf8')) as Root;
 }
 
-/**
- * JSON of the tree with `position` only on the root and its top-level nodes (there as their last field). Positions are left out
- * as JSON is written (a replacer) rather than by copying the tree without them first: the same text, made in one
- * pass over the nodes instead of two.
- */
+/** JSON of the tree with `position` only on the root and its top-level nodes (there as their last field). */
 function compactTreeJson(tree: Root): string {
-  const topLevel = new Set<object>();
   const children = tree.children.map((child) => {
-    const { position, ...rest } = child;
-    const top = position ? { ...rest, position } : rest;
-    topLevel.add(top);
-    return top;
+    const stripped = withoutPositions(child) as object;
+    return child.position ? { ...stripped, position: child.position } : stripped;
   });
-  // The root keeps its own position too.
-  const root = { ...tree, children };
-  topLevel.add(root);
-  return JSON.stringify(root, function (this: unknown, key: string, value: unknown) {
-    return key === 'position' && !topLevel.has(this as object) ? undefined : value;
-  });
+  return JSON.stringify({ ...tree, children });
+}
+
+/** A copy of `node` without `position` at any depth, made with plain loops (this runs over every node of every post). */
+function withoutPositions(node: unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map(withoutPositions);
+  const fields = node as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key in fields) if (key !== 'position' && Object.hasOwn(fields, key)) copy[key] = withoutPositions(fields[key]);
+  return copy;
 }
 
 /** `OwnFeatures` with its signatures as `S`. */
