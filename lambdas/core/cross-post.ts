@@ -1,8 +1,8 @@
 import type { Paragraph, Root, RootContent } from 'mdast';
 import { parseDate } from './dates.js';
 import { remembered } from './memo.js';
-import { decodeSignature, estimateJaccard, lshBandKeys, minhashSignature, unionSignature } from './minhash.js';
-import { shingles, words } from './normalize.js';
+import { decodeSignature, estimateJaccard, lshBandKeys, unionSignature, wordShingleSignature } from './minhash.js';
+import { words } from './normalize.js';
 import { anchorOf, splitSections, type Block, type Section, type SectionRef } from './sections.js';
 
 /**
@@ -289,7 +289,7 @@ const blockSignatures = new WeakMap<Block, Uint32Array>();
 
 /** `minhashSignature(blockShingles(blocks))`, from the blocks' own signatures (see `unionSignature`). */
 export function signatureOfBlocks(blocks: readonly Block[]): Uint32Array {
-  return unionSignature(blocks.map((block) => remembered(blockSignatures, block, () => minhashSignature(shingles(words(block.text))))));
+  return unionSignature(blocks.map((block) => remembered(blockSignatures, block, () => wordShingleSignature(words(block.text)))));
 }
 
 /** What the post index knows about another post. */

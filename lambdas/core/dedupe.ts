@@ -1,9 +1,9 @@
 import type { Nodes, Root } from 'mdast';
 import type { CrossPostDecision, NearDuplicateDecision } from './cross-post.js';
 import { info, warning } from './messages.js';
-import { fmix32 } from './minhash.js';
+import { fmix32 as importedFmix32 } from './minhash.js';
 import { editSimilarity, jaccard, shingles, words } from './normalize.js';
-import { blockShingles, innermostSections, listBlocks, sectionRef, splitSections, type Block, type Section, type SectionRef } from './sections.js';
+import { blockShingles, blocksAndSections, innermostSections, sectionRef, type Block, type Section, type SectionRef } from './sections.js';
 import type { PostMessage } from './types.js';
 
 /**
@@ -176,8 +176,7 @@ interface Removal { readonly original: number; readonly rule: RemovedRepeat['rul
 
 export function dedupeWithinPost(tree: Root, options: DedupeOptions = {}): DedupeResult {
   const settings = { ...DEDUPE_DEFAULTS, ...options };
-  const blocks = listBlocks(tree);
-  const sections = splitSections(tree, blocks);
+  const { blocks, sections } = blocksAndSections(tree);
   const sectionOf = innermostSections(sections, tree.children.length);
   // The blocks runs are made of, in document order; "position" below is an index into this list.
   const content = blocks.filter((block) => !NO_CONTENT.has(block.kind));
@@ -394,6 +393,11 @@ function nearSimilarity(a: NearCandidate, b: NearCandidate, settings: Required<D
 /** Block kinds as numbers, to key the LSH buckets by kind and band without building strings. */
 const KIND_NUMBER = new Map([...DEDUPABLE].map((kind, i) => [kind, i]));
 const KINDS = DEDUPABLE.size;
+/**
+ * minhash.ts's `fmix32` in a local binding: it runs 80 times per shingle below, and where modules run as CommonJS
+ * (tsx, which runs the local build) every call through an import reads a property getter first.
+ */
+const fmix32 = importedFmix32;
 const PERMUTATION_SEEDS = Uint32Array.from({ length: NEAR_BANDS * NEAR_ROWS }, (_, i) => fmix32(Math.imul(i + 1, 0x9e3779b9) >>> 0));
 const EMPTY_ROW = 0xffffffff;
 

@@ -46,6 +46,42 @@ export function minhashSignature(shingles: Iterable<string>, permutations = MINH
 }
 
 /**
+ * `minhashSignature(shingles(wordList, size))` bit for bit, without making the shingle strings: the words (as
+ * `words` in normalize.ts gives them: none holds a space) are encoded once, joined by spaces as `shingles` joins
+ * them, and each shingle is hashed where it lies in those bytes. A shingle that occurs twice is hashed twice, which
+ * changes no minimum. This is most of what a post's own features cost, hence the care.
+ */
+export function wordShingleSignature(wordList: readonly string[], size = 4, permutations = MINHASH_PERMUTATIONS): Uint32Array {
+  const seeds = permutationSeeds(permutations);
+  const signature = new Uint32Array(permutations).fill(EMPTY);
+  if (wordList.length === 0) return signature;
+  const joined = wordList.join(' ');
+  if (scratch.length < joined.length * 3) scratch = new Uint8Array(joined.length * 3);
+  const bytes = scratch;
+  const length = scratchEncoder.encodeInto(joined, bytes).written;
+  // Where each word ends: at a space (0x20 is never part of a longer UTF-8 sequence) or at the end.
+  const ends: number[] = [];
+  for (let i = 0; i < length; i++) if (bytes[i] === 0x20) ends.push(i);
+  ends.push(length);
+  // Below `size` words, one shingle of all of them (as `shingles` makes it).
+  const span = Math.min(size, ends.length);
+  let start = 0;
+  for (let first = 0; first + span <= ends.length; first++) {
+    const base = murmur3Range(bytes, start, ends[first + span - 1]!, 0);
+    for (let i = 0; i < permutations; i++) {
+      const value = fmix32(base ^ seeds[i]!);
+      if (value < signature[i]!) signature[i] = value;
+    }
+    start = ends[first]! + 1;
+  }
+  return signature;
+}
+
+/** Reused by `wordShingleSignature`: its bytes are read before it returns, so one buffer serves every call. */
+let scratch = new Uint8Array(4096);
+const scratchEncoder = new TextEncoder();
+
+/**
  * The signature of the union of some shingle sets, from their signatures: per permutation, the minimum over a union
  * is the minimum of the parts' minimums. Equal, bit for bit, to `minhashSignature` of the union, so a text made of
  * parts (a section of blocks) is hashed once per part, however many sections share the part.
@@ -79,9 +115,10 @@ export function lshBandKeys(signature: Uint32Array, bands = LSH_BANDS, rows = LS
   if (bands * rows > signature.length) throw new RangeError(`${bands} bands × ${rows} rows need ${bands * rows} values, the signature has ${signature.length}`);
   if (signature.every((value) => value === EMPTY)) return [];
   const keys: string[] = [];
+  // One buffer for every band: each is hashed before the next is written.
+  const bytes = new Uint8Array(rows * 4);
+  const view = new DataView(bytes.buffer);
   for (let band = 0; band < bands; band++) {
-    const bytes = new Uint8Array(rows * 4);
-    const view = new DataView(bytes.buffer);
     for (let row = 0; row < rows; row++) view.setUint32(row * 4, signature[band * rows + row]!, true);
     keys.push(`b${band}:${murmur3(bytes, band).toString(16).padStart(8, '0')}`);
   }
@@ -129,11 +166,17 @@ export function fmix32(h: number): number {
 
 /** MurmurHash3 x86 32-bit. */
 export function murmur3(bytes: Uint8Array, seed: number): number {
+  return murmur3Range(bytes, 0, bytes.length, seed);
+}
+
+/** `murmur3(bytes.subarray(start, end), seed)`, without the subarray. */
+function murmur3Range(bytes: Uint8Array, start: number, end: number, seed: number): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
   let h = seed >>> 0;
-  const tail = bytes.length & ~3;
-  for (let i = 0; i < tail; i += 4) {
+  const length = end - start;
+  const tail = start + (length & ~3);
+  for (let i = start; i < tail; i += 4) {
     let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
     k = Math.imul(k, c1);
     k = (k << 15) | (k >>> 17);
@@ -142,7 +185,7 @@ export function murmur3(bytes: Uint8Array, seed: number): number {
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  const rest = bytes.length & 3;
+  const rest = length & 3;
   if (rest > 0) {
     let k = 0;
     if (rest === 3) k ^= bytes[tail + 2]! << 16;
@@ -153,6 +196,6 @@ export function murmur3(bytes: Uint8Array, seed: number): number {
     k = Math.imul(k, c2);
     h ^= k;
   }
-  h ^= bytes.length;
+  h ^= length;
   return fmix32(h);
 }

@@ -6,7 +6,7 @@ import { faqFingerprint } from './faq.js';
 import { renderHtml } from './markdown-render.js';
 import type { OwnFeatures } from './own-features.js';
 import type { Related } from './related.js';
-import { listBlocks, mainTextBlocks, splitSections, type Block, type Section } from './sections.js';
+import { blocksAndSections, mainTextBlocks, type Block, type Section } from './sections.js';
 import { html, joinHtml } from './site/html.js';
 import { timeElement } from './site/post-list.js';
 import { renderPostPage } from './site/post-page.js';
@@ -45,8 +45,8 @@ export interface PostStructure {
 }
 
 export function postStructure(tree: Root): PostStructure {
-  const blocks = listBlocks(tree);
-  return { blocks, sections: splitSections(tree, blocks) };
+  const { blocks, sections } = blocksAndSections(tree);
+  return { blocks, sections };
 }
 
 /** Description and summary from the post's own text: boilerplate (calls to action, disclaimers) left out. */

@@ -61,15 +61,45 @@ export function listBlocks(tree: Root): Block[] {
   const blocks: Block[] = [];
   tree.children.forEach((node, index) => {
     if (node.type === 'heading' || node.type === 'yaml') return;
-    const plain = plainText(node).replace(/\s+/g, ' ').trim();
-    const text = normalizeText(plain);
+    const { plain, text, fingerprint, wordCount } = textOfNode(node);
     const line = node.position?.start.line;
-    blocks.push({
-      kind: node.type, index, ...(line !== undefined && { line }),
-      plain, text, fingerprint: fingerprint(text), wordCount: words(text).length,
-    });
+    blocks.push({ kind: node.type, index, ...(line !== undefined && { line }), plain, text, fingerprint, wordCount });
   });
   return blocks;
+}
+
+/** What a block reads from its node, whatever its place in the tree. */
+type NodeText = Pick<Block, 'plain' | 'text' | 'fingerprint' | 'wordCount'>;
+
+/**
+ * Per node object: ingest lists the blocks of a body before and after removing its repeats, and those two trees
+ * share their nodes, so each node's text is normalised, hashed and counted once.
+ */
+const nodeTexts = new WeakMap<RootContent, NodeText>();
+
+function textOfNode(node: RootContent): NodeText {
+  let known = nodeTexts.get(node);
+  if (known === undefined) {
+    const plain = plainText(node).replace(/\s+/g, ' ').trim();
+    const text = normalizeText(plain);
+    known = { plain, text, fingerprint: fingerprint(text), wordCount: words(text).length };
+    nodeTexts.set(node, known);
+  }
+  return known;
+}
+
+/** Blocks and sections of a tree object, made once: the body is split for its repeats and again as it is stored. */
+const structures = new WeakMap<Root, { readonly blocks: readonly Block[]; readonly sections: readonly Section[] }>();
+
+/** `listBlocks` and `splitSections` of `tree`, shared by every caller with the same tree (neither mutates it). */
+export function blocksAndSections(tree: Root): { readonly blocks: readonly Block[]; readonly sections: readonly Section[] } {
+  let known = structures.get(tree);
+  if (known === undefined) {
+    const blocks = listBlocks(tree);
+    known = { blocks, sections: splitSections(tree, blocks) };
+    structures.set(tree, known);
+  }
+  return known;
 }
 
 /**

@@ -127,21 +127,47 @@ export function analyze(text: string, lang: string): Token[] {
 
 function pushWord(word: string, analyzer: Analyzer, tokens: Token[]): void {
   // Whole contractions ("don't", "aujourd'hui") are often stop words themselves; check before splitting.
-  if (analyzer.stopWords.has(word.toLowerCase())) return;
-  // Elisions and possessives ("l'article", "ketamine's", "we're") lose their short or stop-word edges;
-  // what is left stays one word ("d'aujourd'hui" → "aujourd'hui", "rock'n'roll" stays whole).
-  const parts = word.split("'");
-  const clitic = (part: string) => [...part].length <= 2 || analyzer.stopWords.has(part.toLowerCase());
-  let start = 0;
-  let end = parts.length;
-  while (start < end - 1 && clitic(parts[start]!)) start++;
-  while (end - 1 > start && clitic(parts[end - 1]!)) end--;
-  const core = parts.slice(start, end).join("'");
-  const lower = core.toLowerCase();
-  const length = [...lower].length;
+  const lowerWord = word.toLowerCase();
+  if (analyzer.stopWords.has(lowerWord)) return;
+  const core = word.includes("'") ? withoutClitics(word, analyzer) : word;
+  const lower = core === word ? lowerWord : core.toLowerCase();
+  const length = codePointCount(lower);
   if (length < MIN_WORD_LENGTH || length > MAX_WORD_LENGTH) return;
   if (!HAS_LETTER.test(lower) || analyzer.stopWords.has(lower)) return;
   tokens.push({ term: analyzer.stem(lower), word: core });
+}
+
+/**
+ * Elisions and possessives ("l'article", "ketamine's", "we're") lose their short or stop-word edges; what is left
+ * stays one word ("d'aujourd'hui" → "aujourd'hui", "rock'n'roll" stays whole).
+ */
+function withoutClitics(word: string, analyzer: Analyzer): string {
+  const parts = word.split("'");
+  let start = 0;
+  let end = parts.length;
+  while (start < end - 1 && isClitic(parts[start]!, analyzer)) start++;
+  while (end - 1 > start && isClitic(parts[end - 1]!, analyzer)) end--;
+  return parts.slice(start, end).join("'");
+}
+
+function isClitic(part: string, analyzer: Analyzer): boolean {
+  return codePointCount(part) <= 2 || analyzer.stopWords.has(part.toLowerCase());
+}
+
+/** `[...text].length` (a surrogate pair is one, a lone surrogate one too) without making the array: once per word. */
+function codePointCount(text: string): number {
+  let count = text.length;
+  for (let i = 0; i + 1 < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
 }
 
 function pushKatakana(word: string, analyzer: Analyzer, tokens: Token[]): void {
@@ -290,11 +316,31 @@ function analyzerFor(lang: string): Analyzer {
     analyzer = {
       stopWords: new Set(words.map((word) => word.normalize('NFKC').toLowerCase())),
       // Porter is English-only; for other languages an unstemmed word is safer than a wrong stem.
-      stem: english ? stemmer : (word) => word,
+      stem: english ? rememberedStems(stemmer) : (word) => word,
     };
     analyzers.set(lang, analyzer);
   }
   return analyzer;
+}
+
+/** Stems kept per process at most: a blog's vocabulary fits many times over; junk words cannot grow it without end. */
+const MAX_REMEMBERED_STEMS = 100_000;
+
+/**
+ * `stem`, each word's stem worked out once: a post repeats its words, and a blog its vocabulary, so most words
+ * were stemmed before. The cache is emptied when full (stems do not change; only the time to make them again).
+ */
+function rememberedStems(stem: (word: string) => string): (word: string) => string {
+  const stems = new Map<string, string>();
+  return (word) => {
+    let known = stems.get(word);
+    if (known === undefined) {
+      if (stems.size >= MAX_REMEMBERED_STEMS) stems.clear();
+      known = stem(word);
+      stems.set(word, known);
+    }
+    return known;
+  };
 }
 
 /** `en-GB` → `en`, `pt-BR` → `pt-br`, `` → `und`. */

@@ -18,21 +18,30 @@ import type { TermVector, WeightedTerm } from '../core/terms.js';
  * would triple the size for nothing), as gzip'd JSON. Level 1: the tree is written once and seldom read again.
  */
 export function packTree(tree: Root): Uint8Array {
-  return gzipSync(JSON.stringify(compactTree(tree)), { level: 1 });
+  return gzipSync(compactTreeJson(tree), { level: 1 });
 }
 
 export function unpackTree(bytes: Uint8Array): Root {
   return JSON.parse(gunzipSync(bytes).toString('utf8')) as Root;
 }
 
-function compactTree(tree: Root): Root {
-  const strip = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(strip);
-    if (node === null || typeof node !== 'object') return node;
-    const { position: _position, ...rest } = node as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, strip(v)]));
-  };
-  return { ...tree, children: tree.children.map((child) => ({ ...(strip(child) as typeof child), ...(child.position && { position: child.position }) })) };
+/** JSON of the tree with `position` only on the root and its top-level nodes (there as their last field). */
+function compactTreeJson(tree: Root): string {
+  const children = tree.children.map((child) => {
+    const stripped = withoutPositions(child) as object;
+    return child.position ? { ...stripped, position: child.position } : stripped;
+  });
+  return JSON.stringify({ ...tree, children });
+}
+
+/** A copy of `node` without `position` at any depth, made with plain loops (this runs over every node of every post). */
+function withoutPositions(node: unknown): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) return node.map(withoutPositions);
+  const fields = node as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key in fields) if (key !== 'position' && Object.hasOwn(fields, key)) copy[key] = withoutPositions(fields[key]);
+  return copy;
 }
 
 /** `OwnFeatures` with its signatures as `S`. */
