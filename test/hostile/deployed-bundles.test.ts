@@ -15,7 +15,7 @@ import { buildInProcess } from '../../lambdas/local/in-process.js';
 import { reportJson } from '../../lambdas/services/report.js';
 import { reportsWithoutHistory } from '../support/equivalence.js';
 import { featureCorpus, type SourceEdit } from '../support/feature-corpus.js';
-import { contentFolder, FILE_TIME_METADATA } from '../support/equivalence.js';
+import { contentFolder, firstPublishedMetadataOf } from '../support/equivalence.js';
 import { FunctionContainer, functionEnvironment, node22, startSqsStandIn, synthesizedBundles, type Bundles } from '../support/lambda-bundles.js';
 import { prng } from '../support/prng.js';
 import { siteSnapshot, snapshotDiff } from './hostile-helpers.js';
@@ -57,10 +57,11 @@ async function stackOfBundles(): Promise<{
   };
 }
 
-async function put(stack: EmbeddedStack, edit: SourceEdit): Promise<void> {
+/** Upload (or delete) one file as the local uploaders do; `metadataOf` from `firstPublishedMetadataOf` of the whole history. */
+async function put(stack: EmbeddedStack, edit: SourceEdit, metadataOf: (key: string) => Record<string, string>): Promise<void> {
   const Key = `posts/${edit.key}`;
   if (edit.text === undefined) await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.names.sourceBucket, Key }));
-  else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text, Metadata: FILE_TIME_METADATA }));
+  else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text, Metadata: metadataOf(edit.key) }));
 }
 
 /** Site files and reports (`sequencer` blanked: only S3 events carry one) of a stack. */
@@ -100,7 +101,9 @@ describe('the bundles cdk deploy uploads, under Node.js 22, fed SQS events on th
     const corpus = featureCorpus(40, 5);
     // Every file gets an outcome: an empty and a whitespace-only file are rejected as empty, never dead-lettered.
     const empty: SourceEdit[] = [{ key: 'drafts/empty.md', text: '' }, { key: 'drafts/blank.md', text: ' \n\t\n\n' }];
-    for (const edit of [...corpus.history, ...empty]) await put(run.stack, edit);
+    const history = [...corpus.history, ...empty];
+    const metadataOf = firstPublishedMetadataOf(history);
+    for (const edit of history) await put(run.stack, edit, metadataOf);
     await finalPass(run.stack);
     expect(run.stack.deadLetters).toEqual([]);
     const actual = await published(run.stack);
@@ -125,8 +128,9 @@ describe('the bundles cdk deploy uploads, under Node.js 22, fed SQS events on th
     let killedMidRun = 0;
     const rounds = 5;
     const perRound = Math.ceil(corpus.history.length / rounds);
+    const metadataOf = firstPublishedMetadataOf(corpus.history);
     for (let round = 0; round < rounds; round++) {
-      for (const edit of corpus.history.slice(round * perRound, (round + 1) * perRound)) await put(run.stack, edit);
+      for (const edit of corpus.history.slice(round * perRound, (round + 1) * perRound)) await put(run.stack, edit, metadataOf);
       await run.stack.ingestQueue.whenIdle();
       // Two kills a round, at random moments of the publish that the uploads started (or after it).
       for (let k = 0; k < 2; k++) {

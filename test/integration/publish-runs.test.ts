@@ -14,7 +14,8 @@ const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com' });
 
 /** A clock that only moves when slept on (or moved by hand). */
 function manualClock(): Clock & { advance(ms: number): void; slept: number[] } {
-  let now = 1_000_000;
+  // After every post's date here: ingest schedules a post dated after its clock's now.
+  let now = Date.UTC(2025, 0, 1);
   const slept: number[] = [];
   return { now: () => now, sleep: async (ms) => { slept.push(ms); now += ms; }, advance: (ms) => { now += ms; }, slept };
 }

@@ -12,6 +12,9 @@ import { normaliseSequencer, type ObjectChange } from '../../lambdas/handlers/s3
 import { ingestChanges, type IngestDeps, type IngestResult } from '../../lambdas/services/ingest.js';
 import type { PostProcessor, ProcessedPost, SourceStore } from '../../lambdas/services/ports.js';
 import { processForStorage } from '../../lambdas/services/process.js';
+
+/** The S3 event time of every upload `ingest` makes. */
+export const UPLOAD_TIME = '2022-06-01T12:00:00.000Z';
 import { publishChanges, type PublishDeps, type PublishOptions, type PublishSummary } from '../../lambdas/services/publish.js';
 
 /** Posts held in memory, as the source bucket would hold them. */
@@ -69,7 +72,8 @@ export function memoryEngine(config: SiteConfig, processor: PostProcessor = inli
       for (const [key, text] of files) {
         if (text === undefined) source.files.delete(key);
         else source.files.set(key, new TextEncoder().encode(text));
-        uploads.push({ kind: text === undefined ? 'removed' : 'created', bucket: 'memory', objectKey: POSTS_PREFIX + key, sequencer: normaliseSequencer((++sequence).toString(16)) });
+        // A fixed S3 event time: an undated post is dated by it (its first upload), the same in every engine a test compares.
+        uploads.push({ kind: text === undefined ? 'removed' : 'created', bucket: 'memory', objectKey: POSTS_PREFIX + key, sequencer: normaliseSequencer((++sequence).toString(16)), eventTime: UPLOAD_TIME });
       }
       return ingestChanges(uploads, ingestDeps, 4);
     },

@@ -11,7 +11,7 @@ import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import type { RedirectTable } from '../../lambdas/core/site/redirects.js';
 import { listKeys } from '../../lambdas/local/content-files.js';
 import { startEmbeddedStack } from '../../lambdas/local/embedded-stack.js';
-import { firstPublishedMetadata } from '../../lambdas/local/first-published.js';
+import { firstPublishedMetadata, spreadTies } from '../../lambdas/local/first-published.js';
 import { buildInProcess } from '../../lambdas/local/in-process.js';
 import { openProcessCache } from '../../lambdas/local/process-cache.js';
 import { PostWorkerPool } from '../../lambdas/services/post-worker.js';
@@ -35,7 +35,20 @@ const withoutSequencer = (json: string) => json.replace(/^ {2}"sequencer": "[0-9
  * `npm run build -- --emulated` upload them. Undated posts are dated by it, alike on both sides.
  */
 export const FILE_TIME = new Date(Date.UTC(2022, 5, 1, 12, 0, 0));
-export const FILE_TIME_METADATA = firstPublishedMetadata({ at: FILE_TIME.toISOString(), from: 'file' });
+
+/**
+ * The first-published metadata of each upload in `history`, as the local uploaders give it for the folder the
+ * in-process build reads (the files left at the end, each modified at `FILE_TIME`): ties spread a second apart in key
+ * order (`spreadTies`), the same for every upload of a file. A file deleted for good gets `FILE_TIME` (it is published
+ * by neither side).
+ */
+export function firstPublishedMetadataOf(history: readonly SourceEdit[]): (key: string) => Record<string, string> {
+  const last = new Map<string, string | undefined>();
+  for (const edit of history) last.set(edit.key, edit.text);
+  const remaining = [...last].filter(([, text]) => text !== undefined).map(([key]) => key);
+  const times = spreadTies(new Map(remaining.map((key) => [key, { at: FILE_TIME.toISOString(), from: 'file' as const }])));
+  return (key) => firstPublishedMetadata(times.get(key) ?? { at: FILE_TIME.toISOString(), from: 'file' });
+}
 
 /** The files in a new temporary folder, each modified at `FILE_TIME`. */
 export async function contentFolder(files: ReadonlyMap<string, string>, prefix = 'equivalence-'): Promise<string> {
@@ -63,11 +76,12 @@ export async function emulated(
   // With a cache, posts the in-process build parsed are not parsed again (the same function makes both entries).
   const processor = cacheDir === undefined ? undefined : new PostWorkerPool({ cache: await openProcessCache(cacheDir, config) });
   const stack = await startEmbeddedStack({ config, retryDelayMs: 5, onPublish: (summary) => { commits += summary.commits; }, ...(processor && { processor }) });
+  const metadataOf = firstPublishedMetadataOf(history);
   try {
     for (const [i, edit] of history.entries()) {
       const Key = `posts/${edit.key}`;
       if (edit.text === undefined) await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.names.sourceBucket, Key }));
-      else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text, Metadata: FILE_TIME_METADATA }));
+      else await stack.s3.send(new PutObjectCommand({ Bucket: stack.names.sourceBucket, Key, Body: edit.text, Metadata: metadataOf(edit.key) }));
       if (i % settleEvery === settleEvery - 1) await stack.settled();
     }
     await stack.settled();
