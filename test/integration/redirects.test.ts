@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEdgeRedirects, RecordingEdgeCache } from '../../lambdas/adapters/memory.js';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { edgeEntries, GONE_PAGE } from '../../lambdas/core/site/redirects.js';
-import { makePublishHandler } from '../../lambdas/handlers/publish.js';
-import { startPreviewServer, type PreviewServer } from '../../lambdas/local/preview-server.js';
+import type { PreviewServer } from '../../lambdas/local/preview-server.js';
 import { readReports } from '../../lambdas/local/results.js';
 import type { PublishedState } from '../../lambdas/model/records.js';
 import type { EdgeRedirects } from '../../lambdas/services/ports.js';
@@ -18,7 +17,7 @@ import { publishChanges, type PublishSummary } from '../../lambdas/services/publ
 import type { PostReport } from '../../lambdas/services/report.js';
 import { memoryEngine, type MemoryEngine } from '../support/engine.js';
 import { viewerRequestEvent, viewerRequestHandler } from '../support/viewer-request.js';
-import { post, startTestStack, type TestStack } from './stack-helpers.js';
+import { post, startEdgeAndPreview, startTestStack, type TestStack } from './stack-helpers.js';
 
 const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Redirects' });
 
@@ -130,22 +129,13 @@ describe('old addresses on the embedded stack: the preview server (npm start) an
 
   beforeAll(async () => {
     stack = await startTestStack({ coalesce: { quietMs: 0, maxWaitMs: 0 } });
-    // As in AWS: the publish handler given the edge (a cache, and a redirect store), telling the preview after each run.
-    stack.publishQueue.subscribe(makePublishHandler(() => ({ ...stack.publishDeps(), edgeCache: edge, edgeRedirects: store }), (summary) => {
-      summaries.push(summary);
-      preview.changed([...summary.changedPaths, ...summary.deletedPaths]);
+    // As in AWS: the publish handler given the edge (a cache, and a redirect store), telling the preview after each run;
+    // the preview also gets the reports for the author's page.
+    preview = await startEdgeAndPreview(stack, { cache: edge, redirects: store }, (summary) => summaries.push(summary), () => ({
+      reports: () => readReports(stack),
+      siteSummary: async () => JSON.parse(await siteSummary()),
+      source: async () => undefined,
     }));
-    preview = await startPreviewServer({
-      site: () => ({ s3: stack.s3, bucket: stack.names.siteBucket }),
-      port: 0,
-      // What scripts/start.ts gives it: the table of the published state, and the reports for the author's page.
-      redirects: async () => edgeEntries((await stack.published.readState())?.redirects),
-      pipeline: () => ({
-        reports: () => readReports(stack),
-        siteSummary: async () => JSON.parse(await siteSummary()),
-        source: async () => undefined,
-      }),
-    });
   });
   afterAll(async () => {
     await preview?.close();

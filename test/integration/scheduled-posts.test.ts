@@ -8,23 +8,13 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduledPostMessage } from '../../lambdas/contract.js';
 import { firstPublishedMetadata } from '../../lambdas/local/first-published.js';
-import { post, startTestStack, type TestStack } from './stack-helpers.js';
+import { inSeconds, post, startTestStack, until, type TestStack } from './stack-helpers.js';
 
 const stacks: TestStack[] = [];
 afterAll(async () => { await Promise.all(stacks.map((stack) => stack.close())); });
 
-/** A front-matter time `seconds` from now, on a whole second. */
-const inSeconds = (seconds: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + seconds * 1000).toISOString().replace('.000Z', 'Z');
 const asIso = (written: string) => new Date(written).toISOString();
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return Date.now();
-}
 
 describe('scheduled posts on the embedded stack', () => {
   it('appear only when due, in pages and feeds; an edit moves one, a deletion cancels one, a live post leaves until its new date', async () => {

@@ -3,6 +3,11 @@ import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { listKeys } from '../../lambdas/local/content-files.js';
 import { startEmbeddedStack, type EmbeddedStack, type EmbeddedStackOptions } from '../../lambdas/local/embedded-stack.js';
 import type { IngestResult } from '../../lambdas/services/ingest.js';
+import { edgeEntries } from '../../lambdas/core/site/redirects.js';
+import { makePublishHandler } from '../../lambdas/handlers/publish.js';
+import { startPreviewServer, type PreviewServer, type PreviewServerOptions } from '../../lambdas/local/preview-server.js';
+import type { EdgeCache, EdgeRedirects } from '../../lambdas/services/ports.js';
+import type { PublishSummary } from '../../lambdas/services/publish.js';
 
 export const siteUrl = 'https://blog.example.com';
 
@@ -67,3 +72,39 @@ export async function startTestStack(options: Partial<EmbeddedStackOptions> = {}
 
 export const post = (fields: Record<string, string>, body = 'Body text of the post.') =>
   `---\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('\n')}\n---\n\n${body}\n`;
+
+/** A front-matter time `seconds` from now, on a whole second (a scheduled post's `date`). */
+export const inSeconds = (seconds: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+/** Poll `check` every 100 ms until it holds (then the time it did), or fail after `timeoutMs`. */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return Date.now();
+}
+
+/**
+ * As in AWS with a distribution: the stack's publish queue handled by the publish handler given an edge cache and a
+ * redirect store; and `npm start`'s preview server over the site bucket, answering old addresses from the published
+ * state's table (what scripts/start.ts gives it) and told after each run which paths changed.
+ */
+export async function startEdgeAndPreview(
+  stack: TestStack, edge: { readonly cache: EdgeCache; readonly redirects: EdgeRedirects }, onPublish: (summary: PublishSummary) => void,
+  pipeline?: PreviewServerOptions['pipeline'],
+): Promise<PreviewServer> {
+  let preview: PreviewServer | undefined;
+  stack.publishQueue.subscribe(makePublishHandler(() => ({ ...stack.publishDeps(), edgeCache: edge.cache, edgeRedirects: edge.redirects }), (summary) => {
+    onPublish(summary);
+    preview?.changed([...summary.changedPaths, ...summary.deletedPaths]);
+  }));
+  preview = await startPreviewServer({
+    site: () => ({ s3: stack.s3, bucket: stack.names.siteBucket }),
+    port: 0,
+    redirects: async () => edgeEntries((await stack.published.readState())?.redirects),
+    ...(pipeline && { pipeline }),
+  });
+  return preview;
+}

@@ -12,12 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryEdgeRedirects } from '../../lambdas/adapters/memory.js';
 import { resolveSiteConfig } from '../../lambdas/core/config.js';
 import { invalidationPaths } from '../../lambdas/core/site/invalidation.js';
-import { edgeEntries } from '../../lambdas/core/site/redirects.js';
-import { makePublishHandler } from '../../lambdas/handlers/publish.js';
-import { startPreviewServer, type PreviewServer } from '../../lambdas/local/preview-server.js';
+import type { PreviewServer } from '../../lambdas/local/preview-server.js';
 import type { EdgeCache } from '../../lambdas/services/ports.js';
 import type { PublishSummary } from '../../lambdas/services/publish.js';
-import { post, siteUrl, startTestStack, type TestStack } from './stack-helpers.js';
+import { inSeconds, post, siteUrl, startEdgeAndPreview, startTestStack, until, type TestStack } from './stack-helpers.js';
 
 /** What the edge and the receiver were told, in the order they were told it. */
 type Told =
@@ -28,17 +26,7 @@ type Told =
 const KEY = 'syndication-key-0123';
 const text = (title: string, fields: Record<string, string> = {}, body = `The body of ${title}, long enough to be worth a reader's minute or two.`) =>
   post({ title, description: `What ${title} is about, in a sentence long enough for the search results of anyone.`, tags: '[news]', ...fields }, body);
-/** A front-matter time `seconds` from now, on a whole second. */
-const inSeconds = (seconds: number) => new Date(Math.ceil(Date.now() / 1000) * 1000 + seconds * 1000).toISOString().replace('.000Z', 'Z');
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return Date.now();
-}
 
 describe('syndication: invalidate, then announce; old addresses redirect; scheduled posts wait', () => {
   const told: Told[] = [];
@@ -69,17 +57,8 @@ describe('syndication: invalidate, then announce; old addresses redirect; schedu
       notify: { indexNowEndpoint: `${receiverUrl}/indexnow` },
       coalesce: { quietMs: 0, maxWaitMs: 0 },
     });
-    const redirects = new MemoryEdgeRedirects();
     // The publish handler as in AWS with a distribution: an edge cache and a redirect store; the preview is told too.
-    stack.publishQueue.subscribe(makePublishHandler(() => ({ ...stack.publishDeps(), edgeCache: edge, edgeRedirects: redirects }), (summary) => {
-      summaries.push(summary);
-      preview.changed([...summary.changedPaths, ...summary.deletedPaths]);
-    }));
-    preview = await startPreviewServer({
-      site: () => ({ s3: stack.s3, bucket: stack.names.siteBucket }),
-      port: 0,
-      redirects: async () => edgeEntries((await stack.published.readState())?.redirects),
-    });
+    preview = await startEdgeAndPreview(stack, { cache: edge, redirects: new MemoryEdgeRedirects() }, (summary) => summaries.push(summary));
     await stack.upload('moving.md', text('Moving', { date: '2024-02-01', slug: 'first-address' }));
     await stack.upload('leaving.md', text('Leaving', { date: '2024-03-01' }));
     await stack.upload('staying.md', text('Staying', { date: '2024-04-01' }));
@@ -136,7 +115,7 @@ describe('syndication: invalidate, then announce; old addresses redirect; schedu
     expect(summaries.slice(runs).every((summary) => summary.changedPaths.length === 0 && summary.deletedPaths.length === 0)).toBe(true);
     expect(since(mark)).toEqual([]);
 
-    const shownAt = await until('the scheduled post', async () => (await get('/posts/scheduled/')).status === 200);
+    const shownAt = await until('the scheduled post', async () => (await get('/posts/scheduled/')).status === 200, 30_000);
     expect(shownAt).toBeGreaterThanOrEqual(Date.parse(due));
     await stack.settled();
     const { urls } = expectInvalidatedThenAnnounced(since(mark), summaries.at(-1)!);
