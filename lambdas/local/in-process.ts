@@ -86,6 +86,9 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
     let done = 0;
     const ingest = await ingestChanges(uploads, ingestDeps, workers * 4, (result) => options.onIngest?.(result, ++done, keys.length));
     timings.process = lap();
+    // The workers are done: their heaps (a few hundred MB with two) are given back before the corpus step and
+    // rendering grow the main thread's.
+    await pool.close();
 
     const publishDeps: PublishDeps = {
       config: options.config, posts, index: new MemoryIndexStore(), changes, published: new MemoryPublishedStore(), site, reports,
@@ -106,7 +109,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
       timings,
     };
   } finally {
-    await pool.close();
+    await pool.close(); // again, when ingest failed (closing twice is harmless)
   }
 
   function lap(): number {
