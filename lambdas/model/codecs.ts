@@ -18,7 +18,17 @@ import type { TermVector, WeightedTerm } from '../core/terms.js';
  * would triple the size for nothing), as gzip'd JSON. Level 1: the tree is written once and seldom read again.
  */
 export function packTree(tree: Root): Uint8Array {
-  return gzipSync(compactTreeJson(tree), { level: 1 });
+  return exactBytes(gzipSync(compactTreeJson(tree), { level: 1 }));
+}
+
+/**
+ * The bytes in a buffer of their own size. zlib's sync output is a view of its 16 KiB working buffer: kept as it is,
+ * each stored tree would hold 16 KiB however small it is (and posting it from a worker copies all of it). In the
+ * in-process build that was ~64 MB of 4,000 posts' trees.
+ */
+export function exactBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  return new Uint8Array(bytes); // a copy into a new ArrayBuffer of exactly `byteLength` bytes
 }
 
 export function unpackTree(bytes: Uint8Array): Root {
