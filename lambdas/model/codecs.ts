@@ -24,9 +24,9 @@ export function packTree(tree: Root): Uint8Array {
 /**
  * The bytes in a buffer of their own size. zlib's sync output is a view of its 16 KiB working buffer: kept as it is,
  * each stored tree would hold 16 KiB however small it is (and posting it from a worker copies all of it). In the
- * in-process build that was ~64 MB of 4,000 posts' trees.
+ * in-process build that was ~60 MB for 4,000 posts.
  */
-export function exactBytes(bytes: Uint8Array): Uint8Array {
+function exactBytes(bytes: Uint8Array): Uint8Array {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
   return new Uint8Array(bytes); // a copy into a new ArrayBuffer of exactly `byteLength` bytes
 }
