@@ -259,8 +259,8 @@ export class CorpusSession implements CorpusStore {
     // Each kind in one read, not through `wait` as single reads go: a full build preloads ~60 buckets a post, and a
     // promise and a waiter list per name cost far more than the read (at 50,000 posts, 3 million of each).
     await Promise.all([
-      this.readEntriesNow(owners),
-      this.readBucketsNow(buckets),
+      this.readEntriesNow([...new Set(owners)]),
+      this.readBucketsNow([...new Set(buckets)]),
       uncounted.length === 0 ? undefined : this.index.readCounts(uncounted).then((read) => {
         for (const name of uncounted) if (!this.buckets.has(name)) this.counts.set(name, read.get(name) ?? 0);
       }),
@@ -387,9 +387,9 @@ export class CorpusSession implements CorpusStore {
     }
   }
 
-  /** Read these buckets (those not loaded yet) in one call to the store, and keep them. */
+  /** Read these buckets (distinct names; those not loaded yet) in one call to the store, and keep them. */
   private async readBucketsNow(names: readonly string[]): Promise<void> {
-    const unread = [...new Set(names)].filter((name) => !this.buckets.has(name));
+    const unread = names.filter((name) => !this.buckets.has(name));
     if (unread.length === 0) return;
     const read = await this.index.readBuckets(unread);
     for (const name of unread) {
@@ -417,9 +417,9 @@ export class CorpusSession implements CorpusStore {
     }
   }
 
-  /** Read these owners' entries (those not loaded yet) in one call to the store, and keep them. */
+  /** Read these owners' entries (distinct owners; those not loaded yet) in one call to the store, and keep them. */
   private async readEntriesNow(owners: readonly string[]): Promise<void> {
-    const unread = [...new Set(owners)].filter((owner) => !this.entries.has(owner));
+    const unread = owners.filter((owner) => !this.entries.has(owner));
     if (unread.length === 0) return;
     const read = await this.index.readEntries(unread);
     // Loaded meanwhile (a write of this session): kept as it is.
