@@ -18,16 +18,18 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveSiteConfig } from '../lambdas/core/config.js';
 import type { SiteConfig } from '../lambdas/core/types.js';
+import { SITE_MARKER } from '../lambdas/local/build-state.js';
 import { listContentFolder, listEntries } from '../lambdas/local/markdown-files.js';
 import { formatIgnoredFields, formatReports, formatSkipped } from '../lambdas/local/report-lines.js';
 import type { PostReport } from '../lambdas/services/report.js';
 
-const SITE_MARKER = '.content-pipeline-site';
 
 interface BuildOutcome {
   readonly reports: ReadonlyMap<string, PostReport>;
-  /** Site-relative paths of the files written. */
+  /** Site-relative paths of the site's files. */
   readonly paths: readonly string[];
+  /** Of those, how many this build wrote (an incremental build leaves the others as they were). */
+  readonly written: number;
   readonly internalFailures: readonly string[];
 }
 
@@ -91,7 +93,8 @@ async function main(): Promise<number> {
   console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected`
     + `${count('scheduled') > 0 ? `, ${count('scheduled')} scheduled` : ''}`
     + `${skipped.length > 0 ? `, ${skipped.length} other files skipped` : ''}; `
-    + `${outcome.paths.length} files written to ${outDir} in ${Math.round(performance.now() - started)} ms`);
+    + `${outcome.written === outcome.paths.length ? `${outcome.paths.length} files written to ${outDir}` : `${outcome.paths.length} files in ${outDir} (${outcome.written} written)`}`
+    + ` in ${Math.round(performance.now() - started)} ms`);
   for (const failure of outcome.internalFailures) console.error(failure);
   if (outcome.internalFailures.length > 0) return 1;
   return count('rejected') > 0 ? 2 : 0;
@@ -126,6 +129,7 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
     return {
       reports,
       paths: files,
+      written: files.length,
       internalFailures: stack.deadLetters.map((letter) => `dead letter (${letter.queue}): ${letter.reason}\n  ${letter.body}`),
     };
   } finally {
@@ -145,13 +149,21 @@ async function buildInThisProcess(
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
+  const plan = result.incremental;
+  if (plan) {
+    console.log(plan.kind === 'unchanged' ? 'incremental build: nothing changed since the last build'
+      : plan.kind === 'changes' ? `incremental build: ${plan.ingest.length} new or changed, ${plan.remove.length} removed`
+        + `${plan.due.length > 0 ? `, ${plan.due.length} scheduled now due` : ''} since the last build`
+      : `full build: ${plan.reason}`);
+  }
   if (reportsDir) {
     for (const [path, report] of [...[...result.reports].map(([key, report]) => [`${key}.json`, report] as const), ['_site.json', result.siteReport] as const]) {
       await mkdir(dirname(join(reportsDir, path)), { recursive: true });
       await writeFile(join(reportsDir, path), reportJson(report));
     }
   }
-  return { reports: result.reports, paths: result.paths, internalFailures: [] };
+  const written = result.incremental?.kind === 'unchanged' ? 0 : result.publishes.reduce((sum, run) => sum + run.written, 0);
+  return { reports: result.reports, paths: result.paths, written: Math.min(written, result.paths.length), internalFailures: [] };
 }
 
 /**

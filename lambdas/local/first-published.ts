@@ -22,10 +22,18 @@ const COMMIT_MARK = 'commit ';
 export async function firstPublishedTimes(dir: string, keys: readonly string[]): Promise<Map<string, FirstPublished>> {
   const committed = await firstCommitDates(dir);
   const times = new Map<string, FirstPublished>();
+  // The files git does not know, a batch of stats at a time (one by one, 4,000 files took ~0.2 s).
+  const uncommitted = keys.filter((key) => !committed.has(key));
+  const modified = new Map<string, number>();
+  for (let start = 0; start < uncommitted.length; start += 128) {
+    const slice = uncommitted.slice(start, start + 128);
+    const found = await Promise.all(slice.map((key) => stat(join(dir, key))));
+    slice.forEach((key, i) => modified.set(key, found[i]!.mtimeMs));
+  }
   for (const key of keys) {
     const commit = committed.get(key);
     if (commit !== undefined) times.set(key, { at: commit, from: 'commit' });
-    else times.set(key, { at: new Date(Math.floor((await stat(join(dir, key))).mtimeMs)).toISOString(), from: 'file' });
+    else times.set(key, { at: new Date(Math.floor(modified.get(key)!)).toISOString(), from: 'file' });
   }
   return spreadTies(times);
 }
