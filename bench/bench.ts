@@ -35,7 +35,7 @@ import { measureLength, type LengthRun } from './length.js';
 import { measureStages } from './stages.js';
 import { corpusOf, sharedGenerator, type Corpus } from './corpus.js';
 import type { CommandStats, CounterSnapshot } from './counters.js';
-import { hasTimeCommand, timeBuild, type BuildRun } from './full-build.js';
+import { hasTimeCommand, timeBuild, timeCachedBuilds, type BuildRun } from './full-build.js';
 import { fixed, kb, table } from './table.js';
 import { measureUpdates, type UpdateSize } from './update.js';
 
@@ -139,20 +139,25 @@ async function main(): Promise<number> {
     results.fullBuild = runs;
     out('1. Full build: scripts/build.ts (in-process) in a child process'
       + (hasTimeCommand() ? ' under /usr/bin/time -v (cpu = user+sys of the process and its threads)' : ' (no /usr/bin/time: cpu and peak memory not measured)'),
-      '   cold = --no-cache; warm = cache filled by a previous run over the same corpus; MB/s = MB (10^6 bytes) of markdown / wall');
+      '   cold = --no-cache; warm = with the cache a previous run over the same corpus filled, into a new output folder (every post published again,',
+      '   parsed posts from the cache); unchanged = the same build again (incremental: nothing changed); edit = then one post edited (incremental);',
+      '   MB/s = MB (10^6 bytes) of markdown / wall');
     let largest: Corpus | undefined;
     for (const size of opts.sizes) {
       const corpus = await corpusOf(ROOT, size);
       if (!largest || corpus.posts > largest.posts) largest = corpus;
-      for (const run of ['cold', 'warm'] as const) {
-        runs.push(await timeBuild(ROOT, corpus, run, log));
-        await save();
-      }
+      runs.push(await timeBuild(ROOT, corpus, 'cold', log));
+      await save();
+      runs.push(...await timeCachedBuilds(ROOT, corpus, log));
+      await save();
     }
-    out(...table(['posts', 'run', 'MB md', 'wall s', 'cpu s', 'peak MiB', 'MB/s', 'process s', 'corpus s', 'render s', 'cached', 'exit', 'load 1m'],
+    out(...table(['posts', 'run', 'MB md', 'wall s', 'cpu s', 'peak MiB', 'MB/s', 'process s', 'corpus s', 'render s', 'state s', 'cached', 'exit', 'load 1m'],
       runs.map((r) => [r.posts, r.run, fixed(r.corpusBytes / 1e6, 2), fixed(r.wallS, 2), fixed(r.cpuS, 2), fixed(r.peakRssMiB, 0), fixed(r.mbPerS, 3),
-        fixed(ms(r.phases?.process), 2), fixed(ms(r.phases?.corpus), 2), fixed(ms(r.phases?.render), 2), r.cached, r.exitCode, fixed(r.load1, 2)])));
-    out('   process/corpus/render: the build\'s own phase timings (BUILD_TIMINGS); wall also includes Node/tsx start-up and writing the files.');
+        fixed(ms(r.phases?.process), 2), fixed(ms(r.phases?.corpus), 2), fixed(ms(r.phases?.render), 2), fixed(ms(r.phases?.state), 2), r.cached ?? 0,
+        r.exitCode, fixed(r.load1, 2)])));
+    out('   process/corpus/render/state: the build\'s own phase timings (BUILD_TIMINGS; state = reading the last build\'s state and writing this one\'s);',
+      '   wall also includes Node/tsx start-up and writing the files. What each cached run said of its state:',
+      ...runs.filter((r) => r.incremental).map((r) => `     ${r.posts} ${r.run}: ${r.incremental}`));
     if (largest) {
       const ours = (cold: boolean) => ['scripts/build.ts', '--content', largest!.postsDir, '--out', '/tmp/bench-site', '--quiet', ...(cold ? ['--no-cache'] : [])];
       out('   Eleventy 3 comparison, by hand (installs Eleventy into ~/.cache on first use), cold and warm:',
@@ -160,12 +165,13 @@ async function main(): Promise<number> {
       if (opts.compare) {
         if (!generator) out('   --compare: ../shared/bench/compare.mjs is missing; skipped');
         else {
-          // Cold: every run parses every post (--no-cache). Warm: compare.mjs's warm-up run fills the content-hash
-          // cache, so the timed runs read the processed posts from it. Eleventy has no such cache: its runs are alike.
+          // Cold: every run parses every post (--no-cache). Warm: compare.mjs's warm-up run fills the caches (the
+          // processed posts and the build state of this output folder), so each timed run finds nothing changed and
+          // publishes nothing (the `unchanged` row above). Eleventy has no such cache: its runs are alike.
           const compared: { run: string; exitCode: number | null; output: string }[] = [];
           results.compare = compared;
           for (const cold of [true, false]) {
-            const label = cold ? 'cold (--no-cache)' : 'warm (cache filled by the warm-up run)';
+            const label = cold ? 'cold (--no-cache)' : 'warm (caches filled by the warm-up run: nothing changed)';
             log(`compare ${label}: running compare.mjs on ${largest.posts} posts (Eleventy is installed into ~/.cache on first use)`);
             const compare = spawnSync(process.execPath, [join(dirname(generator), 'compare.mjs'), '--corpus', largest.dir, '--runs', '5', '--',
               process.execPath, '--import', 'tsx', ...ours(cold)],

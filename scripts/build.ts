@@ -156,6 +156,7 @@ async function buildInThisProcess(
         + `${plan.due.length > 0 ? `, ${plan.due.length} scheduled now due` : ''} since the last build`
       : `full build: ${plan.reason}`);
   }
+  if (result.stateNotKept) console.log(`the build's state was not kept (${result.stateNotKept}): the next build starts from scratch`);
   if (reportsDir) {
     for (const [path, report] of [...[...result.reports].map(([key, report]) => [`${key}.json`, report] as const), ['_site.json', result.siteReport] as const]) {
       await mkdir(dirname(join(reportsDir, path)), { recursive: true });

@@ -55,6 +55,8 @@ export interface InProcessBuildResult {
    * `now`; `full` with the reason when the build started from scratch.
    */
   readonly incremental?: WarmPlan;
+  /** Why this build's state could not be kept (the next build starts from scratch). */
+  readonly stateNotKept?: string;
 }
 
 /**
@@ -105,6 +107,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
   if (warm) await forgetBuildState(warm.location);
   stateMs += lap();
 
+  let stateNotKept: string | undefined;
   const { ingestAndPublish } = await import('./in-process-engine.js');
   const input: EngineInput = {
     contentDir: options.contentDir, config: options.config, workers, keys, firstPublished,
@@ -120,16 +123,22 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
   lap();
   if (warm) {
     const site = await stampFiles(options.outDir!, [...built.paths].sort());
-    await writeBuildState(warm.location, {
-      generation: (warm.plan.kind === 'changes' ? warm.head!.generation : 0) + 1, builtAt: warm.startedAt, sources: warm.sources, site,
-      scheduled: built.state.scheduled, slugConflicts: built.state.slugConflicts, datedByFirstPublished: built.state.datedByFirstPublished,
-      reports: built.reports, siteReport: built.siteReport,
-    }, built.state.stores);
+    try {
+      await writeBuildState(warm.location, {
+        generation: (warm.plan.kind === 'changes' ? warm.head!.generation : 0) + 1, builtAt: warm.startedAt, sources: warm.sources, site,
+        scheduled: built.state.scheduled, slugConflicts: built.state.slugConflicts, datedByFirstPublished: built.state.datedByFirstPublished,
+        reports: built.reports, siteReport: built.siteReport,
+      }, built.state.stores);
+    } catch (error) {
+      // The site is built; only the next build's head start is lost (a state too large to serialise, a full disk).
+      stateNotKept = (error as Error).message;
+    }
     stateMs += lap();
   }
   return {
     files: built.files, paths: built.paths, reports: built.reports, siteReport: built.siteReport, ingest: built.ingest, publishes: [built.publish],
     cached: built.cached, timings: { ...built.timings, state: stateMs }, ...(warm && { incremental: warm.plan }),
+    ...(stateNotKept !== undefined && { stateNotKept }),
   };
 
   function lap(): number {

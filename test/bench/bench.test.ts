@@ -27,9 +27,14 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
   // Machine first: cores, memory, Node version, load average.
   expect(stdout.split('\n')[1]).toMatch(new RegExp(`^machine: \\d+ cores .*${NUMBER} GiB memory.*Node v\\d+\\.\\d+\\.\\d+.*load average ${NUMBER} ${NUMBER} ${NUMBER}`));
 
-  // 1. Full build: 100 posts, cold and warm, wall/cpu/peak/MB/s; and the Eleventy command.
+  // 1. Full build: 100 posts, cold, warm, unchanged and one post edited, wall/cpu/peak/MB/s (and the phases of the runs
+  //    that publish); what each cached run said of its state; and the Eleventy command.
   expect(stdout).toContain('1. Full build');
-  for (const run of ['cold', 'warm']) expect(stdout).toMatch(row('100', run, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
+  for (const run of ['cold', 'warm', 'edit']) expect(stdout).toMatch(row('100', run, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, NUMBER));
+  expect(stdout).toMatch(row('100', 'unchanged', NUMBER, NUMBER, NUMBER, NUMBER, NUMBER, 'n/a', 'n/a', 'n/a', NUMBER, '0', '0'));
+  expect(stdout).toMatch(/^ {5}100 warm: full build: no state of an earlier build/m);
+  expect(stdout).toMatch(/^ {5}100 unchanged: incremental build: nothing changed since the last build$/m);
+  expect(stdout).toMatch(/^ {5}100 edit: incremental build: 1 new or changed, 0 removed since the last build$/m);
   expect(stdout).toMatch(/node \.\.\/shared\/bench\/compare\.mjs --corpus \S+ --runs 5 -- node --import tsx scripts\/build\.ts --content \S+\/posts --out \/tmp\/bench-site --quiet/);
 
   // 2. Bulk import through the emulated stack, beside the in-process build of the same 50 posts: walls and their
@@ -59,9 +64,11 @@ it('runs npm run bench -- --quick and prints every section with numbers', async 
 
   const results = JSON.parse(await readFile(json, 'utf8')) as Record<string, any>;
   expect(results.mode).toBe('quick');
-  expect(results.fullBuild.map((r: any) => r.run)).toEqual(['cold', 'warm']);
+  expect(results.fullBuild.map((r: any) => r.run)).toEqual(['cold', 'warm', 'unchanged', 'edit']);
   for (const run of results.fullBuild) expect(run.wallS).toBeGreaterThan(0);
-  expect(results.fullBuild[1].cached).toBe(100);
+  // The incremental runs read nothing from the cache but the edited post (there if an earlier bench made the same edit).
+  expect(results.fullBuild.map((r: any) => r.cached).slice(0, 3)).toEqual([0, 100, 0]);
+  expect(results.fullBuild[3].cached).toBeLessThanOrEqual(1);
   expect(results.bulkImport).toHaveLength(1);
   expect(results.bulkImport[0]).toMatchObject({ posts: 30, livePosts: 30, deadLetters: 0, inProcess: { posts: 30, run: 'cold', exitCode: 0 } });
   expect(results.bulkImport[0].publishRuns).toBeGreaterThan(0);
