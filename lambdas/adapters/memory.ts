@@ -17,34 +17,13 @@ import type {
   BodyRef, ChangeLog, EdgeCache, EdgeRedirects, IndexStore, PostStore, Posting, PublishedStore, ReportStore, SiteStore, StoredEntry,
 } from '../services/ports.js';
 
-/** A memory post store's content, as `snapshot` gives it and the constructor takes it (see local/build-state.ts). */
-export interface PostStoreSnapshot {
-  readonly records: Map<string, PostRecord>;
-  readonly bodies: Map<string, Map<string, { readonly body: PostBody; readonly seq: string }>>;
-  readonly slugs: Map<string, string>;
-  readonly vectors: Map<string, TermVector>;
-}
-
 export class MemoryPostStore implements PostStore {
-  private readonly records: Map<string, PostRecord>;
-  private readonly bodies: Map<string, Map<string, { readonly body: PostBody; readonly seq: string }>>;
-  private readonly slugs: Map<string, string>;
-  private readonly vectors: Map<string, TermVector>;
-  /** One copy of each term, word and tag string across the vectors stored here (posts share most of their words). */
+  private readonly records = new Map<string, PostRecord>();
+  private readonly bodies = new Map<string, Map<string, { readonly body: PostBody; readonly seq: string }>>();
+  private readonly slugs = new Map<string, string>();
+  private readonly vectors = new Map<string, TermVector>();
+  /** One copy of each term, word and tag string across all vectors (posts share most of their words). */
   private readonly strings = new Map<string, string>();
-
-  /** Empty, or holding what `snapshot` gave (taken over, not copied). */
-  constructor(from?: PostStoreSnapshot) {
-    this.records = from?.records ?? new Map();
-    this.bodies = from?.bodies ?? new Map();
-    this.slugs = from?.slugs ?? new Map();
-    this.vectors = from?.vectors ?? new Map();
-  }
-
-  /** What the store holds, shared, not copied: serialise it before the store changes again. */
-  snapshot(): PostStoreSnapshot {
-    return { records: this.records, bodies: this.bodies, slugs: this.slugs, vectors: this.vectors };
-  }
 
   async getRecord(key: string): Promise<PostRecord | undefined> {
     return this.records.get(key);
@@ -168,13 +147,8 @@ export class MemoryPostStore implements PostStore {
 }
 
 export class MemoryChangeLog implements ChangeLog {
-  /** By key, then token. Empty, or what `snapshot` gave (taken over, not copied). */
-  constructor(private readonly changes = new Map<string, Map<string, PendingChange>>()) {}
-
-  /** What the log holds, shared, not copied. */
-  snapshot(): Map<string, Map<string, PendingChange>> {
-    return this.changes;
-  }
+  /** By key, then token. */
+  private readonly changes = new Map<string, Map<string, PendingChange>>();
 
   async mark(changes: readonly PendingChange[]): Promise<void> {
     for (const change of changes) {
@@ -197,26 +171,9 @@ export class MemoryChangeLog implements ChangeLog {
   }
 }
 
-/** A memory index store's content, as `snapshot` gives it and the constructor takes it. */
-export interface IndexStoreSnapshot {
-  readonly buckets: Map<string, readonly Posting[]>;
-  readonly entries: Map<string, readonly StoredEntry[]>;
-}
-
 export class MemoryIndexStore implements IndexStore {
-  private readonly buckets: Map<string, readonly Posting[]>;
-  private readonly entries: Map<string, readonly StoredEntry[]>;
-
-  /** Empty, or holding what `snapshot` gave (taken over, not copied). */
-  constructor(from?: IndexStoreSnapshot) {
-    this.buckets = from?.buckets ?? new Map();
-    this.entries = from?.entries ?? new Map();
-  }
-
-  /** What the store holds, shared, not copied. */
-  snapshot(): IndexStoreSnapshot {
-    return { buckets: this.buckets, entries: this.entries };
-  }
+  private readonly buckets = new Map<string, readonly Posting[]>();
+  private readonly entries = new Map<string, readonly StoredEntry[]>();
 
   async readBuckets(names: readonly string[]): Promise<Map<string, readonly Posting[]>> {
     return new Map(names.map((name) => [name, this.buckets.get(name) ?? []]));
@@ -256,8 +213,7 @@ export class MemoryIndexStore implements IndexStore {
 }
 
 export class MemoryPublishedStore implements PublishedStore {
-  /** Nothing published yet, or what `read` answered when the snapshot was taken. */
-  constructor(private site?: PublishedSite) {}
+  private site: PublishedSite | undefined;
 
   async read(): Promise<PublishedSite | undefined> {
     return this.site;
@@ -281,8 +237,8 @@ export class MemorySiteStore implements SiteStore {
 }
 
 export class MemoryReportStore implements ReportStore {
-  /** Empty, or the reports (taken over, not copied) and site summary a store held. */
-  constructor(readonly reports = new Map<string, unknown>(), public siteReport: unknown = undefined) {}
+  readonly reports = new Map<string, unknown>();
+  siteReport: unknown;
 
   async putReport(key: string, report: unknown): Promise<void> {
     this.reports.set(key, report);

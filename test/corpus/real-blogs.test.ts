@@ -4,23 +4,21 @@
  * publishes the same bytes as the in-process build from them.
  * - Jekyll's own blog: test/fixtures/real-blogs/jekyll-docs (102 posts, MIT; source and commit in its README).
  * - A Hugo content folder in the forms Hugo sites use: test/fixtures/real-blogs/hugo-site.
- * - The Rust blog (../shared/corpus/rust-blog, 584 posts, Jekyll-style; skipped when absent).
+ * The Rust blog (../shared/corpus/rust-blog, 584 posts, Jekyll-style) is held to the same in
+ * test/corpus/real-blog-equivalence.test.ts, from the one in-process build its equivalence test makes anyway.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dateFromFileName, parseDate } from '../../lambdas/core/dates.js';
-import { buildInProcess } from '../../lambdas/local/in-process.js';
 import { listContentFolder } from '../../lambdas/local/markdown-files.js';
-import { config, emulated, expectSame, inProcess } from '../support/equivalence.js';
+import { emulated, expectSame, inProcess } from '../support/equivalence.js';
 import { prng } from '../support/prng.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'real-blogs');
 const jekyllPosts = join(fixtures, 'jekyll-docs', '_posts');
 const hugoContent = join(fixtures, 'hugo-site', 'content');
-const rustBlog = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'rust-blog', 'posts');
 
 async function filesUnder(dir: string, prefix: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -118,24 +116,4 @@ describe('real blogs of other generators publish as their generators publish the
       ['posts/bundle-post/layout.png', 'not a post'],
     ]);
   });
-
-  it.skipIf(!existsSync(rustBlog))('the Rust blog (584 posts): every post dated from its file name, in date order, at most one warning per post on average', async () => {
-    const result = await buildInProcess({ contentDir: rustBlog, config });
-    const reports = [...result.reports];
-    expect(reports).toHaveLength(584);
-    expect(reports.filter(([, report]) => report.status !== 'published').map(([key]) => key)).toEqual([]);
-    const sitemap = sitemapDates(result.files.find((file) => file.path === 'sitemap.xml')!.body);
-    for (const [key, report] of reports) {
-      if (report.site?.canonicalUrl !== undefined) continue;
-      expect(sitemap.get(report.url!), key).toBe(dateFromFileName(key.split('/').pop()!));
-    }
-    const feed = result.files.find((file) => file.path === 'feed.xml')!.body;
-    const pubDates = [...feed.matchAll(/<pubDate>([^<]+)<\/pubDate>/g)].map((m) => Date.parse(m[1]!));
-    expect(pubDates).toHaveLength(50);
-    expect(pubDates).toEqual([...pubDates].sort((a, b) => b - a));
-    expect(result.files.find((file) => file.path === 'atom.xml')!.body).not.toContain('1970-01-01');
-    const warnings = reports.reduce((sum, [, report]) => sum + report.warnings.length, 0);
-    expect(warnings / reports.length).toBeLessThanOrEqual(1);
-    expect((result.siteReport as { ignoredFields: Record<string, number> }).ignoredFields).toEqual({ layout: 584, team: 315, release: 130 });
-  }, 300_000);
 });
