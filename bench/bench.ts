@@ -140,7 +140,7 @@ async function main(): Promise<number> {
     out('1. Full build: scripts/build.ts (in-process) in a child process'
       + (hasTimeCommand() ? ' under /usr/bin/time -v (cpu = user+sys of the process and its threads)' : ' (no /usr/bin/time: cpu and peak memory not measured)'),
       '   cold = --no-cache; warm = with the cache a previous run over the same corpus filled, into a new output folder (every post published again,',
-      '   parsed posts from the cache); unchanged = the same build again (incremental: nothing changed); edit = then one post edited (incremental);',
+      '   parsed posts from the cache); unchanged = the same build again (nothing changed: nothing built); edit = then one post edited (built again);',
       '   MB/s = MB (10^6 bytes) of markdown / wall');
     let largest: Corpus | undefined;
     for (const size of opts.sizes) {

@@ -9,8 +9,9 @@ export interface BuildRun {
   readonly posts: number;
   /**
    * `cold`: `--no-cache`. `warm`: with the cache a previous run over the same corpus filled, into a new output folder
-   * (no build state for it: every post is published again, from the processed-post cache). `unchanged`: the same
-   * build again (the state of the `warm` run: nothing changed). `edit`: then one post edited (an incremental build).
+   * (no build state for it: every post is published again, parsed posts from the cache). `unchanged`: the same build
+   * again (its state says nothing changed: nothing is built). `edit`: then one post edited (built from scratch, the
+   * other posts from the cache).
    */
   readonly run: 'cold' | 'warm' | 'unchanged' | 'edit';
   readonly corpusBytes: number;
@@ -28,7 +29,7 @@ export interface BuildRun {
   readonly cached?: number;
   readonly exitCode: number;
   readonly summary: string;
-  /** What the build said of its state (`incremental build: ...` or `full build: <why>`); absent with `--no-cache`. */
+  /** What the build said of its state (`nothing changed ...` or `built from scratch: <why>`); absent with `--no-cache`. */
   readonly incremental?: string;
   readonly load1: number;
 }
@@ -103,7 +104,7 @@ async function measure(root: string, corpus: Corpus, outDir: string, run: BuildR
     ...(timings && { phases, cached }),
     exitCode: result.code,
     summary: result.stdout.trim().split('\n').at(-1) ?? '',
-    incremental: result.stdout.split('\n').find((line) => /^(incremental|full) build: /.test(line)),
+    incremental: result.stdout.split('\n').find((line) => /^(nothing changed since the last build|built from scratch): /.test(line)),
     load1,
   };
 }

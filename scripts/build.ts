@@ -149,12 +149,9 @@ async function buildInThisProcess(
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
-  const plan = result.incremental;
-  if (plan) {
-    console.log(plan.kind === 'unchanged' ? 'incremental build: nothing changed since the last build'
-      : plan.kind === 'changes' ? `incremental build: ${plan.ingest.length} new or changed, ${plan.remove.length} removed`
-        + `${plan.due.length > 0 ? `, ${plan.due.length} scheduled now due` : ''} since the last build`
-      : `full build: ${plan.reason}`);
+  if (result.incremental) {
+    console.log(result.incremental.kind === 'unchanged' ? 'nothing changed since the last build: the output folder is the site already'
+      : `built from scratch: ${result.incremental.reason}`);
   }
   if (result.stateNotKept) console.log(`the build's state was not kept (${result.stateNotKept}): the next build starts from scratch`);
   if (reportsDir) {
@@ -163,8 +160,8 @@ async function buildInThisProcess(
       await writeFile(join(reportsDir, path), reportJson(report));
     }
   }
-  const written = result.incremental?.kind === 'unchanged' ? 0 : result.publishes.reduce((sum, run) => sum + run.written, 0);
-  return { reports: result.reports, paths: result.paths, written: Math.min(written, result.paths.length), internalFailures: [] };
+  const written = result.incremental?.kind === 'unchanged' ? 0 : result.paths.length;
+  return { reports: result.reports, paths: result.paths, written, internalFailures: [] };
 }
 
 /**

@@ -1,19 +1,18 @@
 /**
- * `npm run build` with the cache keeps the last build's state and publishes only what changed since (see
- * lambdas/local/build-state.ts). Held to the bytes of a build from scratch of the same files, on a blog that uses
- * every feature, across new, changed and deleted posts; and to a build from scratch whenever the state cannot give
- * those bytes.
+ * `npm run build` with the cache keeps what it needs to tell that nothing changed since the last build (see
+ * lambdas/local/build-state.ts): then it builds nothing, and its answer is the last build's; any change of its input
+ * and it builds from scratch, with the bytes of a build without the cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInProcess, type InProcessBuildResult } from '../../lambdas/local/in-process.js';
-import { fingerprintSources, planWarmBuild, type BuildStateHead, type SourceFingerprint } from '../../lambdas/local/build-state.js';
+import { fingerprintSources, planWarmBuild, type BuildState, type SourceFingerprint } from '../../lambdas/local/build-state.js';
 import { reportJson } from '../../lambdas/services/report.js';
 import { snapshotDiff } from '../hostile/hostile-helpers.js';
-import { config, reportsWithoutHistory } from '../support/equivalence.js';
+import { config } from '../support/equivalence.js';
 import { featureCorpus } from '../support/feature-corpus.js';
 
 /**
@@ -51,89 +50,99 @@ const reportFiles = (result: InProcessBuildResult) => new Map([
 ]);
 
 describe('the in-process build with the cache', () => {
-  it('publishes only what changed since the last build, with the bytes of a build from scratch', async () => {
-    const corpus = featureCorpus(120, 5);
-    // Before: the final files but ten left out (added later), ten at an earlier version (edited later), and five
-    // that are gone at the end; one of them a draft at first.
-    const finalKeys = [...corpus.final.keys()];
-    const before = new Map(corpus.final);
-    for (const key of finalKeys.slice(0, 10)) before.delete(key);
-    for (const key of finalKeys.slice(20, 30)) before.set(key, corpus.final.get(key)!.replace('## Notes on part', '## Earlier notes on part'));
-    before.set(finalKeys[40]!, corpus.final.get(finalKeys[40]!)!.replace('---\n\n', 'draft: true\n---\n\n'));
-    for (let i = 0; i < 5; i++) before.set(`extra/gone-${i}.md`, corpus.final.get(finalKeys[60 + i]!)!.replace(/slug: .*/, `slug: gone-${i}`));
-    const allKeys = [...new Set([...before.keys(), ...corpus.final.keys()])].sort();
-
+  it('builds nothing when nothing changed, and from scratch, with the bytes of a build without the cache, when anything did', async () => {
+    const corpus = featureCorpus(40, 5);
+    const keys = [...corpus.final.keys()].sort();
     const work = await mkdtemp(join(tmpdir(), 'incremental-'));
     const content = join(work, 'content');
     const out = join(work, 'out');
     const cacheDir = join(work, 'cache');
     await mkdir(content);
-    await writeContent(content, before, allKeys);
+    await writeContent(content, corpus.final, keys);
     const build = () => buildInProcess({ contentDir: content, config, cacheDir, outDir: out });
+    /** A build of the folder as it is now without the cache, into a folder of its own. */
+    const scratch = async () => {
+      const dir = await mkdtemp(join(work, 'scratch-'));
+      const result = await buildInProcess({ contentDir: content, config, outDir: dir });
+      expect(result.incremental).toBeUndefined();
+      return { site: await siteFiles(dir), reports: reportFiles(result) };
+    };
 
     const first = await build();
-    expect(first.incremental).toEqual({ kind: 'full', reason: expect.stringContaining('no state') });
-    expect(first.paths.length).toBeGreaterThan(150);
+    expect(first.incremental).toEqual({ kind: 'full', reason: 'no state of an earlier build with this pipeline version and these settings' });
+    expect(first.ingest.length).toBe(corpus.final.size);
+    const expected = await scratch();
+    expect(snapshotDiff(await siteFiles(out), expected.site)).toEqual([]);
 
-    await writeContent(content, corpus.final, allKeys);
+    // Nothing changed: nothing is ingested, published or written, and the answer is the last build's.
+    const mtimes = async () => new Map(await Promise.all(first.paths.map(async (path) => [path, (await stat(join(out, path))).mtimeMs] as const)));
+    const before = await mtimes();
     const second = await build();
-    expect(second.incremental).toMatchObject({ kind: 'changes', remove: allKeys.filter((key) => key.startsWith('extra/')) });
-    if (second.incremental?.kind !== 'changes') throw new Error('unreachable');
-    expect([...second.incremental.ingest].sort()).toEqual([...finalKeys.slice(0, 10), ...finalKeys.slice(20, 30), finalKeys[40]!].sort());
-    // Only the changes were ingested.
-    expect(second.ingest.length).toBe(26);
+    expect(second.incremental).toEqual({ kind: 'unchanged' });
+    expect([second.ingest.length, second.publish, second.cached]).toEqual([0, undefined, 0]);
+    expect([...second.paths].sort()).toEqual([...first.paths].sort());
+    expect(reportFiles(second)).toEqual(reportFiles(first));
+    expect(second.siteReport).toEqual(first.siteReport);
+    expect(await mtimes()).toEqual(before);
 
-    // The same bytes as a build of the final files from scratch: every site file and every report (but for the
-    // history a build from scratch does not have: the addresses that moved or went, see `reportsWithoutHistory`).
-    const scratch = await buildInProcess({ contentDir: content, config, outDir: join(work, 'scratch') });
-    expect(scratch.incremental).toBeUndefined();
-    const expected = await siteFiles(join(work, 'scratch'));
-    expect([...expected.values()].filter((body) => body.includes('"@type":"FAQPage"')).length).toBeGreaterThan(5);
-    expect(snapshotDiff(await siteFiles(out), expected)).toEqual([]);
-    expect([...second.paths].sort()).toEqual([...expected.keys()].sort());
-    expect(snapshotDiff(reportsWithoutHistory(reportFiles(second)), reportsWithoutHistory(reportFiles(scratch)))).toEqual([]);
-    // The site summary of the incremental build lists the addresses that went (the deployed site's answer 410).
-    expect((second.siteReport as { gone?: string[] }).gone).toEqual([0, 1, 2, 3, 4].map((i) => `/posts/gone-${i}`));
+    // Outside git, a `touch` moves a file's first-published time: nothing to build for a dated post (the time shows
+    // nowhere), a build from scratch for a post dated by it.
+    const live = (key: string) => !/^draft: true/m.test(corpus.final.get(key)!);
+    const dated = keys.find((key) => live(key) && /^date: /m.test(corpus.final.get(key)!))!;
+    const undated = keys.find((key) => live(key) && !/^date: /m.test(corpus.final.get(key)!))!;
+    const touch = (key: string) => utimes(join(content, key), new Date(Date.UTC(2023, 0, 1)), new Date(Date.UTC(2023, 0, 1)));
+    await touch(dated);
+    expect((await build()).incremental).toEqual({ kind: 'unchanged' });
+    await touch(undated);
+    const redated = await build();
+    expect(redated.incremental).toEqual({ kind: 'full', reason: `1 post files new or changed, 0 removed since the last build (${undated})` });
+    const afterTouch = await scratch();
+    expect(snapshotDiff(afterTouch.site, expected.site).length).toBeGreaterThan(0);
+    expect(snapshotDiff(await siteFiles(out), afterTouch.site)).toEqual([]);
 
-    // Nothing changed: nothing is ingested or published, and the answer is the same.
+    // One post edited: a build from scratch (the parsed posts from the cache), the bytes of one without the cache.
+    const edited = keys[7]!;
+    await writeFile(join(content, edited), corpus.final.get(edited)!.replace('## Notes on part', '## Later notes on part'));
     const third = await build();
-    expect(third.incremental).toEqual({ kind: 'unchanged' });
-    expect([third.ingest.length, third.publishes.length]).toEqual([0, 0]);
-    expect([...third.paths].sort()).toEqual([...expected.keys()].sort());
-    expect(reportFiles(third)).toEqual(reportFiles(second));
-    expect(snapshotDiff(await siteFiles(out), expected)).toEqual([]);
+    expect(third.incremental).toEqual({ kind: 'full', reason: `1 post files new or changed, 0 removed since the last build (${edited})` });
+    expect(third.cached).toBe(corpus.final.size - 1);
+    const afterEdit = await scratch();
+    expect(snapshotDiff(afterEdit.site, afterTouch.site).length).toBeGreaterThan(0);
+    expect(snapshotDiff(await siteFiles(out), afterEdit.site)).toEqual([]);
+    expect(reportFiles(third)).toEqual(afterEdit.reports);
+    expect((await build()).incremental).toEqual({ kind: 'unchanged' });
 
-    // The output folder changed by hand: a build from scratch puts it right.
-    const page = [...expected.keys()].find((path) => path.startsWith('posts/'))!;
-    await writeFile(join(out, page), 'edited by hand');
-    const fourth = await build();
-    expect(fourth.incremental).toEqual({ kind: 'full', reason: `the output folder was changed since the last build (${page} edited)` });
-    expect(snapshotDiff(await siteFiles(out), expected)).toEqual([]);
+    // A post removed, and one added: from scratch.
+    await rm(join(content, keys[3]!));
+    await writeFile(join(content, 'new-post.md'), corpus.final.get(keys[9]!)!.replace(/slug: .*/, 'slug: a-new-post'));
+    const changed = await build();
+    expect(changed.incremental).toEqual({ kind: 'full', reason: `1 post files new or changed, 1 removed since the last build (${keys[3]}, ...)` });
+    // The removed post's page is still in the folder: `npm run build` deletes what the build did not write.
+    const written = new Map([...await siteFiles(out)].filter(([path]) => changed.paths.includes(path)));
+    expect(snapshotDiff(written, (await scratch()).site)).toEqual([]);
+    for (const path of [...(await siteFiles(out)).keys()].filter((path) => !changed.paths.includes(path))) await rm(join(out, path));
 
-    // Outside git, an edit moves a file's modification time, its first-published time: a dated post is published
-    // incrementally all the same (that time shows nowhere), a post dated by it starts the build over.
-    const dated = finalKeys.find((key) => /^date: /m.test(corpus.final.get(key)!) && /^draft: true/m.test(corpus.final.get(key)!) === false)!;
-    const undated = finalKeys.find((key) => !/^date: /m.test(corpus.final.get(key)!) && /^draft: true/m.test(corpus.final.get(key)!) === false)!;
-    const edited = new Map(corpus.final).set(dated, corpus.final.get(dated)!.replace('## Notes on part', '## Later notes on part'));
-    await writeContent(content, edited, allKeys);
-    await utimes(join(content, dated), new Date(Date.UTC(2023, 0, 1)), new Date(Date.UTC(2023, 0, 1)));
-    const fifth = await build();
-    expect(fifth.incremental).toEqual({ kind: 'changes', ingest: [dated], remove: [], due: [] });
-    await buildInProcess({ contentDir: content, config, outDir: join(work, 'scratch') });
-    const expectedNow = await siteFiles(join(work, 'scratch'));
-    expect(snapshotDiff(expectedNow, expected).length).toBeGreaterThan(0);
-    expect(snapshotDiff(await siteFiles(out), expectedNow)).toEqual([]);
-    await utimes(join(content, undated), new Date(Date.UTC(2023, 0, 1)), new Date(Date.UTC(2023, 0, 1)));
-    const sixth = await build();
-    expect(sixth.incremental).toEqual({ kind: 'full', reason: expect.stringMatching(new RegExp(`^${undated} has no date and is dated by when it was first published, which moved from`)) });
-    expect(sixth.ingest.length).toBe(corpus.final.size);
-    await writeContent(content, corpus.final, allKeys);
+    // The output folder changed by hand: a build from scratch puts it right. A file it has besides does not count
+    // (`npm run build` deletes what a build did not write).
+    const page = first.paths.find((path) => path.startsWith('posts/'))!;
+    const now = await siteFiles(out);
+    // Edited by hand with the same length, its modification time put back: only the change time tells.
+    const original = await stat(join(out, page));
+    await writeFile(join(out, page), now.get(page)!.replace('<title>', '<TITLE>'));
+    await utimes(join(out, page), original.atime, original.mtime);
+    await writeFile(join(out, 'notes.txt'), 'not written by the build');
+    const fixed = await build();
+    expect(fixed.incremental).toEqual({ kind: 'full', reason: `the output folder was changed since the last build (${page} edited)` });
+    expect(fixed.paths).not.toContain('notes.txt');
+    await rm(join(out, 'notes.txt'));
+    expect(snapshotDiff(await siteFiles(out), now)).toEqual([]);
+    await rm(join(out, page));
+    expect((await build()).incremental).toEqual({ kind: 'full', reason: `the output folder was changed since the last build (${page} missing)` });
 
     // A build that fails after it began to change the output folder leaves no state: the next one starts over.
-    await writeFile(join(content, finalKeys[0]!), `${corpus.final.get(finalKeys[0]!)}\nOne more line.\n`);
-    await utimes(join(content, finalKeys[0]!), new Date(Date.UTC(2022, 5, 1) + allKeys.indexOf(finalKeys[0]!) * 60_000), new Date(Date.UTC(2022, 5, 1) + allKeys.indexOf(finalKeys[0]!) * 60_000));
+    await writeFile(join(content, edited), corpus.final.get(edited)!);
     await expect(buildInProcess({ contentDir: content, config, cacheDir, outDir: out, onIngest: () => { throw new Error('stopped'); } })).rejects.toThrow('stopped');
-    expect((await build()).incremental).toEqual({ kind: 'full', reason: expect.stringContaining('no state') });
+    expect((await build()).incremental).toEqual({ kind: 'full', reason: 'no state of an earlier build with this pipeline version and these settings' });
     await rm(work, { recursive: true, force: true });
   }, 180_000);
 });
@@ -142,37 +151,33 @@ describe('planWarmBuild', () => {
   const fingerprint = (hash: string, at = '2024-01-01T00:00:00.000Z'): SourceFingerprint => ({
     hash, firstPublished: { at, from: 'file' }, stat: { size: 1, mtimeMs: 1, ctimeMs: 1, ino: 1 },
   });
-  const head = (overrides: Partial<BuildStateHead> = {}): BuildStateHead => ({
-    format: 1, version: 'v', id: 'id', generation: 1, builtAt: Date.UTC(2025, 0, 1),
+  const state = (overrides: Partial<BuildState> = {}): BuildState => ({
+    format: 1, version: 'v', builtAt: Date.UTC(2025, 0, 1),
     sources: new Map([['a.md', fingerprint('1')], ['b.md', fingerprint('2')], ['c.md', fingerprint('3')]]),
-    site: new Map([['index.html', { size: 10, mtimeMs: 5 }]]),
-    scheduled: new Map(), slugConflicts: false, datedByFirstPublished: new Map(), reports: new Map(), siteReport: undefined,
+    site: new Map([['index.html', { size: 10, mtimeMs: 5, ctimeMs: 5 }]]),
+    scheduled: new Map([['c.md', '2025-02-01T00:00:00.000Z']]), datedByFirstPublished: new Set(['a.md']), reports: new Map(), siteReport: undefined,
     ...overrides,
   });
-  const now = { sources: head().sources, site: head().site, now: Date.UTC(2025, 0, 2) };
+  const now = { sources: state().sources, site: new Map([...state().site, ['other.txt', { size: 1, mtimeMs: 1, ctimeMs: 1 }]]), now: Date.UTC(2025, 0, 2) };
 
-  it('takes new and changed files, removed files and scheduled posts now due', () => {
-    expect(planWarmBuild(head(), now)).toEqual({ kind: 'unchanged' });
-    const sources = new Map([['a.md', fingerprint('1')], ['b.md', fingerprint('changed')], ['d.md', fingerprint('4')]]);
-    expect(planWarmBuild(head(), { ...now, sources })).toEqual({ kind: 'changes', ingest: ['b.md', 'd.md'], remove: ['c.md'], due: [] });
-    const scheduled = new Map([['a.md', '2025-01-01T12:00:00.000Z'], ['c.md', '2025-02-01T00:00:00.000Z']]);
-    expect(planWarmBuild(head({ scheduled }), now)).toEqual({ kind: 'changes', ingest: [], remove: [], due: ['a.md'] });
-  });
-
-  it('starts from scratch when the state cannot give the bytes a build from scratch gives', () => {
-    expect(planWarmBuild(undefined, now)).toMatchObject({ kind: 'full' });
-    expect(planWarmBuild(head({ slugConflicts: true }), now)).toMatchObject({ kind: 'full', reason: expect.stringContaining('URL') });
-    expect(planWarmBuild(head(), { ...now, now: Date.UTC(2024, 11, 31) })).toMatchObject({ kind: 'full', reason: expect.stringContaining('clock') });
-    expect(planWarmBuild(head(), { ...now, site: new Map([['index.html', { size: 10, mtimeMs: 6 }]]) })).toMatchObject({ kind: 'full', reason: expect.stringContaining('output folder') });
-    expect(planWarmBuild(head(), { ...now, site: new Map() })).toMatchObject({ kind: 'full', reason: expect.stringContaining('output folder') });
-    // A post dated by when it was first published, whose file now has another time (a dated post's time shows nowhere).
-    const moved = new Map([...head().sources, ['b.md', fingerprint('2', '2024-06-01T00:00:00.000Z')]]);
-    expect(planWarmBuild(head(), { ...now, sources: moved })).toEqual({ kind: 'unchanged' });
-    const dated = new Map([['b.md', { at: '2024-01-01T00:00:00.000Z', from: 'file' as const }]]);
-    expect(planWarmBuild(head({ datedByFirstPublished: dated }), now)).toEqual({ kind: 'unchanged' });
-    expect(planWarmBuild(head({ datedByFirstPublished: dated }), { ...now, sources: moved })).toEqual({
-      kind: 'full', reason: 'b.md has no date and is dated by when it was first published, which moved from 2024-01-01T00:00:00.000Z to 2024-06-01T00:00:00.000Z',
-    });
+  it('answers from the state only when every input and every site file is as the last build left them', () => {
+    expect(planWarmBuild(state(), now)).toEqual({ kind: 'unchanged' });
+    const full = (reason: string) => ({ kind: 'full', reason });
+    expect(planWarmBuild(undefined, now)).toEqual(full('no state of an earlier build with this pipeline version and these settings'));
+    const sources = (...entries: [string, SourceFingerprint][]) => ({ ...now, sources: new Map([...now.sources, ...entries]) });
+    expect(planWarmBuild(state(), sources(['b.md', fingerprint('changed')]))).toEqual(full('1 post files new or changed, 0 removed since the last build (b.md)'));
+    expect(planWarmBuild(state(), sources(['d.md', fingerprint('4')]))).toEqual(full('1 post files new or changed, 0 removed since the last build (d.md)'));
+    expect(planWarmBuild(state(), { ...now, sources: new Map([...now.sources].slice(1)) })).toEqual(full('0 post files new or changed, 1 removed since the last build (a.md)'));
+    // Outside git, a `touch` moves the first-published time: the date of a post without one (a.md); of a dated
+    // post, it shows nowhere (b.md).
+    expect(planWarmBuild(state(), sources(['a.md', fingerprint('1', '2024-06-01T00:00:00.000Z')]))).toEqual(full('1 post files new or changed, 0 removed since the last build (a.md)'));
+    expect(planWarmBuild(state(), sources(['b.md', fingerprint('2', '2024-06-01T00:00:00.000Z')]))).toEqual({ kind: 'unchanged' });
+    expect(planWarmBuild(state(), { ...now, now: Date.UTC(2025, 1, 1) })).toEqual(full('1 scheduled posts are due (c.md)'));
+    expect(planWarmBuild(state(), { ...now, now: Date.UTC(2024, 11, 31) })).toEqual(full('the clock is behind the last build'));
+    for (const edited of [{ size: 10, mtimeMs: 6, ctimeMs: 5 }, { size: 11, mtimeMs: 5, ctimeMs: 5 }, { size: 10, mtimeMs: 5, ctimeMs: 6 }]) {
+      expect(planWarmBuild(state(), { ...now, site: new Map([['index.html', edited]]) })).toEqual(full('the output folder was changed since the last build (index.html edited)'));
+    }
+    expect(planWarmBuild(state(), { ...now, site: new Map() })).toEqual(full('the output folder was changed since the last build (index.html missing)'));
   });
 });
 
@@ -190,7 +195,7 @@ describe('fingerprintSources', () => {
     await writeFile(join(dir, 'edited.md'), 'text of EDITED.md');
     await utimes(join(dir, 'edited.md'), at, at);
     // Hashes the last build recorded: a hash kept is the recorded one, a file read again gets its real hash.
-    const recorded = new Map([...first].map(([key, fingerprint]) => [key, { ...fingerprint, hash: `recorded ${key}` }]));
+    const recorded = new Map([...first].map(([key, fingerprint]): [string, SourceFingerprint] => [key, { ...fingerprint, hash: `recorded ${key}` }]));
     const later = await fingerprintSources(dir, ['same.md', 'edited.md'], times, { sources: recorded, builtAt: Date.now() + 10_000 });
     expect(later.get('same.md')!.hash).toBe('recorded same.md');
     expect(later.get('edited.md')!.hash).toBe(createHash('sha256').update('text of EDITED.md').digest('hex'));
