@@ -219,13 +219,22 @@ async function buildStateVersion(config: SiteConfig): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Keep the states of the `OTHER_STATES_KEPT` most recently used other folder pairs; mark this pair's as used. */
+/**
+ * Keep the states of the `OTHER_STATES_KEPT` most recently used other folder pairs, and nothing else; mark this
+ * pair's as used.
+ */
 async function pruneOtherStates(dir: string, pair: string): Promise<void> {
   const used = new Map<string, number>();
   for (const name of await readdir(dir)) {
-    const match = /^([0-9a-f]{16})\.v8$/.exec(name);
-    if (!match) continue;
     const path = join(dir, name);
+    const match = /^([0-9a-f]{16})\.v8$/.exec(name);
+    if (!match) {
+      // Not a state: a temporary file a stopped build left (an hour on, no build is still writing it), or a file of
+      // an earlier layout.
+      const age = await stat(path).then((found) => Date.now() - found.mtimeMs, () => 0);
+      if (!name.endsWith('.tmp') || age > 3_600_000) await rm(path, { force: true });
+      continue;
+    }
     if (match[1] === pair) {
       const now = new Date();
       await utimes(path, now, now).catch(() => {});

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInProcess, type InProcessBuildResult } from '../../lambdas/local/in-process.js';
-import { fingerprintSources, planWarmBuild, type BuildState, type SourceFingerprint } from '../../lambdas/local/build-state.js';
+import { buildStateLocation, fingerprintSources, planWarmBuild, type BuildState, type SourceFingerprint } from '../../lambdas/local/build-state.js';
 import { reportJson } from '../../lambdas/services/report.js';
 import { snapshotDiff } from '../hostile/hostile-helpers.js';
 import { config } from '../support/equivalence.js';
@@ -203,5 +203,26 @@ describe('fingerprintSources', () => {
     const racy = await fingerprintSources(dir, ['same.md'], times, { sources: recorded, builtAt: Date.now() });
     expect(racy.get('same.md')!.hash).toBe(first.get('same.md')!.hash);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('buildStateLocation', () => {
+  it('keeps the states of the three most recently used other folder pairs, and nothing else but a temporary file being written', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'state-prune-'));
+    const dir = join(cacheDir, 'state');
+    await mkdir(dir);
+    const others = ['1', '2', '3', '4', '5'].map((digit) => digit.repeat(16));
+    for (const [i, pair] of others.entries()) {
+      await writeFile(join(dir, `${pair}.v8`), 'state');
+      await utimes(join(dir, `${pair}.v8`), new Date(Date.UTC(2025, 0, 1 + i)), new Date(Date.UTC(2025, 0, 1 + i)));
+    }
+    await writeFile(join(dir, `${others[0]}.head.v8`), 'an earlier layout');
+    await writeFile(join(dir, `${others[1]}.v8.123.tmp`), 'being written');
+    await writeFile(join(dir, `${others[2]}.v8.456.tmp`), 'left by a stopped build');
+    await utimes(join(dir, `${others[2]}.v8.456.tmp`), new Date(Date.UTC(2025, 0, 1)), new Date(Date.UTC(2025, 0, 1)));
+    const location = await buildStateLocation(cacheDir, '/content', '/out', config);
+    expect(location.path.startsWith(dir)).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual([...others.slice(2).map((pair) => `${pair}.v8`), `${others[1]}.v8.123.tmp`].sort());
+    await rm(cacheDir, { recursive: true, force: true });
   });
 });
