@@ -1,8 +1,8 @@
 /**
  * What the in-process build keeps between builds, so that a build with the cache whose input did not change since the
  * last one answers at once, without parsing, deciding or rendering anything: what each post file was (a hash of its
- * bytes and its first-published time), what the output folder held (each file's size and modification time), the
- * posts that were scheduled, and the reports. Any change of input and the build is a build from scratch (with the
+ * bytes and its first-published time), what the output folder held (each file's size and times), the posts that
+ * were scheduled, and the reports. Any change of input and the build is a build from scratch (with the
  * processed-post cache): `planWarmBuild` says which, and why.
  *
  * One file per content and output folder pair, written after a build completed (to a temporary name first). A build
@@ -155,7 +155,7 @@ export async function writeBuildState(location: BuildStateLocation, state: Omit<
 
 /**
  * Each post file's hash and first-published time. A file whose stat is what `previous` recorded keeps its hash
- * without being read, unless it was changed less than `RACY_MS` before that build began (`previousBuiltAt`): a
+ * without being read, unless it was changed less than `RACY_MS` before that build began (`previous.builtAt`): a
  * change within a file system's timestamp resolution of the last read would not show in its times.
  */
 export async function fingerprintSources(
