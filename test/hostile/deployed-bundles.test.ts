@@ -18,7 +18,7 @@ import { featureCorpus, type SourceEdit } from '../support/feature-corpus.js';
 import { contentFolder, firstPublishedMetadataOf } from '../support/equivalence.js';
 import { FunctionContainer, functionEnvironment, node22, startSqsStandIn, synthesizedBundles, type Bundles } from '../support/lambda-bundles.js';
 import { prng } from '../support/prng.js';
-import { siteSnapshot, snapshotDiff } from './hostile-helpers.js';
+import { readEach, siteSnapshot, snapshotDiff } from './hostile-helpers.js';
 
 // Only settings the functions' environment carries (see handlers/environment.ts).
 const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Bundles' });
@@ -66,11 +66,9 @@ async function put(stack: EmbeddedStack, edit: SourceEdit, metadataOf: (key: str
 
 /** Site files and reports (`sequencer` blanked: only S3 events carry one) of a stack. */
 async function published(stack: EmbeddedStack): Promise<{ site: Map<string, string>; reports: Map<string, string> }> {
-  const reports = new Map<string, string>();
-  for (const key of await listKeys(stack.s3, stack.names.sourceBucket, 'reports/')) {
-    const body = await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }))).Body!.transformToString();
-    reports.set(key.slice('reports/'.length), withoutSequencer(body));
-  }
+  const bodies = await readEach(await listKeys(stack.s3, stack.names.sourceBucket, 'reports/'), async (key) =>
+    (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }))).Body!.transformToString());
+  const reports = new Map([...bodies].map(([key, body]) => [key.slice('reports/'.length), withoutSequencer(body)]));
   return { site: await siteSnapshot(stack), reports };
 }
 

@@ -20,24 +20,33 @@ export { prng };
 
 export type SiteSnapshot = Map<string, string>;
 
+/**
+ * `read` of every key, eight at a time (one after another, the SDK and s3rver wait on each other's round trips),
+ * as a map in the order of `keys`.
+ */
+export async function readEach<T>(keys: readonly string[], read: (key: string) => Promise<T>): Promise<Map<string, T>> {
+  const values: T[] = new Array(keys.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(8, keys.length) }, async () => {
+    for (let i = next++; i < keys.length; i = next++) values[i] = await read(keys[i]!);
+  }));
+  return new Map(keys.map((key, i) => [key, values[i]!]));
+}
+
 /** Every file of the site bucket, path → body. */
 export async function siteSnapshot(stack: Pick<EmbeddedStack, 's3' | 'names'>): Promise<SiteSnapshot> {
-  const files: SiteSnapshot = new Map();
-  for (const path of await listKeys(stack.s3, stack.names.siteBucket)) {
+  return readEach(await listKeys(stack.s3, stack.names.siteBucket), async (path) => {
     const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.siteBucket, Key: path }));
-    files.set(path, await out.Body!.transformToString());
-  }
-  return files;
+    return out.Body!.transformToString();
+  });
 }
 
 /** The source bucket's posts as they are now: key (with prefix) → bytes. */
 export async function sourcePosts(stack: Pick<EmbeddedStack, 's3' | 'names'>): Promise<Map<string, Uint8Array>> {
-  const posts = new Map<string, Uint8Array>();
-  for (const key of await listKeys(stack.s3, stack.names.sourceBucket, 'posts/')) {
+  return readEach(await listKeys(stack.s3, stack.names.sourceBucket, 'posts/'), async (key) => {
     const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }));
-    posts.set(key, await out.Body!.transformToByteArray());
-  }
-  return posts;
+    return out.Body!.transformToByteArray();
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ import { buildInProcess } from '../../lambdas/local/in-process.js';
 import { openProcessCache } from '../../lambdas/local/process-cache.js';
 import { PostWorkerPool } from '../../lambdas/services/post-worker.js';
 import { reportJson } from '../../lambdas/services/report.js';
-import { siteSnapshot, snapshotDiff } from '../hostile/hostile-helpers.js';
+import { readEach, siteSnapshot, snapshotDiff } from '../hostile/hostile-helpers.js';
 import type { SourceEdit } from './feature-corpus.js';
 
 export const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com', title: 'Equivalence', listingPageSize: 10 });
@@ -88,11 +88,9 @@ export async function emulated(
     stack.publishQueue.send(JSON.stringify({ refreshRelated: true }), 'equivalence-final-pass');
     await stack.settled();
     expect(stack.deadLetters).toEqual([]);
-    const reports = new Map<string, string>();
-    for (const key of await listKeys(stack.s3, stack.names.sourceBucket, 'reports/')) {
-      const body = await (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }))).Body!.transformToString();
-      reports.set(key.slice('reports/'.length), withoutSequencer(body));
-    }
+    const bodies = await readEach(await listKeys(stack.s3, stack.names.sourceBucket, 'reports/'), async (key) =>
+      (await stack.s3.send(new GetObjectCommand({ Bucket: stack.names.sourceBucket, Key: key }))).Body!.transformToString());
+    const reports = new Map([...bodies].map(([key, body]) => [key.slice('reports/'.length), withoutSequencer(body)]));
     const redirects = (await stack.published.readState())?.redirects;
     return { site: await siteSnapshot(stack), reports, commits, redirects };
   } finally {
