@@ -87,7 +87,8 @@ function options(): Options {
   for (const section of sections) if (!(SECTIONS as readonly string[]).includes(section)) throw new Error(`unknown section ${section}; use ${SECTIONS.join(',')}`);
   return {
     quick,
-    sizes: list(values.sizes, quick ? [100] : [1000, 4000]),
+    // --quick: one corpus for the full builds and the bulk import, whose in-process side is then the cold build.
+    sizes: list(values.sizes, quick ? [30] : [1000, 4000]),
     bulk: list(values.bulk, quick ? [30] : [1000, 4000]),
     start: resolve(values.start ?? (quick ? join(ROOT, 'content') : join(ROOT, '..', 'shared', 'corpus', 'rust-blog', 'posts'))),
     updateSizes: list(values['update-sizes'], quick ? [30, 60] : [100, 1000, 10000]),
@@ -134,6 +135,8 @@ async function main(): Promise<number> {
       : `corpus: ../shared/bench/gen-corpus.mjs NOT FOUND, using the small built-in generator (bench/corpus.ts); figures are not comparable with shared-corpus runs`,
     '');
 
+  /** The full-build section's cold run of each corpus size: the bulk import's in-process side for the same posts. */
+  const coldBuilds = new Map<number, BuildRun>();
   if (opts.sections.has('build')) {
     const runs: BuildRun[] = [];
     results.fullBuild = runs;
@@ -146,7 +149,9 @@ async function main(): Promise<number> {
     for (const size of opts.sizes) {
       const corpus = await corpusOf(ROOT, size);
       if (!largest || corpus.posts > largest.posts) largest = corpus;
-      runs.push(await timeBuild(ROOT, corpus, 'cold', log));
+      const cold = await timeBuild(ROOT, corpus, 'cold', log);
+      coldBuilds.set(corpus.posts, cold);
+      runs.push(cold);
       await save();
       runs.push(...await timeCachedBuilds(ROOT, corpus, log));
       await save();
@@ -205,12 +210,13 @@ async function main(): Promise<number> {
     for (const size of opts.bulk) {
       const corpus = await corpusOf(ROOT, size);
       log(`bulk import: ${corpus.posts} posts through the embedded stack (progress every 10 s)`);
-      imports.push(await bulkImport(ROOT, corpus, config, log));
+      imports.push(await bulkImport(ROOT, corpus, config, log, coldBuilds.get(corpus.posts)));
       await save();
     }
     out(`2. Bulk import through the emulated AWS stack (s3rver + dynalite, S3 events, the queue stand-ins, the Lambda handlers): every post uploaded`,
       '   with ContentUploader until settled, then the related-lists refresh (as npm run build -- --emulated), side by side with the in-process',
-      '   build of the same posts (npm run build -- --no-cache, in a child process, in this run); ratio = emulated / in-process wall',
+      '   build of the same posts (npm run build -- --no-cache, in a child process, in this run: the cold run of section 1 when it built the same',
+      '   posts); ratio = emulated / in-process wall',
       ...table(['posts', 'emulated s', 'in-process s', 'ratio', 'upload s', 'ingested', 'requests', 'runs', 'commits', 'recomputed', 'live', 'dead letters', 'S3 calls/post', 'DDB calls/post', 'KB written/post', 'load 1m'],
         imports.map((bulk) => [bulk.posts, fixed(bulk.wallS, 1), fixed(bulk.inProcess.wallS, 1), fixed(bulk.wallS / bulk.inProcess.wallS, 2), fixed(bulk.uploadS, 1),
           Object.entries(bulk.ingested).map(([k, v]) => `${v} ${k}`).join(', '), bulk.publishRequests, bulk.publishRuns, bulk.commits, bulk.recomputed, bulk.livePosts, bulk.deadLetters,

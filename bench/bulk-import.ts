@@ -34,11 +34,16 @@ export interface BulkImport {
 /**
  * Every post of the corpus uploaded to the embedded stack's source bucket and followed through the event pipeline
  * until the site is settled, then the related-lists refresh `npm run build -- --emulated` ends with; side by side
- * with the in-process build of the same posts, in the same run.
+ * with the in-process build of the same posts, in the same run (`coldBuild`: the one the full-build section made).
  */
-export async function bulkImport(root: string, corpus: Corpus, config: SiteConfig, log: (line: string) => void): Promise<BulkImport> {
-  log(`bulk import: in-process build of the same ${corpus.posts} posts (cold)`);
-  const inProcess = await timeBuild(root, corpus, 'cold', log);
+export async function bulkImport(
+  root: string, corpus: Corpus, config: SiteConfig, log: (line: string) => void, coldBuild?: BuildRun,
+): Promise<BulkImport> {
+  // The full-build section's cold run of this corpus, when this run made one: the same command on the same posts.
+  const inProcess = coldBuild ?? await (async () => {
+    log(`bulk import: in-process build of the same ${corpus.posts} posts (cold)`);
+    return timeBuild(root, corpus, 'cold', log);
+  })();
   const ingested: Record<string, number> = {};
   let publishRequests = 0;
   let publishRuns = 0;
