@@ -3,8 +3,16 @@ import { countWords } from '../../lambdas/core/word-count.js';
 import { prng } from '../support/prng.js';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
-/** The reference: every word-like segment Intl.Segmenter finds in the whole text. */
-const segmented = (text: string) => [...segmenter.segment(text)].filter((part) => part.isWordLike).length;
+/**
+ * The reference: every word-like segment Intl.Segmenter finds in the whole text. Each segment's `isWordLike` is read
+ * while the iteration stands on it: read afterwards (`[...segments].filter(...)`) it is the same value, found again by
+ * ICU at 20 times the cost on this text.
+ */
+const segmented = (text: string) => {
+  let words = 0;
+  for (const part of segmenter.segment(text)) if (part.isWordLike) words++;
+  return words;
+};
 
 /**
  * Text with non-ASCII characters is counted in pieces (the segmenter around them, the ASCII scanner between, cut
