@@ -28,8 +28,10 @@ interface BuildOutcome {
   readonly reports: ReadonlyMap<string, PostReport>;
   /** Site-relative paths of the site's files. */
   readonly paths: readonly string[];
-  /** Of those, how many this build wrote (an incremental build leaves the others as they were). */
+  /** Of those, how many this build wrote (none when nothing changed since the last build). */
   readonly written: number;
+  /** Lines printed just before the summary (what the build made of its state). */
+  readonly notes?: readonly string[];
   readonly internalFailures: readonly string[];
 }
 
@@ -88,7 +90,7 @@ async function main(): Promise<number> {
   const displayDir = values.content!.replace(/\/+$/, '');
   for (const line of formatReports(outcome.reports, displayDir, !values.quiet)) console.log(line);
   const { skipped } = await listContentFolder(contentDir);
-  for (const line of [...formatSkipped(skipped, displayDir), ...formatIgnoredFields(outcome.reports)]) console.log(line);
+  for (const line of [...formatSkipped(skipped, displayDir), ...formatIgnoredFields(outcome.reports), ...outcome.notes ?? []]) console.log(line);
   const count = (status: string) => [...outcome.reports.values()].filter((report) => report.status === status).length;
   console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected`
     + `${count('scheduled') > 0 ? `, ${count('scheduled')} scheduled` : ''}`
@@ -149,11 +151,13 @@ async function buildInThisProcess(
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));
+  // Said after the posts' lines, beside the summary: what a reader of the last lines needs to know of this build.
+  const notes: string[] = [];
   if (result.incremental) {
-    console.log(result.incremental.kind === 'unchanged' ? 'nothing changed since the last build: the output folder is the site already'
+    notes.push(result.incremental.kind === 'unchanged' ? 'nothing changed since the last build: the output folder is the site already'
       : `built from scratch: ${result.incremental.reason}`);
   }
-  if (result.stateNotKept) console.log(`the build's state was not kept (${result.stateNotKept}): the next build starts from scratch`);
+  if (result.stateNotKept) notes.push(`the build's state was not kept (${result.stateNotKept}): the next build starts from scratch`);
   if (reportsDir) {
     for (const [path, report] of [...[...result.reports].map(([key, report]) => [`${key}.json`, report] as const), ['_site.json', result.siteReport] as const]) {
       await mkdir(dirname(join(reportsDir, path)), { recursive: true });
@@ -161,7 +165,7 @@ async function buildInThisProcess(
     }
   }
   const written = result.incremental?.kind === 'unchanged' ? 0 : result.paths.length;
-  return { reports: result.reports, paths: result.paths, written, internalFailures: [] };
+  return { reports: result.reports, paths: result.paths, written, notes, internalFailures: [] };
 }
 
 /**
