@@ -23,7 +23,6 @@ import { listContentFolder, listEntries } from '../lambdas/local/markdown-files.
 import { formatIgnoredFields, formatReports, formatSkipped } from '../lambdas/local/report-lines.js';
 import type { PostReport } from '../lambdas/services/report.js';
 
-
 interface BuildOutcome {
   readonly reports: ReadonlyMap<string, PostReport>;
   /** Site-relative paths of the site's files. */

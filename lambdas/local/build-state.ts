@@ -153,19 +153,23 @@ export async function writeBuildState(location: BuildStateLocation, state: Omit<
   await rename(temporary, location.path);
 }
 
+/** A post file's bytes as a build read them: a hash, and the stat that lets the next build skip reading them. */
+export type FileFingerprint = Omit<SourceFingerprint, 'firstPublished'>;
+
 /**
- * Each post file's hash and first-published time. A file whose stat is what `previous` recorded keeps its hash
- * without being read, unless it was changed less than `RACY_MS` before that build began (`previous.builtAt`): a
- * change within a file system's timestamp resolution of the last read would not show in its times.
+ * Each post file's hash and stat (one stat per file: its mtime is also the file's first-published time outside git,
+ * see `firstPublishedTimes`). A file whose stat is what `previous` recorded keeps its hash without being read, unless
+ * it was changed less than `RACY_MS` before that build began (`previous.builtAt`): a change within a file system's
+ * timestamp resolution of the last read would not show in its times.
  */
 export async function fingerprintSources(
-  contentDir: string, keys: readonly string[], times: ReadonlyMap<string, FirstPublished>,
-  previous?: { readonly sources: ReadonlyMap<string, SourceFingerprint>; readonly builtAt: number },
-): Promise<Map<string, SourceFingerprint>> {
-  const fingerprints = new Map<string, SourceFingerprint>();
+  contentDir: string, keys: readonly string[],
+  previous?: { readonly sources: ReadonlyMap<string, FileFingerprint>; readonly builtAt: number },
+): Promise<Map<string, FileFingerprint>> {
+  const fingerprints = new Map<string, FileFingerprint>();
   for (let start = 0; start < keys.length; start += 128) {
     const slice = keys.slice(start, start + 128);
-    const found = await Promise.all(slice.map(async (key): Promise<SourceFingerprint> => {
+    const found = await Promise.all(slice.map(async (key): Promise<FileFingerprint> => {
       const path = join(contentDir, key);
       const { size, mtimeMs, ctimeMs, ino } = await stat(path);
       const now: FileStat = { size, mtimeMs, ctimeMs, ino };
@@ -173,7 +177,7 @@ export async function fingerprintSources(
       const same = before !== undefined && before.stat.size === size && before.stat.mtimeMs === mtimeMs && before.stat.ctimeMs === ctimeMs
         && before.stat.ino === ino && Math.max(mtimeMs, ctimeMs) < previous!.builtAt - RACY_MS;
       const hash = same ? before.hash : createHash('sha256').update(await readFile(path)).digest('hex');
-      return { hash, firstPublished: times.get(key)!, stat: now };
+      return { hash, stat: now };
     }));
     slice.forEach((key, i) => fingerprints.set(key, found[i]!));
   }

@@ -7,7 +7,7 @@ import { FsSiteStore, FsSourceStore } from '../adapters/files.js';
 import {
   MemoryChangeLog, MemoryIndexStore, MemoryPostStore, MemoryPublishedStore, MemoryReportStore, MemorySiteStore,
 } from '../adapters/memory.js';
-import type { SiteConfig, SiteFile } from '../core/types.js';
+import type { SiteConfig } from '../core/types.js';
 import type { ObjectChange } from '../handlers/s3-events.js';
 import { normaliseSequencer } from '../handlers/s3-events.js';
 import { silentLogger } from '../handlers/logger.js';
@@ -18,6 +18,7 @@ import type { ProcessCache } from '../services/process.js';
 import type { SiteStore } from '../services/ports.js';
 import { publishChanges, type PublishDeps, type PublishSummary } from '../services/publish.js';
 import type { PostReport } from '../services/report.js';
+import type { InProcessBuildResult } from './in-process.js';
 
 export interface EngineInput {
   readonly contentDir: string;
@@ -32,16 +33,9 @@ export interface EngineInput {
   readonly onIngest?: (result: IngestResult, done: number, total: number) => void;
 }
 
-export interface EngineOutput {
-  readonly files: readonly SiteFile[];
-  readonly paths: readonly string[];
-  readonly reports: ReadonlyMap<string, PostReport>;
-  readonly siteReport: unknown;
-  readonly ingest: readonly IngestResult[];
+/** What the build returns (see `InProcessBuildResult`), with its publish run and what a build state keeps besides. */
+export interface EngineOutput extends Pick<InProcessBuildResult, 'files' | 'paths' | 'reports' | 'siteReport' | 'ingest' | 'cached' | 'timings'> {
   readonly publish: PublishSummary;
-  readonly cached: number;
-  /** ms: `process` (ingest), `corpus`, `render`, `write`. */
-  readonly timings: Readonly<Record<string, number>>;
   /** Posts scheduled (not yet live): key → the time they go live (ISO 8601). */
   readonly scheduled: ReadonlyMap<string, string>;
   /** Posts without a date, dated by when they were first published. */

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { SiteConfig, SiteFile } from '../core/types.js';
+import type { FirstPublished } from '../model/records.js';
 import type { IngestResult } from '../services/ingest.js';
 import type { PublishSummary } from '../services/publish.js';
 import type { PostReport } from '../services/report.js';
@@ -73,7 +74,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
   let mark = performance.now();
   const keys = await listMarkdownFiles(options.contentDir);
   // When each file was first published (first commit, else modification time): what the uploaders put on objects.
-  const firstPublished = await firstPublishedTimes(options.contentDir, keys);
+  let firstPublished: Map<string, FirstPublished> | undefined;
   const cache = options.cacheDir === undefined ? undefined : await openProcessCache(options.cacheDir, options.config);
   const workers = Math.max(1, options.workers ?? Math.min(2, availableParallelism()));
 
@@ -82,9 +83,10 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
     const location = await buildStateLocation(options.cacheDir, options.contentDir, options.outDir, options.config);
     const startedAt = Date.now();
     const state = await readBuildState(location);
-    const [sources, site] = await Promise.all([
-      fingerprintSources(options.contentDir, keys, firstPublished, state), stampFiles(options.outDir, state?.site.keys() ?? []),
-    ]);
+    const [files, site] = await Promise.all([fingerprintSources(options.contentDir, keys, state), stampFiles(options.outDir, state?.site.keys() ?? [])]);
+    // The stats just taken give the modification times: each file is stat'ed once.
+    firstPublished = await firstPublishedTimes(options.contentDir, keys, new Map([...files].map(([key, file]) => [key, file.stat.mtimeMs])));
+    const sources = new Map([...files].map(([key, file]) => [key, { ...file, firstPublished: firstPublished!.get(key)! }]));
     const plan = planWarmBuild(state, { sources, site, now: startedAt });
     if (plan.kind === 'unchanged') {
       return {
@@ -96,6 +98,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
     await forgetBuildState(location);
     warm = { location, sources, plan, startedAt };
   }
+  firstPublished ??= await firstPublishedTimes(options.contentDir, keys);
   let stateMs = lap();
 
   const { ingestAndPublish } = await import('./in-process-engine.js');

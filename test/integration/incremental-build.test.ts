@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInProcess, type InProcessBuildResult } from '../../lambdas/local/in-process.js';
-import { buildStateLocation, fingerprintSources, planWarmBuild, type BuildState, type SourceFingerprint } from '../../lambdas/local/build-state.js';
+import { buildStateLocation, fingerprintSources, planWarmBuild, type BuildState, type FileFingerprint, type SourceFingerprint } from '../../lambdas/local/build-state.js';
 import { reportJson } from '../../lambdas/services/report.js';
 import { snapshotDiff } from '../hostile/hostile-helpers.js';
 import { config } from '../support/equivalence.js';
@@ -189,18 +189,17 @@ describe('fingerprintSources', () => {
       await writeFile(join(dir, key), `text of ${key}`);
       await utimes(join(dir, key), at, at);
     }
-    const times = new Map(['same.md', 'edited.md', 'racy.md'].map((key) => [key, { at: at.toISOString(), from: 'file' as const }]));
-    const first = await fingerprintSources(dir, ['same.md', 'edited.md'], times);
+    const first = await fingerprintSources(dir, ['same.md', 'edited.md']);
     // The same length, the modification time put back: only the change time tells.
     await writeFile(join(dir, 'edited.md'), 'text of EDITED.md');
     await utimes(join(dir, 'edited.md'), at, at);
     // Hashes the last build recorded: a hash kept is the recorded one, a file read again gets its real hash.
-    const recorded = new Map([...first].map(([key, fingerprint]): [string, SourceFingerprint] => [key, { ...fingerprint, hash: `recorded ${key}` }]));
-    const later = await fingerprintSources(dir, ['same.md', 'edited.md'], times, { sources: recorded, builtAt: Date.now() + 10_000 });
+    const recorded = new Map([...first].map(([key, fingerprint]): [string, FileFingerprint] => [key, { ...fingerprint, hash: `recorded ${key}` }]));
+    const later = await fingerprintSources(dir, ['same.md', 'edited.md'], { sources: recorded, builtAt: Date.now() + 10_000 });
     expect(later.get('same.md')!.hash).toBe('recorded same.md');
     expect(later.get('edited.md')!.hash).toBe(createHash('sha256').update('text of EDITED.md').digest('hex'));
     // Changed less than two seconds before the last build began: read again, whatever the stat says.
-    const racy = await fingerprintSources(dir, ['same.md'], times, { sources: recorded, builtAt: Date.now() });
+    const racy = await fingerprintSources(dir, ['same.md'], { sources: recorded, builtAt: Date.now() });
     expect(racy.get('same.md')!.hash).toBe(first.get('same.md')!.hash);
     await rm(dir, { recursive: true, force: true });
   });
