@@ -171,12 +171,15 @@ export class MemoryChangeLog implements ChangeLog {
   }
 }
 
+/** What an empty bucket reads as: one frozen array (a first build reads ~100 empty buckets a post). */
+const NO_MEMBERS: readonly Posting[] = Object.freeze([]);
+
 export class MemoryIndexStore implements IndexStore {
   private readonly buckets = new Map<string, readonly Posting[]>();
   private readonly entries = new Map<string, readonly StoredEntry[]>();
 
   async readBuckets(names: readonly string[]): Promise<Map<string, readonly Posting[]>> {
-    return new Map(names.map((name) => [name, this.buckets.get(name) ?? []]));
+    return new Map(names.map((name) => [name, this.buckets.get(name) ?? NO_MEMBERS]));
   }
 
   async readCounts(names: readonly string[]): Promise<Map<string, number>> {

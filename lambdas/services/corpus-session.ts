@@ -57,6 +57,12 @@ class Bucket {
   /** The last query's limit and answer, until the bucket changes (buckets are read far more often than written). */
   cachedLimit = 0;
   cachedAnswer: readonly Posting[] | undefined;
+  /**
+   * Whether the session changed it since the last flush: its name is then in `dirtyBuckets`. Checked here first,
+   * so that a posting filed in a bucket already changed (most postings of a full build: term buckets fill up one
+   * post at a time) costs no lookup in that set.
+   */
+  dirty = false;
 
   constructor(readonly name: string, members: readonly Posting[]) {
     this.byKey = new Map(members.map((p) => [p.sortKey, p]));
@@ -287,8 +293,14 @@ export class CorpusSession implements CorpusStore {
     const intents = new Map<string, readonly StoredEntry[]>();
     for (const owner of owners) {
       const before = this.storedEntries.get(owner)!;
-      // A changed owner's entries are the postings it was given (with their data).
-      const now = new Map((this.entries.get(owner)! as readonly Posting[]).map((p) => [postingId(p), p]));
+      // A changed owner's entries are the postings it was given (with their data), each once.
+      const given = this.entries.get(owner)! as readonly Posting[];
+      if (before.length === 0) {
+        // A new owner (every owner of a first build): all its postings are to come.
+        if (given.length > 0) intents.set(owner, given.map(pendingEntry));
+        continue;
+      }
+      const now = new Map(given.map((p) => [postingId(p), p]));
       const untouched: StoredEntry[] = [];
       const touched: StoredEntry[] = [];
       for (const [id, entry] of certainEntries(before)) {
@@ -298,7 +310,7 @@ export class CorpusSession implements CorpusStore {
       touched.push(...before.filter((entry) => entry.pending === true));
       const untouchedIds = new Set(untouched.map(postingId));
       for (const [id, p] of now) if (!untouchedIds.has(id)) touched.push(p);
-      if (touched.length > 0) intents.set(owner, [...untouched, ...touched.map((p): StoredEntry => ({ ...storedEntry(p), pending: true }))]);
+      if (touched.length > 0) intents.set(owner, [...untouched, ...touched.map(pendingEntry)]);
     }
     if (intents.size > 0) await this.index.writeEntries(intents);
     // 2. Buckets, each once, sorted and within its capacity.
@@ -316,6 +328,10 @@ export class CorpusSession implements CorpusStore {
     const stored = await mapLimited(views, 16, ([key, { seq, view }]) => this.posts.putView(key, seq, view));
     const lostViews = views.filter((_, i) => !stored[i]).map(([key]) => key);
     this.storedEntries.clear();
+    for (const name of this.dirtyBuckets) {
+      const slot = this.buckets.get(name);
+      if (slot instanceof Bucket) slot.dirty = false;
+    }
     this.dirtyBuckets.clear();
     this.dirtyVectors.clear();
     this.views.clear();
@@ -334,14 +350,21 @@ export class CorpusSession implements CorpusStore {
   /** File a posting under its bucket (replacing a member with the same sort key). */
   private add(p: Posting): void {
     const slot = this.buckets.get(p.bucket)!;
-    this.dirtyBuckets.add(p.bucket);
     if (slot === null || (!(slot instanceof Bucket) && slot.sortKey === p.sortKey)) {
+      this.dirtyBuckets.add(p.bucket);
       this.buckets.set(p.bucket, p);
       return;
     }
     if (!(slot instanceof Bucket)) {
-      this.buckets.set(p.bucket, new Bucket(p.bucket, [slot, p]));
+      this.dirtyBuckets.add(p.bucket);
+      const bucket = new Bucket(p.bucket, [slot, p]);
+      bucket.dirty = true;
+      this.buckets.set(p.bucket, bucket);
       return;
+    }
+    if (!slot.dirty) {
+      slot.dirty = true;
+      this.dirtyBuckets.add(p.bucket);
     }
     if (slot.keys && !slot.byKey.has(p.sortKey)) slot.keys.splice(sortedIndex(slot.keys, p.sortKey), 0, p.sortKey);
     slot.byKey.set(p.sortKey, p);
@@ -360,6 +383,7 @@ export class CorpusSession implements CorpusStore {
       return;
     }
     if (!slot.byKey.delete(p.sortKey)) return;
+    slot.dirty = true;
     this.dirtyBuckets.add(p.bucket);
     if (slot.byKey.size === 1) {
       this.buckets.set(slot.name, slot.byKey.values().next().value!);
@@ -439,6 +463,12 @@ export class CorpusSession implements CorpusStore {
 /** A posting as an owner's entry keeps it (its data, or the hash a stored entry came with). */
 function storedEntry(p: StoredEntry): StoredEntry {
   return { bucket: p.bucket, sortKey: p.sortKey, ...(p.data !== undefined && { data: p.data }), ...(p.dataHash !== undefined && { dataHash: p.dataHash }) };
+}
+
+/** A posting as an owner's entry keeps it, marked `pending` (`{ ...storedEntry(p), pending: true }`, without the copy). */
+function pendingEntry(p: StoredEntry): StoredEntry {
+  if (p.dataHash !== undefined) return { ...storedEntry(p), pending: true };
+  return p.data === undefined ? { bucket: p.bucket, sortKey: p.sortKey, pending: true } : { bucket: p.bucket, sortKey: p.sortKey, data: p.data, pending: true };
 }
 
 /**
