@@ -91,6 +91,12 @@ export interface RankInput {
   /** ISO 8601 date, when the post has one: newer wins score ties; undated posts come after dated ones. */
   readonly date?: string;
   readonly vector: TermVector;
+  /**
+   * `vector` prepared for scoring (`scoringVector`), by a caller that ranks many targets against the same candidates.
+   * Absent, it is prepared when first scored, and found again through the vector (a lookup per candidate scored that
+   * costs more than the scoring itself once candidates number in the millions).
+   */
+  readonly scoring?: ScoringVector;
 }
 
 export interface Related {
@@ -205,7 +211,7 @@ export function rankRelated(
   for (const candidate of candidates) {
     if (limit === 0) break;
     if (candidate.key === target.key) continue;
-    const value = score(candidate.vector);
+    const value = score(candidate.vector, candidate.scoring);
     if (value <= 0 || value < resolved.minScore) continue;
     // Not better than the last of a full list: nor than this key's own entry in it, if it has one. (A lower score
     // is enough to tell, without building the entry.)
@@ -313,6 +319,17 @@ interface InternedVector {
   readonly bodyWeights: Float64Array;
   readonly titleWeights: Float64Array;
   readonly tagIds: Int32Array;
+  /** The `generation` its ids belong to. */
+  readonly generation: number;
+}
+
+/** A vector as the scorer reads it (see `RankInput.scoring`). */
+export type ScoringVector = InternedVector;
+
+/** `vector` prepared for scoring (valid while the term ids last: a stale one is prepared again when scored). */
+export function scoringVector(vector: TermVector): ScoringVector {
+  startOverIfFull();
+  return interned(vector);
 }
 let internedVectors = new WeakMap<TermVector, InternedVector>();
 function interned(vector: TermVector): InternedVector {
@@ -333,7 +350,7 @@ function interned(vector: TermVector): InternedVector {
       if (inTitle !== undefined) titleWeights[i] = inTitle;
       fields[i] = (inBody !== undefined ? 1 : 0) | (inTitle !== undefined ? 2 : 0);
     });
-    found = { ids: Int32Array.from(terms, termId), fields, bodyWeights, titleWeights, tagIds: Int32Array.from(vector.tags, tagId) };
+    found = { ids: Int32Array.from(terms, termId), fields, bodyWeights, titleWeights, tagIds: Int32Array.from(vector.tags, tagId), generation };
     internedVectors.set(vector, found);
   }
   return found;
@@ -346,7 +363,7 @@ function interned(vector: TermVector): InternedVector {
  * first, then the title's, and terms are summed in code-unit order, exactly as `scorePair` does: the same operations
  * in the same order, so the same bits.
  */
-export function targetScorer(a: TermVector, corpus: CorpusStats, options: RelatedOptions): (b: TermVector) => number {
+export function targetScorer(a: TermVector, corpus: CorpusStats, options: RelatedOptions): (b: TermVector, prepared?: ScoringVector) => number {
   startOverIfFull();
   const { weights } = options;
   const total = weights.text + weights.tags + weights.title;
@@ -378,8 +395,8 @@ export function targetScorer(a: TermVector, corpus: CorpusStats, options: Relate
   const tagIdf2 = Float64Array.from(sortedTags, (tag) => idf2(TAG_KEY_PREFIX + tag));
   const tagCountA = a.tags.length;
   const owner: Slots = { terms, tags: sortedTags, ids: Int32Array.from(terms, termId), tagIds: Int32Array.from(sortedTags, tagId), generation };
-  return (b) => {
-    const vectorB = interned(b);
+  return (b, prepared) => {
+    const vectorB = prepared !== undefined && prepared.generation === generation ? prepared : interned(b);
     if (installed !== owner) install(owner);
     const table = slotTable;
     const { ids, fields, bodyWeights, titleWeights } = vectorB;

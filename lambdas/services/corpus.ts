@@ -9,7 +9,9 @@ import { encodeSignature } from '../core/minhash.js';
 import {
   excerpts, faqFingerprintsOf, postOrderKey, termInput, type PostView,
 } from '../core/post-view.js';
-import { candidateTerms, rankRelated, wouldEnter, type CorpusStats, type RankInput, type Related } from '../core/related.js';
+import {
+  candidateTerms, rankRelated, scoringVector, wouldEnter, type CorpusStats, type RankInput, type Related,
+} from '../core/related.js';
 import { distinctFingerprints, mainTextBlocks } from '../core/sections.js';
 import { sitePaths } from '../core/slug.js';
 import { extractTerms, indexKeys, type TermVector } from '../core/terms.js';
@@ -342,8 +344,12 @@ async function rankLists(
   targets: readonly string[], termsChanged: ReadonlySet<string>, removed: ReadonlySet<string>, viewsBefore: Map<string, PostView | undefined>, livePostCount: number,
   config: SiteConfig, store: CorpusStore, limits: CorpusLimits,
 ): Promise<{ rankedRecords: Map<string, { record: PostRecord; view: PostView }> }> {
-  /** A post met as a candidate: what ranking needs of it (undefined: no vector, or not live), and the last target it was listed for. */
-  interface Candidate { readonly key: string; readonly input: RankInput | undefined; listedFor: number }
+  /**
+   * A post met as a candidate: what ranking needs of it (undefined: no vector, or not live), the last target it was
+   * listed for, and whether it is queued (kept here, not looked up in `queued`: the candidates of every ranked post,
+   * ~300 each, are checked).
+   */
+  interface Candidate { readonly key: string; readonly input: RankInput | undefined; listedFor: number; queued: boolean }
   /** Term → live holders of its bucket (capped), and the posts of its heaviest postings. */
   const holders = new Map<string, number>();
   const heaviest = new Map<string, readonly Candidate[]>();
@@ -392,18 +398,24 @@ async function rankLists(
       for (const other of unknown) {
         const otherVector = vectors.get(other);
         const otherPost = facts.get(other);
-        const input = otherVector && otherPost ? { key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector } : undefined;
-        candidateOf.set(other, { key: other, input, listedFor: 0 });
+        const input = otherVector && otherPost
+          ? { key: other, ...(otherPost.date !== undefined && { date: otherPost.date }), vector: otherVector, scoring: scoringVector(otherVector) }
+          : undefined;
+        candidateOf.set(other, { key: other, input, listedFor: 0, queued: queued.has(other) });
       }
       unread.forEach((term, j) => heaviest.set(term, postings[j]!.map((p) => candidateOf.get(p.postKey)!)));
     }
     // Every post found under the lookup terms, once, but the target itself. (`rankRelated` does not depend on their order.)
     const candidates: RankInput[] = [];
+    /** Those not queued: their lists may change because this one's terms did (see `listsToRevisit`). */
+    const unqueued: RankInput[] = [];
     for (const term of lookups) {
       for (const candidate of heaviest.get(term)!) {
         if (candidate.listedFor === target || candidate.key === key) continue;
         candidate.listedFor = target;
-        if (candidate.input) candidates.push(candidate.input);
+        if (!candidate.input) continue;
+        candidates.push(candidate.input);
+        if (!candidate.queued) unqueued.push(candidate.input);
       }
     }
     const self: RankInput = { key, ...(post.date !== undefined && { date: post.date }), vector };
@@ -414,8 +426,10 @@ async function rankLists(
     rankedRecords.set(key, { record, view });
 
     if (termsChanged.has(key)) {
-      for (const other of await listsToRevisit(self, candidates, corpus, queued, config, store, limits)) {
+      for (const other of await listsToRevisit(self, unqueued, corpus, queued, config, store, limits)) {
         queued.add(other);
+        const candidate = candidateOf.get(other);
+        if (candidate) candidate.queued = true;
         queue.push(other);
       }
     }
@@ -425,14 +439,15 @@ async function rankLists(
 
 /**
  * Posts not yet queued whose related list may change because `target`'s terms changed: those listing it, and the
- * candidates whose list it now enters.
+ * candidates (`unqueued`: those of its candidates not queued) whose list it now enters.
  */
 async function listsToRevisit(
-  target: RankInput, candidates: readonly RankInput[], corpus: CorpusStats, queued: ReadonlySet<string>,
+  target: RankInput, unqueued: readonly RankInput[], corpus: CorpusStats, queued: ReadonlySet<string>,
   config: SiteConfig, store: CorpusStore, limits: CorpusLimits,
 ): Promise<Set<string>> {
   const revisit = new Set((await store.query(bucket.listedBy(target.key), limits.bucketLimit)).map((p) => p.postKey).filter((key) => !queued.has(key)));
-  const others = candidates.filter((candidate) => !queued.has(candidate.key) && !revisit.has(candidate.key));
+  if (unqueued.length === 0) return revisit;
+  const others = unqueued.filter((candidate) => !revisit.has(candidate.key));
   if (others.length === 0) return revisit;
   const facts = await store.getCandidateFacts(others.map((candidate) => candidate.key), config.relatedLimit);
   for (const candidate of others) {
