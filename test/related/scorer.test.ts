@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import {
-  compareRelated, rankRelated, resolveRelatedOptions, scorePair, targetScorer,
+  compareRelated, rankRelated, resolveRelatedOptions, scorePair, scoringVector, targetScorer,
   type CorpusStats, type RankInput, type RelatedOptionsInput,
 } from '../../lambdas/core/related.js';
 import type { TermVector, WeightedTerm } from '../../lambdas/core/terms.js';
@@ -119,6 +119,26 @@ describe('targetScorer', () => {
       expect(early(b)).toBe(scorePair(vectors[0]!, b, corpus, options).score);
       expect(late(b)).toBe(scorePair(vectors[1]!, b, corpus, options).score);
     }
+  });
+
+  it('scores a vector prepared ahead (RankInput.scoring) as it scores the vector, a stale preparation included', () => {
+    const random = prng(16);
+    const corpus = randomCorpus(random);
+    const options = resolveRelatedOptions({});
+    const vectors = Array.from({ length: 20 }, () => randomVector(random));
+    const prepared = vectors.map(scoringVector);
+    const score = targetScorer(vectors[0]!, corpus, options);
+    vectors.forEach((b, i) => expect(score(b, prepared[i])).toBe(scorePair(vectors[0]!, b, corpus, options).score));
+    // A scorer made after the term ids started over does not trust the preparations made before.
+    const huge: TermVector = {
+      version: 1, lang: 'en', title: [], tags: [], body: Array.from({ length: 300_000 }, (_, i) => ({ term: `p${i}`, word: `p${i}`, weight: 0.001 })),
+    };
+    score(huge);
+    const late = targetScorer(vectors[1]!, corpus, options);
+    vectors.forEach((b, i) => expect(late(b, prepared[i])).toBe(scorePair(vectors[1]!, b, corpus, options).score));
+    const inputs: RankInput[] = vectors.map((vector, i) => ({ key: `k${i}`, vector, scoring: prepared[i]! }));
+    const plain: RankInput[] = vectors.map((vector, i) => ({ key: `k${i}`, vector }));
+    expect(rankRelated(inputs[2]!, inputs, corpus, { limit: 6 })).toStrictEqual(rankRelated(plain[2]!, plain, corpus, { limit: 6 }));
   });
 
   it('scores vectors with no terms, no tags, or a term listed twice in the candidate', () => {
