@@ -421,7 +421,7 @@ export class CorpusSession implements CorpusStore {
       if (this.buckets.has(name)) continue;
       const members = read.get(name) ?? NO_POSTINGS;
       this.buckets.set(name, members.length === 0 ? null : members.length === 1 ? members[0]! : new Bucket(name, members));
-      this.counts.delete(name);
+      if (this.counts.size > 0) this.counts.delete(name);
     }
   }
 
