@@ -163,7 +163,7 @@ async function buildInThisProcess(
       await writeFile(join(reportsDir, path), reportJson(report));
     }
   }
-  const written = result.incremental?.kind === 'unchanged' ? 0 : result.paths.length;
+  const written = result.paths.length - result.unchangedFiles;
   return { reports: result.reports, paths: result.paths, written, notes, internalFailures: [] };
 }
 

@@ -2,7 +2,7 @@
  * The source and site ports on the local file system, for the in-process build: posts are read from the content
  * folder where they are, and the site is written into the output folder as it is published.
  */
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { POSTS_PREFIX } from '../contract.js';
 import type { SiteFile } from '../core/types.js';
@@ -45,25 +45,41 @@ export class FsSourceStore implements SourceStore {
   }
 }
 
-/** The site as files under a folder; remembers the paths it wrote. */
+/**
+ * The site as files under a folder; remembers the paths it put. A file whose bytes the folder holds already is left
+ * as it is (`unchanged`): a rebuild after one edit rewrites only the pages that edit changed, and keeps the others'
+ * modification times, so a deploy that syncs by size and date sends only those.
+ */
 export class FsSiteStore implements SiteStore {
+  /** Every path put (the site as this build made it), whether or not its file had to be written. */
   readonly written = new Set<string>();
+  /** The paths among `written` whose file already had these bytes. */
+  readonly unchanged = new Set<string>();
   private readonly folders = new Map<string, Promise<unknown>>();
 
   constructor(private readonly dir: string) {}
 
   async put(file: SiteFile): Promise<void> {
     const path = join(this.dir, file.path);
-    const folder = dirname(path);
-    let made = this.folders.get(folder);
-    if (!made) this.folders.set(folder, made = mkdir(folder, { recursive: true }));
-    await made;
-    await writeFile(path, file.body);
+    const body = Buffer.from(file.body);
+    // Absent (the usual case of a first build), unreadable or different: written.
+    const current = await readFile(path).catch(() => undefined);
+    if (current !== undefined && current.equals(body)) {
+      this.unchanged.add(file.path);
+    } else {
+      const folder = dirname(path);
+      let made = this.folders.get(folder);
+      if (!made) this.folders.set(folder, made = mkdir(folder, { recursive: true }));
+      await made;
+      await writeFile(path, body);
+      this.unchanged.delete(file.path);
+    }
     this.written.add(file.path);
   }
 
   async delete(path: string): Promise<void> {
     await rm(join(this.dir, path), { force: true });
     this.written.delete(path);
+    this.unchanged.delete(path);
   }
 }

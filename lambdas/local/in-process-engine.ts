@@ -34,7 +34,7 @@ export interface EngineInput {
 }
 
 /** What the build returns (see `InProcessBuildResult`), with its publish run and what a build state keeps besides. */
-export interface EngineOutput extends Pick<InProcessBuildResult, 'files' | 'paths' | 'reports' | 'siteReport' | 'ingest' | 'cached' | 'timings'> {
+export interface EngineOutput extends Pick<InProcessBuildResult, 'files' | 'paths' | 'unchangedFiles' | 'reports' | 'siteReport' | 'ingest' | 'cached' | 'timings'> {
   readonly publish: PublishSummary;
   /** Posts scheduled (not yet live): key → the time they go live (ISO 8601). */
   readonly scheduled: ReadonlyMap<string, string>;
@@ -89,6 +89,7 @@ export async function ingestAndPublish(input: EngineInput): Promise<EngineOutput
     return {
       files: memorySite ? [...memorySite.files.values()] : [],
       paths: memorySite ? [...memorySite.files.keys()] : [...(site as FsSiteStore).written],
+      unchangedFiles: memorySite ? 0 : (site as FsSiteStore).unchanged.size,
       reports: reports.reports as ReadonlyMap<string, PostReport>,
       siteReport: reports.siteReport,
       ingest,

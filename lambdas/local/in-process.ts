@@ -35,6 +35,8 @@ export interface InProcessBuildResult {
   readonly files: readonly SiteFile[];
   /** Site-relative paths of the site's files (also when they were already there: see `incremental`). */
   readonly paths: readonly string[];
+  /** How many of `paths` `outDir` already held with the same bytes, and were not written again. */
+  readonly unchangedFiles: number;
   /** The authors' reports, by post key, as the pipeline leaves them in `reports/`. */
   readonly reports: ReadonlyMap<string, PostReport>;
   /** The site-wide SEO summary (`reports/_site.json`). */
@@ -90,7 +92,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
     const plan = planWarmBuild(state, { sources, site, now: startedAt });
     if (plan.kind === 'unchanged') {
       return {
-        files: [], paths: [...state!.site.keys()], reports: state!.reports as ReadonlyMap<string, PostReport>, siteReport: state!.siteReport,
+        files: [], paths: [...state!.site.keys()], unchangedFiles: state!.site.size, reports: state!.reports as ReadonlyMap<string, PostReport>, siteReport: state!.siteReport,
         ingest: [], cached: 0, timings: { state: lap() }, incremental: plan,
       };
     }
@@ -123,7 +125,7 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
     stateMs += lap();
   }
   return {
-    files: built.files, paths: built.paths, reports: built.reports, siteReport: built.siteReport, ingest: built.ingest, publish: built.publish,
+    files: built.files, paths: built.paths, unchangedFiles: built.unchangedFiles, reports: built.reports, siteReport: built.siteReport, ingest: built.ingest, publish: built.publish,
     cached: built.cached, timings: { ...built.timings, state: stateMs }, ...(warm && { incremental: warm.plan }),
     ...(stateNotKept !== undefined && { stateNotKept }),
   };

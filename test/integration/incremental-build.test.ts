@@ -103,12 +103,23 @@ describe('the in-process build with the cache', () => {
     // One post edited: a build from scratch (the parsed posts from the cache), the bytes of one without the cache.
     const edited = keys[7]!;
     await writeFile(join(content, edited), corpus.final.get(edited)!.replace('## Notes on part', '## Later notes on part'));
+    const siteBeforeEdit = await siteFiles(out);
+    const timesBeforeEdit = new Map(await Promise.all([...siteBeforeEdit.keys()].map(async (path) => [path, (await stat(join(out, path))).mtimeMs] as const)));
     const third = await build();
     expect(third.incremental).toEqual({ kind: 'full', reason: `1 post files new or changed, 0 removed since the last build (${edited})` });
     expect(third.cached).toBe(corpus.final.size - 1);
     const afterEdit = await scratch();
     expect(snapshotDiff(afterEdit.site, afterTouch.site).length).toBeGreaterThan(0);
     expect(snapshotDiff(await siteFiles(out), afterEdit.site)).toEqual([]);
+    // Only the files the edit changed were written: the others keep their modification times.
+    const sameBytes = third.paths.filter((path) => siteBeforeEdit.get(path) === afterEdit.site.get(path));
+    expect(sameBytes.length).toBeGreaterThan(0);
+    expect(sameBytes.length).toBeLessThan(third.paths.length);
+    expect(third.unchangedFiles).toBe(sameBytes.length);
+    for (const path of third.paths) {
+      const kept = (await stat(join(out, path))).mtimeMs === timesBeforeEdit.get(path);
+      expect(kept, path).toBe(sameBytes.includes(path));
+    }
     expect(reportFiles(third)).toEqual(afterEdit.reports);
     expect((await build()).incremental).toEqual({ kind: 'unchanged' });
 
