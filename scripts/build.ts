@@ -27,7 +27,7 @@ interface BuildOutcome {
   readonly reports: ReadonlyMap<string, PostReport>;
   /** Site-relative paths of the site's files. */
   readonly paths: readonly string[];
-  /** Of those, how many this build wrote (none when nothing changed since the last build). */
+  /** Of those, how many this build wrote (the others' files already had their bytes; none when nothing changed). */
   readonly written: number;
   /** Lines printed just before the summary (what the build made of its state). */
   readonly notes?: readonly string[];

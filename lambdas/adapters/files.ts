@@ -52,8 +52,8 @@ export class FsSourceStore implements SourceStore {
  */
 export class FsSiteStore implements SiteStore {
   /** Every path put (the site as this build made it), whether or not its file had to be written. */
-  readonly written = new Set<string>();
-  /** The paths among `written` whose file already had these bytes. */
+  readonly paths = new Set<string>();
+  /** The paths among `paths` whose file already had these bytes. */
   readonly unchanged = new Set<string>();
   private readonly folders = new Map<string, Promise<unknown>>();
 
@@ -74,12 +74,12 @@ export class FsSiteStore implements SiteStore {
       await writeFile(path, body);
       this.unchanged.delete(file.path);
     }
-    this.written.add(file.path);
+    this.paths.add(file.path);
   }
 
   async delete(path: string): Promise<void> {
     await rm(join(this.dir, path), { force: true });
-    this.written.delete(path);
+    this.paths.delete(path);
     this.unchanged.delete(path);
   }
 }

@@ -12,8 +12,10 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { mapLimited } from '../core/limited.js';
 import type { SiteConfig } from '../core/types.js';
 import type { FirstPublished } from '../model/records.js';
+import { STATS_IN_FLIGHT } from './first-published.js';
 
 /** The file `npm run build` leaves in its output folder (not part of the site; rewritten by every build). */
 export const SITE_MARKER = '.content-pipeline-site';
@@ -166,22 +168,17 @@ export async function fingerprintSources(
   contentDir: string, keys: readonly string[],
   previous?: { readonly sources: ReadonlyMap<string, FileFingerprint>; readonly builtAt: number },
 ): Promise<Map<string, FileFingerprint>> {
-  const fingerprints = new Map<string, FileFingerprint>();
-  for (let start = 0; start < keys.length; start += 128) {
-    const slice = keys.slice(start, start + 128);
-    const found = await Promise.all(slice.map(async (key): Promise<FileFingerprint> => {
-      const path = join(contentDir, key);
-      const { size, mtimeMs, ctimeMs, ino } = await stat(path);
-      const now: FileStat = { size, mtimeMs, ctimeMs, ino };
-      const before = previous?.sources.get(key);
-      const same = before !== undefined && before.stat.size === size && before.stat.mtimeMs === mtimeMs && before.stat.ctimeMs === ctimeMs
-        && before.stat.ino === ino && Math.max(mtimeMs, ctimeMs) < previous!.builtAt - RACY_MS;
-      const hash = same ? before.hash : createHash('sha256').update(await readFile(path)).digest('hex');
-      return { hash, stat: now };
-    }));
-    slice.forEach((key, i) => fingerprints.set(key, found[i]!));
-  }
-  return fingerprints;
+  const found = await mapLimited(keys, STATS_IN_FLIGHT, async (key): Promise<FileFingerprint> => {
+    const path = join(contentDir, key);
+    const { size, mtimeMs, ctimeMs, ino } = await stat(path);
+    const now: FileStat = { size, mtimeMs, ctimeMs, ino };
+    const before = previous?.sources.get(key);
+    const same = before !== undefined && before.stat.size === size && before.stat.mtimeMs === mtimeMs && before.stat.ctimeMs === ctimeMs
+      && before.stat.ino === ino && Math.max(mtimeMs, ctimeMs) < previous!.builtAt - RACY_MS;
+    const hash = same ? before.hash : createHash('sha256').update(await readFile(path)).digest('hex');
+    return { hash, stat: now };
+  });
+  return new Map(keys.map((key, i) => [key, found[i]!]));
 }
 
 /** How long before a build a file must have last changed for its stat to stand for its bytes. */
@@ -190,18 +187,15 @@ const RACY_MS = 2000;
 /** Each of these files of the output folder with its size and times; a missing file is left out. */
 export async function stampFiles(outDir: string, paths: Iterable<string>): Promise<Map<string, SiteFileStamp>> {
   const list = [...paths];
+  const found = await mapLimited(list, STATS_IN_FLIGHT, (path) => stat(join(outDir, path)).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    throw err;
+  }));
   const stamps = new Map<string, SiteFileStamp>();
-  for (let start = 0; start < list.length; start += 128) {
-    const slice = list.slice(start, start + 128);
-    const found = await Promise.all(slice.map((path) => stat(join(outDir, path)).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
-      throw err;
-    })));
-    slice.forEach((path, i) => {
-      const file = found[i];
-      if (file?.isFile()) stamps.set(path, { size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs });
-    });
-  }
+  list.forEach((path, i) => {
+    const file = found[i];
+    if (file?.isFile()) stamps.set(path, { size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs });
+  });
   return stamps;
 }
 

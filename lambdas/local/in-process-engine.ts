@@ -52,7 +52,8 @@ export async function ingestAndPublish(input: EngineInput): Promise<EngineOutput
   const changes = new MemoryChangeLog();
   const reports = new MemoryReportStore();
   const memorySite = input.outDir === undefined ? new MemorySiteStore() : undefined;
-  const site: SiteStore = memorySite ?? new FsSiteStore(input.outDir!);
+  const folderSite = input.outDir === undefined ? undefined : new FsSiteStore(input.outDir);
+  const site: SiteStore = memorySite ?? folderSite!;
   try {
     const ingestDeps: IngestDeps = {
       config: input.config, source, reports, posts, changes, processor: pool, logger: silentLogger,
@@ -88,8 +89,8 @@ export async function ingestAndPublish(input: EngineInput): Promise<EngineOutput
     }
     return {
       files: memorySite ? [...memorySite.files.values()] : [],
-      paths: memorySite ? [...memorySite.files.keys()] : [...(site as FsSiteStore).written],
-      unchangedFiles: memorySite ? 0 : (site as FsSiteStore).unchanged.size,
+      paths: memorySite ? [...memorySite.files.keys()] : [...folderSite!.paths],
+      unchangedFiles: folderSite?.unchanged.size ?? 0,
       reports: reports.reports as ReadonlyMap<string, PostReport>,
       siteReport: reports.siteReport,
       ingest,
