@@ -2,7 +2,8 @@
  * The source and site ports on the local file system, for the in-process build: posts are read from the content
  * folder where they are, and the site is written into the output folder as it is published.
  */
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { POSTS_PREFIX } from '../contract.js';
 import type { SiteFile } from '../core/types.js';
@@ -18,29 +19,33 @@ export class FsSourceStore implements SourceStore {
 
   constructor(private readonly dir: string, private readonly firstPublished: ReadonlyMap<string, FirstPublished> = new Map()) {}
 
+  // Synchronous reads, on purpose: a build reads thousands of small files while two workers keep both cores busy,
+  // and each asynchronous open, stat, read and close is a round trip through libuv's thread pool that costs the
+  // main thread ~8 times the CPU of the call itself (0.5 s against 0.06 s for 4,000 posts), taken from the workers.
+  // Nothing else waits on the event loop meanwhile: a post of a few KiB is read in microseconds.
   async getPost(key: string, _versionId?: string, maxBytes?: number): Promise<SourcePost | undefined> {
-    let handle;
+    let fd: number;
     try {
-      handle = await open(join(this.dir, key), 'r');
+      fd = openSync(join(this.dir, key), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
     try {
-      const { size } = await handle.stat();
+      const { size } = fstatSync(fd);
       // At most one byte past the limit, as the S3 adapter reads: enough to reject an oversized post.
       const length = maxBytes === undefined ? size : Math.min(size, maxBytes + 1);
       const bytes = new Uint8Array(length);
       let read = 0;
       while (read < length) {
-        const { bytesRead } = await handle.read(bytes, read, length - read, read);
+        const bytesRead = readSync(fd, bytes, read, length - read, read);
         if (bytesRead === 0) break;
         read += bytesRead;
       }
       const firstPublished = this.firstPublished.get(key);
       return { bytes: read === length ? bytes : bytes.subarray(0, read), size, ...(firstPublished && { firstPublished }) };
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 }
