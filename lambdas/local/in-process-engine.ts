@@ -27,6 +27,8 @@ export interface EngineInput {
   readonly now?: number;
   readonly cache?: ProcessCache;
   readonly workers: number;
+  /** The module the post workers start (see `PostWorkerOptions.workerModule`). @default the pool's own */
+  readonly workerModule?: URL;
   /** Every post file, in key order. */
   readonly keys: readonly string[];
   readonly firstPublished: ReadonlyMap<string, FirstPublished>;
@@ -46,7 +48,7 @@ export interface EngineOutput extends Pick<InProcessBuildResult, 'files' | 'path
 export async function ingestAndPublish(input: EngineInput): Promise<EngineOutput> {
   let mark = performance.now();
   const timings: Record<string, number> = {};
-  const pool = new PostWorkerPool({ size: input.workers, ...(input.cache && { cache: input.cache }) });
+  const pool = new PostWorkerPool({ size: input.workers, ...(input.cache && { cache: input.cache }), ...(input.workerModule && { workerModule: input.workerModule }) });
   const source = new FsSourceStore(input.contentDir, input.firstPublished);
   const posts = new MemoryPostStore();
   const changes = new MemoryChangeLog();

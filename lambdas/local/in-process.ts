@@ -11,6 +11,7 @@ import {
 import { firstPublishedTimes } from './first-published.js';
 import { listMarkdownFiles } from './markdown-files.js';
 import { openProcessCache } from './process-cache.js';
+import { bundlePostWorker } from './worker-bundle.js';
 
 export interface InProcessBuildOptions {
   readonly contentDir: string;
@@ -100,12 +101,16 @@ export async function buildInProcess(options: InProcessBuildOptions): Promise<In
     await forgetBuildState(location);
     warm = { location, sources, plan, startedAt };
   }
+  // Posts may need parsing from here on: the workers' bundle is made while the engine's modules load (the two
+  // take about as long). A bundle that cannot be made leaves the workers to start from source, only slower.
+  const workerModule = bundlePostWorker().catch(() => undefined);
   firstPublished ??= await firstPublishedTimes(options.contentDir, keys);
   let stateMs = lap();
 
   const { ingestAndPublish } = await import('./in-process-engine.js');
+  const bundled = await workerModule;
   const built = await ingestAndPublish({
-    contentDir: options.contentDir, config: options.config, workers, keys, firstPublished,
+    contentDir: options.contentDir, config: options.config, workers, keys, firstPublished, ...(bundled && { workerModule: bundled }),
     ...(options.outDir !== undefined && { outDir: options.outDir }), ...(options.now !== undefined && { now: options.now }),
     ...(cache && { cache }), ...(options.onIngest && { onIngest: options.onIngest }),
   });

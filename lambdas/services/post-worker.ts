@@ -41,6 +41,12 @@ export interface PostWorkerOptions {
   readonly maxHeapMb?: number;
   /** Answer posts processed before from this cache, and add the others (the in-process build). @default no cache */
   readonly cache?: ProcessCache;
+  /**
+   * The module each worker starts: this module, or a bundle of it (which serves jobs the same way, as the Lambda
+   * bundle does). The in-process build passes a bundle (local/worker-bundle.ts): loaded through tsx, a worker takes
+   * ten times the CPU to start. @default this module (its tsx entry when running from TypeScript source)
+   */
+  readonly workerModule?: URL;
 }
 
 interface Job {
@@ -92,6 +98,7 @@ export class PostWorkerPool implements PostProcessor {
   private readonly size: number;
   private readonly maxHeapMb: number;
   private readonly cache: ProcessCache | undefined;
+  private readonly workerModule: URL;
   private readonly slots = new Set<Slot>();
   private readonly idle: Slot[] = [];
   private readonly waiting: Job[] = [];
@@ -106,6 +113,7 @@ export class PostWorkerPool implements PostProcessor {
     this.size = Math.floor(positive(options.size) ?? defaultSize());
     this.maxHeapMb = positive(options.maxHeapMb) ?? defaultHeapMb();
     this.cache = options.cache;
+    this.workerModule = options.workerModule ?? workerUrl();
   }
 
   get stats(): PoolStats {
@@ -216,7 +224,7 @@ export class PostWorkerPool implements PostProcessor {
   private spawn(): Slot | undefined {
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl(), {
+      worker = new Worker(this.workerModule, {
         workerData: { marker: WORKER_MARKER },
         resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
       });
