@@ -12,13 +12,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ENTRY = fileURLToPath(new URL('../services/post-worker.ts', import.meta.url));
 const BUNDLE_DIR = fileURLToPath(new URL('../../node_modules/.cache/content-pipeline-worker/', import.meta.url));
-/** Bundles of earlier versions of the code are removed once they are this old (a build still running keeps its own). */
+/**
+ * Bundles of other versions of the code are removed once no build has used them for this long (a build still
+ * running may start a worker from its own: one that hit its time budget is replaced).
+ */
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** The URL of a bundle of services/post-worker.ts for the running Node.js, made now (esbuild takes ~0.2 s). */
@@ -39,7 +42,11 @@ export async function bundlePostWorker(): Promise<URL> {
   const bytes = result.outputFiles[0]!.contents;
   const name = `post-worker-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.mjs`;
   const file = join(BUNDLE_DIR, name);
-  if (!existsSync(file)) {
+  if (existsSync(file)) {
+    // Used again: not stale (see `removeStaleBundles`).
+    const now = new Date();
+    await utimes(file, now, now);
+  } else {
     await mkdir(BUNDLE_DIR, { recursive: true });
     const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(temporary, bytes);
