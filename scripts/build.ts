@@ -80,15 +80,17 @@ async function main(): Promise<number> {
   }
 
   const started = performance.now();
+  // Listed once: the in-process build takes its posts from here, and the summary says which other files were skipped.
+  const folder = await listContentFolder(contentDir);
   const outcome = values.emulated
     ? await buildOnEmulatedStack(contentDir, outDir, config, reportsDir, now)
-    : await buildInThisProcess(contentDir, outDir, config, reportsDir, values.cache === true, now);
+    : await buildInThisProcess(contentDir, folder.posts, outDir, config, reportsDir, values.cache === true, now);
   await removeStale(outDir, previousFiles, new Set(outcome.paths));
   await writeFile(join(outDir, SITE_MARKER), 'Written by `npm run build`; the next build updates it in place.\n');
 
   const displayDir = values.content!.replace(/\/+$/, '');
   for (const line of formatReports(outcome.reports, displayDir, !values.quiet)) console.log(line);
-  const { skipped } = await listContentFolder(contentDir);
+  const { skipped } = folder;
   for (const line of [...formatSkipped(skipped, displayDir), ...formatIgnoredFields(outcome.reports), ...outcome.notes ?? []]) console.log(line);
   const count = (status: string) => [...outcome.reports.values()].filter((report) => report.status === status).length;
   console.log(`${outcome.reports.size} posts in, ${count('published')} published, ${count('draft')} drafts, ${count('rejected')} rejected`
@@ -139,14 +141,14 @@ async function buildOnEmulatedStack(contentDir: string, outDir: string, config: 
 }
 
 async function buildInThisProcess(
-  contentDir: string, outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean, now: number | undefined,
+  contentDir: string, posts: readonly string[], outDir: string, config: SiteConfig, reportsDir: string | undefined, useCache: boolean, now: number | undefined,
 ): Promise<BuildOutcome> {
   // Each mode loads only its own modules: the in-process build starts without the AWS SDK and the emulators.
   const { buildInProcess } = await import('../lambdas/local/in-process.js');
   const { reportJson } = await import('../lambdas/services/report.js');
   // Pages are written as they are published, so they are never all in memory at once.
   const result = await buildInProcess({
-    contentDir, config, outDir, ...(now !== undefined && { now }),
+    contentDir, posts, config, outDir, ...(now !== undefined && { now }),
     ...(useCache && { cacheDir: resolve('node_modules', '.cache', 'content-pipeline') }),
   });
   if (process.env.BUILD_TIMINGS) console.error(JSON.stringify({ ...result.timings, cached: result.cached }));

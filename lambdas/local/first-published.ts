@@ -5,18 +5,14 @@
  * every engine dates an undated post alike (ingest keeps the first value it sees: see `PostRecord.firstPublished`).
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FIRST_PUBLISHED_METADATA } from '../contract.js';
-import { mapLimited } from '../core/limited.js';
 import type { FirstPublished } from '../model/records.js';
 
 const run = promisify(execFile);
 const COMMIT_MARK = 'commit ';
-
-/** File system calls kept in flight over a folder's files (one at a time, 4,000 stats took ~0.2 s). */
-export const STATS_IN_FLIGHT = 128;
 
 /**
  * First-published time of each of `keys` (paths relative to `dir`, `/`-separated). One `git log` for the whole
@@ -32,8 +28,8 @@ export async function firstPublishedTimes(
   // The files git does not know, unless the caller has their modification times (ms) already.
   const uncommitted = keys.filter((key) => !committed.has(key) && modificationTimes?.get(key) === undefined);
   const modified = new Map<string, number>(modificationTimes);
-  const found = await mapLimited(uncommitted, STATS_IN_FLIGHT, (key) => stat(join(dir, key)));
-  uncommitted.forEach((key, i) => modified.set(key, found[i]!.mtimeMs));
+  // Synchronous stats, as `fingerprintSources` (local/build-state.ts) takes them, and for the same reason.
+  for (const key of uncommitted) modified.set(key, statSync(join(dir, key)).mtimeMs);
   for (const key of keys) {
     const commit = committed.get(key);
     if (commit !== undefined) times.set(key, { at: commit, from: 'commit' });

@@ -20,6 +20,8 @@ export interface InProcessBuildOptions {
   readonly cacheDir?: string;
   /** Worker threads for parsing and rendering. @default min(2, cores) */
   readonly workers?: number;
+  /** The folder's posts as `listContentFolder` lists them, when the caller has listed it already. @default listed here */
+  readonly posts?: readonly string[];
   /** Write the site's files here as they are published, instead of keeping them in memory. */
   readonly outDir?: string;
   /** Called for every post ingested. */
@@ -75,7 +77,7 @@ export interface InProcessBuildResult {
  */
 export async function buildInProcess(options: InProcessBuildOptions): Promise<InProcessBuildResult> {
   let mark = performance.now();
-  const keys = await listMarkdownFiles(options.contentDir);
+  const keys = options.posts ?? await listMarkdownFiles(options.contentDir);
   // When each file was first published (first commit, else modification time): what the uploaders put on objects.
   let firstPublished: Map<string, FirstPublished> | undefined;
   const cache = options.cacheDir === undefined ? undefined : await openProcessCache(options.cacheDir, options.config);
