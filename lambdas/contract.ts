@@ -107,3 +107,9 @@ export interface ScheduledPostMessage {
 export function scheduledPostMessage(key: string, sequencer: string): string {
   return JSON.stringify({ scheduledPost: { key, sequencer } } satisfies ScheduledPostMessage);
 }
+
+/**
+ * The banner of an ESM bundle of pipeline code (the Lambda bundles, and the in-process build's worker bundle): lets
+ * CommonJS dependencies that call `require` work inside it.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ESM_REQUIRE_BANNER } from '../contract.js';
 
 const ENTRY = fileURLToPath(new URL('../services/post-worker.ts', import.meta.url));
 const BUNDLE_DIR = fileURLToPath(new URL('../../node_modules/.cache/content-pipeline-worker/', import.meta.url));
@@ -35,7 +36,7 @@ export async function bundlePostWorker(): Promise<URL> {
     target: `node${process.versions.node}`,
     mainFields: ['module', 'main'],
     // As the Lambda bundle (lib/constructs/pipeline-function.ts): CommonJS dependencies call `require`.
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    banner: { js: ESM_REQUIRE_BANNER },
     write: false,
     logLevel: 'silent',
   });

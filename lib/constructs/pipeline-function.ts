@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ESM_REQUIRE_BANNER } from '../contract.js';
 
 /** Repository root (this file lives in `lib/constructs/`). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,10 +22,6 @@ export function handlerEntry(name: string): string {
  * and the handler code are written for it; bump both together.
  */
 export const PIPELINE_RUNTIME = lambda.Runtime.NODEJS_22_X;
-
-/** Lets CommonJS dependencies that call `require` work inside the ESM bundle. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
  * Packages the handler code loads lazily with `createRequire`, which esbuild does not follow, so they are not in the
