@@ -1,10 +1,9 @@
 /**
  * What one publish run changes on the site, decided without touching storage: the listing it leaves, the pages and
  * listing files to render, the files to delete, and the state to commit. Pure (given the bodies it asks for), so
- * the write order lives in one place (`publish-commit.ts`) and every engine plans alike.
+ * the write order lives in one place (`publishChanges` in publish.ts) and every engine plans alike.
  */
 import { createHash } from 'node:crypto';
-import type { Root } from 'mdast';
 import { truncate } from '../core/excerpt.js';
 import { composePostPage, contentFor, RELATED_SUMMARY_CHARS, type PostView } from '../core/post-view.js';
 import { siteSeoMessages, siteSummaryReport } from '../core/seo-report.js';
@@ -45,16 +44,24 @@ export interface ListingPlan {
   readonly listing: readonly ListedPost[];
   /** The listing newest first, as pages list it (without bodies). */
   readonly newestFirst: readonly PublishedPost[];
+  /** `newestFirst` by key: what a post page's related list shows of each post. */
+  readonly byKey: ReadonlyMap<string, PublishedPost>;
   /** The listing the last commit rendered, newest first (when its archive pages can be kept). */
   readonly previousNewestFirst: readonly PublishedPost[] | undefined;
   /** Post pages to render: the changed posts, and decided posts whose view changed. */
-  readonly pages: readonly { readonly record: PostRecord; readonly view: PostView }[];
+  readonly pages: readonly PlannedPage[];
   /** Tags whose listings can have changed (slugs); undefined: every tag. */
   readonly tags: ReadonlySet<string> | undefined;
   /** Posts whose full content appears in a feed that is rendered. */
   readonly feedKeys: ReadonlySet<string>;
   /** Those of them whose body HTML the memo does not have: their bodies must be read. */
   readonly feedBodies: readonly ListedPost[];
+}
+
+/** A post page to render: from its record (FAQ pairs and all) and the view the publisher decided. */
+export interface PlannedPage {
+  readonly record: PostRecord;
+  readonly view: PostView;
 }
 
 /** Hash of the site settings: the site's pages depend on them all. */
@@ -70,7 +77,7 @@ export function contentHash(body: string): string {
  * A post page's hash in the published state: 12 characters (72 bits) are plenty to tell a page from its previous
  * version, and keep the state of a site of thousands of posts small.
  */
-function pageHash(body: string): string {
+export function pageHash(body: string): string {
   return contentHash(body).slice(0, 12);
 }
 
@@ -92,6 +99,7 @@ export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
   // the changed posts into this run's.
   const previousNewestFirst = input.state === undefined || input.rebuild ? undefined : memo.newestFirst(before);
   const newestFirst = memo.newestFirst(listing);
+  const byKey = new Map(newestFirst.map((post) => [post.key, post]));
 
   // Pages to render: the changed posts, posts whose view changed, and posts whose related list shows a post as the
   // site did not show it yet (another title, address, date or summary).
@@ -126,24 +134,28 @@ export function planListing(input: PlanInput, memo: ListingMemo): ListingPlan {
   }
   const feedKeys = new Set(postsInFeeds(newestFirst, config.feedItemLimit, tags).map((post) => post.key));
   const feedBodies = [...feedKeys].map((key) => liveByKey.get(key)!).filter((entry) => !memo.hasContent(entry));
-  return { listing, newestFirst, previousNewestFirst, pages, tags, feedKeys, feedBodies };
+  return { listing, newestFirst, byKey, previousNewestFirst, pages, tags, feedKeys, feedBodies };
 }
 
-/** What rendering gives: the files to write and delete, and the state to commit. */
+/**
+ * What rendering the listings gives: the listing files to write, the files to delete, and the state to commit less
+ * the post pages' hashes. Post pages are rendered apart, a batch at a time (`renderPostPages`), so a commit of
+ * thousands of pages never holds them all (nor all their bodies); their hashes complete the state (`committedState`).
+ */
 export interface RenderedSite {
-  /** Post pages and the listing files that changed (every listing file in a rebuild). */
+  /** The listing files that changed (every listing file in a rebuild). */
   readonly files: readonly SiteFile[];
   /** Paths of files that must go: pages whose post or slug is gone, listings no longer needed, leftovers of a run that failed. */
   readonly stale: readonly string[];
-  /** Paths this run writes that the last commit did not know (written down before the files, see `PublishedState.writing`). */
-  readonly newPaths: readonly string[];
   /**
-   * Paths among `files` whose bytes differ from what the last commit wrote (or that it did not have), sorted: what
-   * readers' caches must drop. A page or listing rendered again byte for byte is left out (a rebuild writes every
-   * file, and lists only those that changed).
+   * Paths this run writes that the last commit did not know, post pages included (written down before any file is,
+   * see `PublishedState.writing`).
    */
-  readonly changed: readonly string[];
-  readonly state: PublishedState;
+  readonly newPaths: readonly string[];
+  /** Paths among the listing files whose bytes differ from what the last commit wrote (or that it did not have). */
+  readonly changedListingPaths: readonly string[];
+  /** The state to commit, less the hashes of the post pages (see `committedState`). */
+  readonly listingState: Omit<PublishedState, 'pages'>;
   /** The site summary report, and whether it changed since the last commit. */
   readonly siteReport: { readonly body: unknown; readonly changed: boolean };
   /**
@@ -156,29 +168,23 @@ export interface RenderedSite {
   readonly redirectsChanged: boolean;
 }
 
-/**
- * Render the planned pages and listings. `pages` has the tree and HTML of every post in `plan.pages` and
- * `plan.feedBodies`; a post page is rendered from its record (FAQ pairs and all), listings from listing entries.
- */
-export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyMap<string, Pick<PostBody, 'tree' | 'html'>>, memo: ListingMemo): RenderedSite {
-  const { config, before, state } = input;
-  const byKey = new Map(plan.newestFirst.map((post) => [post.key, post]));
-  const entryOf = new Map(plan.listing.map((entry) => [entry.key, entry]));
-  const bodyOf = (key: string): Pick<PostBody, 'tree' | 'html'> => {
-    const body = pages.get(key);
-    if (!body) throw new Error(`the body of ${key} was not read`);
-    return body;
-  };
-  const treeOf = (key: string): Root => unpackTree(bodyOf(key).tree);
+/** A post's stored tree and HTML, as its page and the feeds render them. */
+export type PageBody = Pick<PostBody, 'tree' | 'html'>;
 
-  const pageFiles = plan.pages.map(({ record, view }) => {
-    const post: PublishedPost = { ...record.live!, contentHtml: bodyOf(record.key).html };
-    return composePostPage(post, () => treeOf(record.key), view, byKey, config);
-  });
+/**
+ * Render the planned listings. `feedPages` has the tree and HTML of every post in `plan.feedBodies`; listings are
+ * rendered from listing entries. Post pages are not rendered here (see `renderPostPages`).
+ */
+export function renderSite(input: PlanInput, plan: ListingPlan, feedPages: ReadonlyMap<string, PageBody>, memo: ListingMemo): RenderedSite {
+  const { config, before, state } = input;
+  const entryOf = new Map(plan.listing.map((entry) => [entry.key, entry]));
   const withContent = plan.newestFirst.map((post) => {
     if (!plan.feedKeys.has(post.key)) return post;
     const entry = entryOf.get(post.key)!;
-    return memo.withContent(entry, () => contentFor({ ...post, contentHtml: bodyOf(post.key).html }, entry.view, () => treeOf(post.key)));
+    return memo.withContent(entry, () => {
+      const body = bodyOf(feedPages, post.key);
+      return contentFor({ ...post, contentHtml: body.html }, entry.view, () => unpackTree(body.tree));
+    });
   });
 
   // Archive pages are rendered only where a post changed since the last commit: an unchanged post's entry is the
@@ -186,7 +192,6 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   // state does not know one (then everything is rendered).
   const beforeByKey = new Map(before.map((post) => [post.key, post]));
   const previousFiles = state?.files ?? {};
-  const previousPages = state?.pages ?? {};
   const previous = plan.previousNewestFirst && {
     newestFirst: plan.previousNewestFirst,
     unchanged: (post: PublishedPost) => entryOf.get(post.key) === beforeByKey.get(post.key),
@@ -225,17 +230,7 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   }
   // A slug one post left and another took: the page is written again, not deleted (a post that takes a slug has
   // changed, so its page is among those rendered).
-  for (const file of pageFiles) stale.delete(file.path);
-  const written = [...pageFiles, ...changedListings];
-  // Pages as written: those rendered now, and the others as the last commit wrote them (less those that go).
-  const pageHashes: Record<string, string> = { ...previousPages };
-  for (const path of stale) delete pageHashes[path];
-  const changed = listings.files.filter((file) => previousFiles[file.path] !== files[file.path]).map((file) => file.path);
-  for (const file of pageFiles) {
-    const hash = pageHash(file.body);
-    if (previousPages[file.path] !== hash) changed.push(file.path);
-    pageHashes[file.path] = hash;
-  }
+  for (const { record } of plan.pages) stale.delete(sitePaths.postFile(record.live!.slug));
   // Pages and listings the site did not have: noted before they are written (see `PublishedState.writing`).
   const newPaths = [
     ...plan.pages.filter(({ record }) => beforeByKey.get(record.key)?.slug !== record.live!.slug).map(({ record }) => sitePaths.postFile(record.live!.slug)),
@@ -253,12 +248,12 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
   const siteReport = { ...siteSummaryReport(plan.listing, siteMessages), ...(gone.length > 0 && { gone }) };
   const siteReportHash = contentHash(JSON.stringify(siteReport));
   return {
-    files: written,
+    files: changedListings,
     stale: [...stale].sort(),
     newPaths,
-    changed: changed.sort(compareStrings),
-    state: {
-      settings: input.settings, files: sortedRecord(files), siteReportHash, pages: sortedRecord(pageHashes),
+    changedListingPaths: listings.files.filter((file) => previousFiles[file.path] !== files[file.path]).map((file) => file.path),
+    listingState: {
+      settings: input.settings, files: sortedRecord(files), siteReportHash,
       ...(redirectTable && { redirects: redirectTable }),
     },
     siteReport: { body: siteReport, changed: input.rebuild || state?.siteReportHash !== siteReportHash },
@@ -266,6 +261,48 @@ export function renderSite(input: PlanInput, plan: ListingPlan, pages: ReadonlyM
     archivePagesKept: listings.kept.length,
     redirectsChanged: state === undefined || JSON.stringify(state.redirects ?? {}) !== JSON.stringify(redirectTable ?? {}),
   };
+}
+
+/**
+ * Render post pages of `plan.pages` (a batch of them): each from its record (FAQ pairs and all), its view, and its
+ * body in `bodies`.
+ */
+export function renderPostPages(config: SiteConfig, plan: ListingPlan, pages: readonly PlannedPage[], bodies: ReadonlyMap<string, PageBody>): SiteFile[] {
+  return pages.map(({ record, view }) => {
+    const body = bodyOf(bodies, record.key);
+    const post: PublishedPost = { ...record.live!, contentHtml: body.html };
+    return composePostPage(post, () => unpackTree(body.tree), view, plan.byKey, config);
+  });
+}
+
+/**
+ * The state a commit writes, once its post pages are written: the listing state with the hashes of the pages (those
+ * written now, `pageHashes` by path, and the others as the last commit wrote them, less those that go). Also gives
+ * the paths whose bytes differ from what the last commit wrote, sorted: what readers' caches must drop (a page or
+ * listing rendered again byte for byte is left out; a rebuild writes every file, and lists only those that changed).
+ */
+export function committedState(
+  previous: PublishedState | undefined, rendered: RenderedSite, pageHashes: ReadonlyMap<string, string>,
+): { readonly state: PublishedState; readonly changed: readonly string[] } {
+  const previousPages = previous?.pages ?? {};
+  const pages: Record<string, string> = { ...previousPages };
+  for (const path of rendered.stale) delete pages[path];
+  const changed = [...rendered.changedListingPaths];
+  for (const [path, hash] of pageHashes) {
+    if (previousPages[path] !== hash) changed.push(path);
+    pages[path] = hash;
+  }
+  const { redirects, ...listingState } = rendered.listingState;
+  return {
+    state: { ...listingState, pages: sortedRecord(pages), ...(redirects && { redirects }) },
+    changed: changed.sort(compareStrings),
+  };
+}
+
+function bodyOf(bodies: ReadonlyMap<string, PageBody>, key: string): PageBody {
+  const body = bodies.get(key);
+  if (!body) throw new Error(`the body of ${key} was not read`);
+  return body;
 }
 
 /**

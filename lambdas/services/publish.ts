@@ -11,10 +11,12 @@ import { CorpusSession } from './corpus-session.js';
 import { DEFAULT_CORPUS_LIMITS, refreshCorpus, type CorpusLimits, type CorpusWork } from './corpus.js';
 import { ListingMemo } from './listing-memo.js';
 import type {
-  AnnouncementQueue, ChangeLog, Clock, EdgeCache, EdgeRedirects, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore,
+  AnnouncementQueue, BodyRef, ChangeLog, Clock, EdgeCache, EdgeRedirects, IndexStore, PostStore, PublishedStore, PublishRequester, ReportStore, SiteStore,
 } from './ports.js';
 import { systemClock } from './ports.js';
-import { planListing, renderSite, settingsHash, type PlanInput } from './publish-plan.js';
+import {
+  committedState, pageHash, planListing, renderPostPages, renderSite, settingsHash, type PageBody, type PlanInput, type PlannedPage,
+} from './publish-plan.js';
 import { buildReport } from './report.js';
 
 export interface PublishDeps {
@@ -60,6 +62,11 @@ export interface PublishDeps {
    * (the corpus step and rendering are one call each). @default none
    */
   readonly onStep?: (step: PublishStep) => void;
+  /**
+   * Post pages rendered and written at a time: a commit of thousands of pages holds one batch of bodies and pages
+   * in memory, not all of them. @default 256
+   */
+  readonly pageBatch?: number;
   /** Posts published per commit at most; a larger backlog is published in several commits. @default 2000 */
   readonly maxPostsPerCommit?: number;
   /**
@@ -371,13 +378,16 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     };
     const memo = deps.listingMemo ?? new ListingMemo();
     const plan = planListing(input, memo);
-    // Bodies are deleted only by this (single) publisher, once no listing refers to them: every one is there.
-    const wanted = [...plan.pages.map((page) => page.record.live!), ...plan.feedBodies];
-    const pages = await deps.posts.getPages(wanted);
-    const missing = wanted.filter((post) => !pages.has(post.key)).map((post) => post.key);
-    if (missing.length > 0) throw new TransientError(`bodies not found for ${missing.join(', ')}; retrying`);
+    // The listings are rendered first (the feeds show the full content of their newest posts); post pages a batch
+    // at a time, as they are written. The first batch's bodies are read before anything is written: an update's
+    // pages fit in one batch, and a body not found leaves the site as it was.
+    const feedPages = await readBodies(plan.feedBodies);
+    const batchSize = Math.max(1, deps.pageBatch ?? 256);
+    const batches = Array.from({ length: Math.ceil(plan.pages.length / batchSize) }, (_, i) => plan.pages.slice(i * batchSize, (i + 1) * batchSize));
+    const bodiesOf = (batch: readonly PlannedPage[]) => readBodies(batch.map(({ record }) => record.live!), feedPages);
+    let nextBodies = batches.length > 0 ? await bodiesOf(batches[0]!) : undefined;
     deps.onStep?.({ step: 'render', count: plan.pages.length });
-    const rendered = renderSite(input, plan, pages, memo);
+    const rendered = renderSite(input, plan, feedPages, memo);
     phases.render += lap();
 
     const limit = deps.writeConcurrency ?? 16;
@@ -387,16 +397,28 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
       const state: PublishedState = { ...(current?.state ?? { settings, files: {} }), writing: [...new Set([...(current?.state.writing ?? []), ...rendered.newPaths])] };
       await deps.published.write(before, state);
     }
-    // 2. The files, then what must go.
-    deps.onStep?.({ step: 'write', count: rendered.files.length });
+    // 2. The files: the post pages a batch at a time (bodies read, pages rendered and written, then let go), then the
+    //    listings that link to them; then what must go. A body not found in a later batch fails the run as a failed
+    //    write does: nothing is committed, and the retry writes it all again.
+    deps.onStep?.({ step: 'write', count: plan.pages.length + rendered.files.length });
+    const pageHashes = new Map<string, string>();
+    for (const batch of batches) {
+      const files = renderPostPages(config, plan, batch, nextBodies ?? await bodiesOf(batch));
+      nextBodies = undefined;
+      for (const file of files) pageHashes.set(file.path, pageHash(file.body));
+      phases.render += lap();
+      await forEachLimited(files, limit, (file) => deps.site.put(file));
+      phases.write += lap();
+    }
     await forEachLimited(rendered.files, limit, (file) => deps.site.put(file));
     await forEachLimited(rendered.stale, limit, (path) => deps.site.delete(path));
     // 3. The site summary, when it changed (before the state that records its hash, so a failure writes it again).
     if (rendered.siteReport.changed) await deps.reports.putSiteReport(rendered.siteReport.body);
     // 4. The commit: the listing and the state (with what the edge cache has still to drop).
-    for (const path of rendered.changed) touched.set(path, 'changed');
+    const { state: renderedState, changed: changedPaths } = committedState(current?.state, rendered, pageHashes);
+    for (const path of changedPaths) touched.set(path, 'changed');
     for (const path of rendered.stale) touched.set(path, 'deleted');
-    const committed = withEdgeWork(rendered.state, current?.state, rendered.redirectsChanged, rebuildThis);
+    const committed = withEdgeWork(renderedState, current?.state, rendered.redirectsChanged, rebuildThis);
     await deps.published.write(plan.listing, committed);
     // 5. Bodies the site no longer shows.
     const beforeHash = new Map(before.map((post) => [post.key, post.contentHash]));
@@ -432,9 +454,22 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     totals.recomputed += corpus.recomputed.size;
     totals.pages += plan.pages.length;
     totals.archivePagesKept += rendered.archivePagesKept;
-    totals.written += rendered.files.length;
+    totals.written += rendered.files.length + plan.pages.length;
     totals.deleted += rendered.stale.length;
     return { listing: plan.listing, state: committed };
+  }
+
+  /**
+   * The tree and HTML of each post; those in `read` already are taken from there. Bodies are deleted only by this
+   * (single) publisher, once no listing refers to them: one not found is a write not yet visible, retried.
+   */
+  async function readBodies(posts: readonly BodyRef[], read?: ReadonlyMap<string, PageBody>): Promise<ReadonlyMap<string, PageBody>> {
+    const unread = read ? posts.filter((post) => !read.has(post.key)) : posts;
+    const bodies = unread.length > 0 ? await deps.posts.getPages(unread) : new Map<string, PageBody>();
+    const missing = unread.filter((post) => !bodies.has(post.key)).map((post) => post.key);
+    if (missing.length > 0) throw new TransientError(`bodies not found for ${missing.join(', ')}; retrying`);
+    for (const post of posts) if (!bodies.has(post.key)) bodies.set(post.key, read!.get(post.key)!);
+    return bodies;
   }
 }
 

@@ -11,6 +11,8 @@ import { featureCorpus } from '../support/feature-corpus.js';
 import { memoryEngine } from '../support/engine.js';
 
 const config = resolveSiteConfig({ siteUrl: 'https://blog.example.com' });
+/** Feeds of 3 posts: the feeds' bodies are read apart from the pages' (most pages are read in their batches). */
+const shortFeeds = resolveSiteConfig({ siteUrl: 'https://blog.example.com', feedItemLimit: 3 });
 
 /** A clock that only moves when slept on (or moved by hand). */
 function manualClock(): Clock & { advance(ms: number): void; slept: number[] } {
@@ -50,6 +52,69 @@ describe('publish runs', () => {
     expect(await engine.changes.list()).toEqual([]);
     await publishChanges(deps, { refreshRelated: true });
     expect(siteOf(engine)).toEqual(siteOf(reference));
+  });
+
+  it('render and write post pages a batch at a time: the same site, state and changed paths as in one batch', async () => {
+    const corpus = featureCorpus(60, 3);
+    const whole = memoryEngine(shortFeeds);
+    await whole.ingest(corpus.final);
+    const wholeRun = await whole.publish();
+    const batched = memoryEngine(shortFeeds);
+    await batched.ingest(corpus.final);
+    const read: number[] = [];
+    const getPages = batched.posts.getPages.bind(batched.posts);
+    batched.posts.getPages = async (posts) => { read.push(posts.length); return getPages(posts); };
+    const batchedRun = await publishChanges({ ...batched.publishDeps, pageBatch: 7 });
+    // The feeds' bodies, then one read per batch of at most 7 pages (less the bodies the feeds read).
+    expect(read.length).toBeGreaterThan(3);
+    expect(Math.max(...read.slice(1))).toBeLessThanOrEqual(7);
+    expect(batchedRun.pages).toBe(wholeRun.pages);
+    expect(batchedRun.pages).toBeGreaterThan(7 * 3);
+    expect(siteOf(batched)).toEqual(siteOf(whole));
+    expect(await batched.published.read()).toEqual(await whole.published.read());
+    expect(batchedRun.changedPaths).toEqual(wholeRun.changedPaths);
+    expect(batchedRun.written).toBe(wholeRun.written);
+    expect(batched.reports.reports).toEqual(whole.reports.reports);
+  });
+
+  it('commit nothing when a body is not found in a later batch of pages, and end in the same site on the retry', async () => {
+    const corpus = featureCorpus(40, 4);
+    const reference = memoryEngine(shortFeeds);
+    await reference.ingest(corpus.final);
+    await reference.publish();
+
+    const engine = memoryEngine(shortFeeds);
+    const first = [...corpus.final].slice(0, 10);
+    await engine.ingest(first);
+    await engine.publish();
+    const committed = await engine.published.read();
+    // Every other post now: the commit renders dozens of pages, in batches of 5; the third batch's read loses a body
+    // (as a read of an item not yet visible would).
+    await engine.ingest([...corpus.final].slice(10));
+    const getPages = engine.posts.getPages.bind(engine.posts);
+    let reads = 0;
+    engine.posts.getPages = async (posts) => {
+      const found = await getPages(posts);
+      if (++reads === 4) found.delete(posts[0]!.key);
+      return found;
+    };
+    const deps = { ...engine.publishDeps, pageBatch: 5 };
+    const pendingBefore = (await engine.changes.list()).map((change) => change.key);
+    await expect(publishChanges(deps)).rejects.toThrow(/bodies not found/);
+    const afterFailure = await engine.published.read();
+    // The listing and the files of the last commit stand; only the paths about to be written are noted.
+    expect(afterFailure!.listing).toEqual(committed!.listing);
+    expect(afterFailure!.state.files).toEqual(committed!.state.files);
+    expect(afterFailure!.state.pages).toEqual(committed!.state.pages);
+    expect(afterFailure!.state.writing!.length).toBeGreaterThan(0);
+    // Every change is still pending (and the posts the corpus step decided besides are marked).
+    expect((await engine.changes.list()).map((change) => change.key)).toEqual(expect.arrayContaining(pendingBefore));
+    expect(pendingBefore.length).toBeGreaterThan(20);
+
+    await publishChanges(deps);
+    expect(await engine.changes.list()).toEqual([]);
+    expect(siteOf(engine)).toEqual(siteOf(reference));
+    expect((await engine.published.read())!.state.writing).toBeUndefined();
   });
 
   it('find nothing to do when every change is published, and publish one change at once', async () => {
