@@ -180,7 +180,8 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
   const maxPerCommit = deps.maxPostsPerCommit ?? 2000;
   // One session for the run's commits: what one commit read and wrote of the index stays valid for the next (this
   // is the only writer); records are read again for each. A session holding too much (a backlog of thousands of
-  // posts in a function of 1 GB) is let go, and the next commit starts a new one.
+  // posts in a function of 1 GB), or one whose commit took every pending change, is let go once flushed, and the
+  // next commit starts a new one.
   let session = new CorpusSession(deps.posts, deps.index);
   /** Site paths the commits wrote with new bytes, or deleted (the last commit's word on each). */
   const touched = new Map<string, 'changed' | 'deleted'>();
@@ -202,7 +203,7 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     }
     const slice = pending.slice(0, size);
     const started = performance.now();
-    site = await commitChanges(slice, site, first && rebuild, live);
+    site = await commitChanges(slice, pending.length, site, first && rebuild, live);
     first = false;
     costPerPost = (performance.now() - started) / slice.length;
     pending = byPost(await deps.changes.list());
@@ -330,12 +331,11 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
 
   /** One commit: decide, plan, render and write the changes of `slice`; returns the site as committed. */
   async function commitChanges(
-    slice: readonly PendingPost[], current: PublishedSite | undefined, rebuildThis: boolean, live: readonly ListedPost[] | undefined,
+    slice: readonly PendingPost[], pendingCount: number, current: PublishedSite | undefined, rebuildThis: boolean, live: readonly ListedPost[] | undefined,
   ): Promise<PublishedSite> {
     const config = deps.config;
     // Without a state, the site is taken to list what the records list (a first publish, or a state lost).
     const before: readonly ListedPost[] = current?.listing ?? live ?? await deps.posts.listLive();
-    if (session.bucketsHeld > MAX_SESSION_BUCKETS) session = new CorpusSession(deps.posts, deps.index);
     session.forgetRecords();
     const changed = new Set(slice.map((change) => change.key));
     // Originals before their copies (date order): fewer posts are decided twice.
@@ -373,6 +373,10 @@ export async function publishChanges(deps: PublishDeps, options: PublishOptions 
     for (const [key, record] of await session.getRecords(listers)) {
       if (record.live && record.view) decided.set(key, { record, view: record.view, previousView: record.view });
     }
+    // What the session read and wrote is in the stores now. It is kept for the run's next commit, unless it holds
+    // too much, or this commit took every change there was (a next commit is then only for changes that arrive
+    // meanwhile, and reads the little they touch): then it is let go before the pages are rendered.
+    if (session.bucketsHeld > MAX_SESSION_BUCKETS || slice.length === pendingCount) session = new CorpusSession(deps.posts, deps.index);
     const input: PlanInput = {
       config, settings, before, state: current?.state, decided, removed: corpus.removed, changed, rebuild: rebuildThis,
     };
